@@ -1,0 +1,37 @@
+# Set-up is part of every target: the venv is (re)built when missing or older than pyproject.toml.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= sqlite:///jixiao.db
+
+.PHONY: demo test lint bench samples clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -f jixiao.db
+	$(BIN)/jixiao ingest samples/ --db $(DB)
+	$(BIN)/jixiao query --db $(DB) "SELECT department, year, indicator_count, budget_lines FROM declaration_summary ORDER BY department, year"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check extract normalize load jixiao tests samples benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/speed.py
+
+# Regenerating the committed sample PDFs needs LibreOffice and CJK fonts; this installs them.
+samples: $(STAMP)
+	command -v soffice >/dev/null 2>&1 && fc-list | grep -qi 'WenQuanYi Zen Hei' || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui libreoffice-calc-nogui fonts-wqy-zenhei)
+	$(BIN)/python samples/generate.py
+
+clean:
+	rm -rf $(VENV) jixiao.db

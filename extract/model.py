@@ -1,0 +1,169 @@
+"""What the extract stage produces: page grids, free text lines, diagnostics.
+
+Everything here is immutable. The same types come out of the text-layer path and
+(later) the OCR path, so normalize/ never needs to know which produced a cell.
+
+Coordinates: ``BBox`` is ``(x0, top, x1, bottom)`` in PDF points (1/72 inch) with
+the origin at the page's top-left corner and y growing downwards, the convention
+of pdfplumber. Pages are numbered from 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BBox = tuple[float, float, float, float]
+Source = Literal["text", "lattice", "ocr"]
+PageKind = Literal["text", "scan", "empty"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a ruled table; a merged cell is one Cell with spans > 1."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    text: str
+    bbox: BBox
+    page: int
+    source: Source = "text"
+    confidence: float = 1.0
+
+    @property
+    def last_row(self) -> int:
+        return self.row + self.rowspan - 1
+
+    @property
+    def last_col(self) -> int:
+        return self.col + self.colspan - 1
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A ruled table on one page.
+
+    ``col_edges``/``row_edges`` are the x and y positions of the grid lines, so
+    column ``c`` lies between ``col_edges[c]`` and ``col_edges[c + 1]``. Every
+    slot of the grid belongs to exactly one cell: ``cell_at`` returns the cell
+    that covers a slot, and ``is_origin`` tells whether the slot is that cell's
+    top-left corner (the rest are "covered by a merged cell", which is not the
+    same as blank).
+    """
+
+    page: int
+    bbox: BBox
+    col_edges: tuple[float, ...]
+    row_edges: tuple[float, ...]
+    cells: tuple[Cell, ...]
+    source: Source = "text"
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_edges) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_edges) - 1
+
+    def cell_at(self, row: int, col: int) -> Cell | None:
+        for cell in self.cells:
+            if cell.row <= row <= cell.last_row and cell.col <= col <= cell.last_col:
+                return cell
+        return None
+
+    def row_cells(self, row: int) -> list[Cell]:
+        """Cells whose top row is ``row``, left to right."""
+        return sorted((c for c in self.cells if c.row == row), key=lambda c: c.col)
+
+    def to_rows(self) -> list[list[str | None]]:
+        """The grid as text: ``None`` for a slot covered by a merged cell."""
+        rows: list[list[str | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for cell in self.cells:
+            rows[cell.row][cell.col] = cell.text
+        return rows
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A line of text outside every grid (title, unit line, sign-off, footers)."""
+
+    text: str
+    bbox: BBox
+    page: int
+    source: Source = "text"
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class PageGrid:
+    """One page as extract sees it: its grids and the text outside them.
+
+    ``kind`` says which path read the page; ``reason`` says why (for ``show``
+    and ``check``), e.g. "no text layer: needs OCR".
+    """
+
+    page: int
+    width: float
+    height: float
+    kind: PageKind
+    grids: tuple[Grid, ...] = ()
+    lines: tuple[TextLine, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    """A whole file after extraction."""
+
+    path: str
+    sha256: str
+    pages: tuple[PageGrid, ...]
+    extractor_version: str
+
+    @property
+    def page_kinds(self) -> list[str]:
+        return [p.kind for p in self.pages]
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    """Every knob of the extract stage, validated once.
+
+    ``snap_tolerance``: ruling lines closer than this (points) are one line.
+    ``join_tolerance``: collinear segments with a gap smaller than this are joined.
+    ``min_cell``: slots narrower or shorter than this are folded into a neighbour.
+    ``source``: which grid source reads text-layer pages ("text" or "lattice").
+    """
+
+    snap_tolerance: float = 3.0
+    join_tolerance: float = 3.0
+    min_cell: float = 2.0
+    source: str = "text"
+    dpi: int = 200
+    extra: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("snap_tolerance", "join_tolerance", "min_cell"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"ExtractSettings.{name} must be >= 0, got {getattr(self, name)}")
+        if self.dpi < 50:
+            raise ValueError(f"ExtractSettings.dpi must be >= 50, got {self.dpi}")
+
+
+class ExtractError(Exception):
+    """A file could not be read as a PDF; the message names the reason."""
+
+
+class NotAPDF(ExtractError):
+    """The file is not a PDF at all (wrong signature, empty, or truncated)."""
+
+
+class EncryptedPDF(ExtractError):
+    """The PDF is encrypted and could not be opened."""
+
+
+class EmptyPDF(ExtractError):
+    """The PDF has no pages."""
