@@ -15,7 +15,44 @@ from typing import Literal
 
 BBox = tuple[float, float, float, float]
 Source = Literal["text", "lattice", "ocr"]
-PageKind = Literal["text", "scan", "empty"]
+PageKind = Literal["text", "scan"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A ruling line: horizontal ("h") at y=``pos`` from x=``start`` to ``end``,
+    or vertical ("v") at x=``pos`` from y=``start`` to ``end``."""
+
+    orient: Literal["h", "v"]
+    pos: float
+    start: float
+    end: float
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A piece of text with its box: one character from a text layer, or one
+    recognised text box from OCR."""
+
+    text: str
+    bbox: BBox
+    confidence: float = 1.0
+
+    @property
+    def cx(self) -> float:
+        return (self.bbox[0] + self.bbox[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.bbox[1] + self.bbox[3]) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
 
 
 @dataclass(frozen=True)
