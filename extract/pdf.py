@@ -104,7 +104,7 @@ def triage(text: str, has_images: bool) -> tuple[str, str]:
     return "text", "text layer"
 
 
-def read_page(page: Page, number: int, settings: ExtractSettings) -> PageGrid:
+def read_page(page: Page, number: int, settings: ExtractSettings, path: Path) -> PageGrid:
     """Triage one page, then read it with the grid source the settings name."""
     from extract import lattice, textlayer  # the sources import this module's types
 
@@ -114,7 +114,7 @@ def read_page(page: Page, number: int, settings: ExtractSettings) -> PageGrid:
         return PageGrid(page=number, width=float(page.width), height=float(page.height),
                         kind=kind, reason=reason)  # type: ignore[arg-type]
     if settings.source == "lattice":
-        return lattice.read_page(page, number, settings)
+        return lattice.read_page(page, number, settings, path)
     return textlayer.read_page(page, number, settings)
 
 
@@ -134,7 +134,7 @@ def extract_document(
         total = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             try:
-                pages.append(read_page(page, number, settings))
+                pages.append(read_page(page, number, settings, path))
             except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
                 raise NotAPDF(f"page {number} is damaged ({type(exc).__name__}: {exc})") from exc
             finally:
