@@ -92,9 +92,32 @@ def connected_tables(
         groups[find(i)][0].append(h)
     for k, v in enumerate(verticals):
         groups[find(offset + k)][1].append(v)
-    tables = [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
+    tables = [g for g in groups.values() if len(g[0]) + len(g[1]) >= 3 and g[0] and g[1]]
     tables.sort(key=lambda g: (min(s.pos for s in g[0]), min(s.pos for s in g[1])))
     return tables
+
+
+def close_open_edges(
+    horizontals: list[Segment], verticals: list[Segment], min_cell: float, tolerance: float
+) -> tuple[list[Segment], list[Segment]]:
+    """Add the border a page break leaves out.
+
+    A table cut by a page break often has no rule along the cut: its verticals
+    run on past the last horizontal (bottom of a page) or start before the first
+    (top of the next). Where two or more verticals overhang together, a rule is
+    added at their common end, so the cut row is still a row.
+    """
+    hs, vs = list(horizontals), list(verticals)
+    x0, x1 = min(v.pos for v in vs), max(v.pos for v in vs)
+    top = min(h.pos for h in hs)
+    bottom = max(h.pos for h in hs)
+    below = [v.end for v in vs if v.end > bottom + min_cell]
+    if len(below) >= 2:
+        hs.append(Segment("h", max(below), x0, x1))
+    above = [v.start for v in vs if v.start < top - min_cell]
+    if len(above) >= 2:
+        hs.append(Segment("h", min(above), x0, x1))
+    return snap(hs, tolerance), vs
 
 
 def lattice(
@@ -207,6 +230,7 @@ def trace(
                          settings.join_tolerance)
     remaining = list(glyphs)
     for hs, vs in connected_tables(out.horizontals, out.verticals, tol):
+        hs, vs = close_open_edges(hs, vs, settings.min_cell, tol)
         xs, ys = lattice(hs, vs, settings.min_cell)
         if len(xs) < 2 or len(ys) < 2:
             continue

@@ -1,0 +1,100 @@
+"""The Python API: one function per CLI verb, same names and parameters.
+
+    >>> import jixiao
+    >>> report = jixiao.ingest(["samples/"], db="sqlite:///jixiao.db")
+    >>> db = jixiao.connect("sqlite:///jixiao.db")
+    >>> db.indicators(year=2021).head()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from extract.model import ExtractSettings
+from jixiao.pipeline import FileCallback, IngestReport
+from jixiao.pipeline import ingest as run_ingest
+from load import export as exporter
+from load import query as q
+from load.store import open_database
+
+DEFAULT_DB = "sqlite:///jixiao.db"
+FORMATS = ("json", "csv", "xlsx")
+
+
+class Database:
+    """A jixiao database: DataFrames of the current version of each declaration."""
+
+    def __init__(self, url: str = DEFAULT_DB) -> None:
+        self.url = url
+        self.engine: Engine = open_database(url)
+
+    def declarations(self, year: int | None = None, department: str | None = None) -> pd.DataFrame:
+        return q.declarations_frame(self.engine, year=year, department=department)
+
+    def indicators(self, year: int | None = None, department: str | None = None) -> pd.DataFrame:
+        return q.indicators_frame(self.engine, year=year, department=department)
+
+    def budget(self, year: int | None = None, department: str | None = None) -> pd.DataFrame:
+        return q.budget_frame(self.engine, year=year, department=department)
+
+    def issues(self, year: int | None = None, department: str | None = None) -> pd.DataFrame:
+        return q.issues_frame(self.engine, year=year, department=department)
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return q.run_sql(self.engine, sql)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def connect(url: str = DEFAULT_DB) -> Database:
+    return Database(url)
+
+
+def ingest(paths: Iterable[str | Path], db: str = DEFAULT_DB, *, source: str = "text",
+           force: bool = False, on_file: FileCallback | None = None) -> IngestReport:
+    """Load every PDF named or found below the folders named."""
+    engine = open_database(db)
+    try:
+        return run_ingest(engine, paths, ExtractSettings(source=source), force=force,
+                          on_file=on_file)
+    finally:
+        engine.dispose()
+
+
+def export(db: str = DEFAULT_DB, fmt: str = "json", out: str | Path | None = None, *,
+           year: int | None = None, department: str | None = None) -> list[dict[str, Any]] | Path:
+    """json: a list of schema records (written to ``out`` when given); csv: a folder of
+    tables; xlsx: one workbook. Returns the records or the path written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    engine = open_database(db)
+    try:
+        if fmt == "json":
+            records = exporter.export_declarations(engine, year=year, department=department)
+            if out is not None:
+                exporter.write_json(records, out)
+            return records
+        if out is None:
+            raise ValueError(f"--format {fmt} needs --out")
+        if fmt == "csv":
+            exporter.write_csv(engine, out, year=year, department=department)
+        else:
+            exporter.write_xlsx(engine, out, year=year, department=department)
+        return Path(out)
+    finally:
+        engine.dispose()
+
+
+def query(sql: str, db: str = DEFAULT_DB) -> pd.DataFrame:
+    """Run one read-only SQL statement."""
+    engine = open_database(db)
+    try:
+        return q.run_sql(engine, sql)
+    finally:
+        engine.dispose()

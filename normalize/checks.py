@@ -1,0 +1,92 @@
+"""Cross-checks of what was read, as findings with stable codes.
+
+A check that cries wolf is worse than none: each one fires only on evidence that
+is certainly printed on the form (both sides of a sum read as numbers).
+
+Codes: ``budget_total_mismatch``, ``budget_subtotal_mismatch``, ``period_order``,
+``value_unreadable`` (raised while reading), ``section_missing``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from normalize.model import BudgetLine, Issue
+
+REQUIRED_SECTIONS = {"budget": "年度部门预算", "indicators": "绩效目标"}
+PERIOD_NAMES = {"annual": "全年数", "h1": "上半年数", "q3": "前三季度数"}
+SIDE_NAMES = {"income": "预算收入", "expenditure": "预算支出"}
+
+
+def _page(line: BudgetLine) -> int | None:
+    return line.provenance.page if line.provenance else None
+
+
+def budget_totals(lines: Sequence[BudgetLine]) -> list[Issue]:
+    """合计 must equal the sum of its side's top-level lines, to the cent."""
+    issues = []
+    for side in ("income", "expenditure"):
+        mine = [ln for ln in lines if ln.side == side]
+        totals = [ln for ln in mine if ln.item == "合计"]
+        if not totals:
+            continue
+        total = totals[-1]
+        tops = [ln for ln in mine if ln.parent is None and ln.item != "合计"]
+        for period in PERIOD_NAMES:
+            printed = getattr(total, period).value
+            values = [getattr(ln, period).value for ln in tops]
+            if printed is None or all(v is None for v in values):
+                continue
+            summed = sum((v for v in values if v is not None), Decimal(0))
+            if abs(summed - printed) >= Decimal("0.000001"):
+                issues.append(Issue(
+                    "budget_total_mismatch",
+                    f"{SIDE_NAMES[side]} 合计 {PERIOD_NAMES[period]} is {printed} 万元 but its "
+                    f"lines add up to {summed} 万元", _page(total)))
+    return issues
+
+
+def budget_subtotals(lines: Sequence[BudgetLine]) -> list[Issue]:
+    """其中 sub-items must not add up to more than their parent line."""
+    issues = []
+    for parent in lines:
+        if parent.parent is not None or parent.item == "合计":
+            continue
+        subs = [ln for ln in lines if ln.side == parent.side and ln.parent == parent.item]
+        for period in PERIOD_NAMES:
+            printed = getattr(parent, period).value
+            values = [getattr(ln, period).value for ln in subs]
+            if printed is None or not any(v is not None for v in values):
+                continue
+            summed = sum((v for v in values if v is not None), Decimal(0))
+            if summed - printed >= Decimal("0.000001"):
+                issues.append(Issue(
+                    "budget_subtotal_mismatch",
+                    f"{parent.item} {PERIOD_NAMES[period]} is {printed} 万元 but its 其中 items "
+                    f"add up to {summed} 万元", _page(parent)))
+    return issues
+
+
+def period_order(lines: Sequence[BudgetLine]) -> list[Issue]:
+    """上半年 ≤ 前三季度 ≤ 全年 for every amount line."""
+    issues = []
+    for line in lines:
+        h1, q3, annual = line.h1.value, line.q3.value, line.annual.value
+        if h1 is not None and q3 is not None and h1 > q3:
+            issues.append(Issue("period_order", f"{line.item}: 上半年数 {h1} exceeds 前三季度数 {q3}",
+                                _page(line)))
+        if q3 is not None and annual is not None and q3 > annual:
+            issues.append(Issue("period_order", f"{line.item}: 前三季度数 {q3} exceeds 全年数 {annual}",
+                                _page(line)))
+    return issues
+
+
+def missing_sections(found: set[str]) -> list[Issue]:
+    return [Issue("section_missing", f"section {label} ({name}) was not found")
+            for name, label in REQUIRED_SECTIONS.items() if name not in found]
+
+
+def run_all(lines: Sequence[BudgetLine], found_sections: set[str]) -> list[Issue]:
+    return (missing_sections(found_sections) + budget_totals(lines) + budget_subtotals(lines)
+            + period_order(lines))

@@ -1,0 +1,54 @@
+"""Columns by their header labels, and a row's cells placed under them by x.
+
+Positions of columns differ between cities and between two halves of a table on
+different pages, so a content cell is placed under the header whose horizontal
+extent it overlaps most, never by its index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from extract.model import Cell
+from normalize import labels
+from normalize.rows import Row
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    x0: float
+    x1: float
+
+    def overlap(self, cell: Cell) -> float:
+        return max(0.0, min(self.x1, cell.bbox[2]) - max(self.x0, cell.bbox[0]))
+
+
+def header_columns(row: Row, group: str) -> list[Column]:
+    """The labelled columns of a header row, left to right (one per field)."""
+    out: list[Column] = []
+    seen: set[str] = set()
+    for cell in row.cells:
+        name = labels.field_of(labels.match(cell.text, group))
+        if name and name not in seen:
+            seen.add(name)
+            out.append(Column(name, cell.bbox[0], cell.bbox[2]))
+    return out
+
+
+def place(cells: Iterable[Cell], columns: list[Column]) -> dict[str, Cell]:
+    """Each cell under the column it overlaps most (at least a third of the
+    cell's width), first cell wins a column."""
+    out: dict[str, Cell] = {}
+    for cell in cells:
+        width = max(cell.bbox[2] - cell.bbox[0], 1e-6)
+        best = max(columns, key=lambda col: col.overlap(cell), default=None)
+        if best and best.overlap(cell) >= width / 3 and best.field not in out:
+            out[best.field] = cell
+    return out
+
+
+def covered(row: Row, column: Column) -> bool:
+    """Is the column's slot in this row covered by a merged cell from above?"""
+    return any(column.overlap(c) > (column.x1 - column.x0) / 3 for c in row.covering)

@@ -1,0 +1,106 @@
+"""The free text around the grid: title, year, 填报部门, money unit, sign-off.
+
+These are read from text wherever it is (a line above the grid, or the first
+merged cell, as some producers put the title inside the table), by the labels
+the form prints before each value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from normalize.model import Signoff
+from normalize.rows import Row
+from normalize.values import fold
+
+TITLE_WORDS = ("绩效目标申报表", "绩效目标表", "绩效目标申报")
+FORM_TITLE = "部门整体预算绩效目标申报表"
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_UNIT = re.compile(r"单位[:：]?\s*[(（]?\s*(万元|千元|亿元|元)")
+_FILED_BY = re.compile(r"填报(?:部门|单位)\s*[(（]?\s*(?:盖章|公章)?\s*[)）]?\s*[:：]\s*(.+?)(?=单位[:：]|$)")
+_SIGNOFF_LABELS = {
+    "filled_by": ("填表人", "填报人"),
+    "date": ("填表日期", "填报日期"),
+    "phone": ("联系电话", "电话"),
+    "head": ("填报单位负责人", "单位负责人", "负责人"),
+}
+
+
+def texts(rows: Sequence[Row]) -> list[str]:
+    return [c.text for row in rows for c in row.cells if c.text.strip()]
+
+
+def find_title(rows: Sequence[Row]) -> str | None:
+    """The first text naming a 绩效目标申报表, without its year part."""
+    for text in texts(rows):
+        folded = fold(text)
+        if any(word in folded for word in TITLE_WORDS) and len(folded) <= 40:
+            title = _YEAR.sub("", folded)
+            title = re.sub(r"[(（][)）]", "", title)
+            return title.strip("()（）") or folded
+    return None
+
+
+def find_year(rows: Sequence[Row]) -> int | None:
+    """The year of the title block: "(2021年度)" or "2021年…申报表"."""
+    candidates = texts(rows)
+    for text in candidates:
+        folded = fold(text)
+        if "年度" in folded and len(folded) <= 40:
+            m = _YEAR.search(folded)
+            if m:
+                return int(m.group(1))
+    for text in candidates:
+        m = _YEAR.search(fold(text))
+        if m and len(fold(text)) <= 40:
+            return int(m.group(1))
+    return None
+
+
+def find_unit(rows: Sequence[Row]) -> str | None:
+    for text in texts(rows):
+        m = _UNIT.search(fold(text))
+        if m:
+            return m.group(1)
+    return None
+
+
+def find_filed_by(rows: Sequence[Row]) -> str | None:
+    for text in texts(rows):
+        m = _FILED_BY.search(fold(text))
+        if m and m.group(1).strip():
+            return m.group(1).strip()
+    return None
+
+
+def _iso_date(text: str) -> str | None:
+    digits = re.findall(r"\d+", text)
+    if len(digits) == 1 and len(digits[0]) == 8:
+        d = digits[0]
+        return f"{d[:4]}-{d[4:6]}-{d[6:]}"
+    if len(digits) >= 3 and len(digits[0]) == 4:
+        return f"{digits[0]}-{int(digits[1]):02d}-{int(digits[2]):02d}"
+    return None
+
+
+def find_signoff(rows: Sequence[Row]) -> Signoff:
+    """填表人 … 填表日期 … 联系电话 … 填报单位负责人 …, in one line or several."""
+    text = "".join(fold(t) for t in texts(rows) if any(
+        w in fold(t) for words in _SIGNOFF_LABELS.values() for w in words))
+    if not text:
+        return Signoff()
+    every = sorted({w for words in _SIGNOFF_LABELS.values() for w in words}, key=len, reverse=True)
+    label = "|".join(re.escape(w) for w in every)
+    found: dict[str, str] = {}
+    for m in re.finditer(rf"({label})[:：]?(.*?)(?=(?:{label})[:：]?|$)", text):
+        word, value = m.group(1), m.group(2).strip(" :：")
+        for key, words in _SIGNOFF_LABELS.items():
+            if word in words and key not in found:
+                found[key] = value
+    return Signoff(
+        filled_by=found.get("filled_by") or None,
+        date=_iso_date(found.get("date", "")),
+        phone=found.get("phone") or None,
+        head=found.get("head") or None,
+    )

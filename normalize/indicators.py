@@ -1,0 +1,99 @@
+"""绩效目标: one indicator per 三级指标 row, 一级/二级 filled down.
+
+一级 and 二级 are merged cells spanning many rows, and after a page break the
+merged cell's rest is blank: both mean "same as above", so they are filled
+down. A row with no 三级指标 of its own (blank, or covered from above) is the
+rest of the previous indicator cut by a page break; its cells are appended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extract.model import Cell
+from normalize.columns import Column, covered, header_columns, place
+from normalize.model import Indicator, Issue, Value
+from normalize.records import provenance
+from normalize.rows import Row
+from normalize.text import clean_text, join_text
+from normalize.values import parse_value
+
+VALUE_FIELDS = ("target", "annual", "h1", "q3")
+
+
+@dataclass
+class _Pending:
+    level1: str
+    level2: str
+    cells: dict[str, list[Cell]] = field(default_factory=dict)
+
+    def text(self, name: str) -> str:
+        return join_text(c.text for c in self.cells.get(name, []))
+
+
+def _value(pending: _Pending, name: str, issues: list[Issue]) -> Value:
+    cells = pending.cells.get(name, [])
+    text = pending.text(name)
+    parsed = parse_value(text)
+    if not cells:
+        return parsed
+    confidence = min(c.confidence for c in cells)
+    return Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
+                 comparator=parsed.comparator, direction=parsed.direction,
+                 confidence=confidence, provenance=provenance(cells[0]))
+
+
+def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Issue], bool]:
+    """Indicators in form order, issues, and whether period columns exist."""
+    columns: list[Column] = []
+    pending: list[_Pending] = []
+    level1 = level2 = ""
+    for row in rows:
+        if row.is_line or not row.cells:
+            continue
+        found = header_columns(row, "indicator")
+        if sum(1 for c in found if c.field in ("level1", "level2", "level3")) >= 2:
+            columns = found
+            continue
+        if not columns:
+            continue
+        placed = place(row.cells, columns)
+        if not any(c.text.strip() for c in placed.values()):
+            continue
+        by_field = {c.field: c for c in columns}
+        l3 = placed.get("level3")
+        if pending and (l3 is None or not l3.text.strip()
+                        or ("level3" in by_field and covered(row, by_field["level3"]))):
+            for name, cell in placed.items():
+                if name not in ("level1", "level2"):
+                    pending[-1].cells.setdefault(name, []).append(cell)
+            continue
+        for name in ("level1", "level2"):
+            cell = placed.get(name)
+            if cell is not None and cell.text.strip():
+                if name == "level1":
+                    level1, level2 = clean_text(cell.text), level2
+                else:
+                    level2 = clean_text(cell.text)
+        item = _Pending(level1=level1, level2=level2)
+        for name, cell in placed.items():
+            if name not in ("level1", "level2"):
+                item.cells.setdefault(name, []).append(cell)
+        pending.append(item)
+    has_periods = any(c.field in ("annual", "h1", "q3") for c in columns)
+    issues: list[Issue] = []
+    out = []
+    for item in pending:
+        values = {name: _value(item, name, issues) for name in VALUE_FIELDS}
+        basis = item.text("basis") or None
+        level3_cells = item.cells.get("level3", [])
+        out.append(Indicator(
+            level1=item.level1, level2=item.level2, level3=clean_text(item.text("level3")),
+            target=values["target"],
+            annual=values["annual"] if has_periods else None,
+            h1=values["h1"] if has_periods else None,
+            q3=values["q3"] if has_periods else None,
+            basis=basis,
+            provenance=provenance(level3_cells[0]) if level3_cells else None))
+    return out, issues, has_periods

@@ -1,0 +1,108 @@
+"""Label matching: every name a city gives a section or a column, in one table.
+
+Labels are compared after folding (NFKC, no whitespace, no brackets or colons,
+no leading "一、"/"(二)"/"3." numbering), so "部 门 职 能", "人员编制情\\n况" and
+"（一）部门职能：" all match. A label that is off by a character still matches
+by a fuzzy ratio, but only against labels of similar length, so a prose cell
+that merely contains a label's words never does.
+
+To support a new wording, add it to ``SYNONYMS``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+# key → every wording seen for it. Keys: "<group>.<field>".
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    # sections (a label cell at the left, a full-width title row, or a heading line)
+    "section.functions": ("部门职能", "部门主要职能", "单位职能", "主要职能", "部门职责", "职能职责"),
+    "section.policies": ("负责执行的相关政策", "执行的相关政策", "相关政策", "负责执行的政策"),
+    "section.strategic_goals": ("部门中长期战略目标(规划)", "部门中长期战略目标", "中长期战略目标",
+                                "中长期战略目标(规划)", "部门中长期目标"),
+    "section.annual_goals": ("年度绩效目标", "部门年度绩效目标", "年度总体绩效目标", "年度总体目标"),
+    "section.prior_year": ("上年度绩效目标完成情况", "上年度绩效目标实现情况", "上年度目标完成情况"),
+    "section.tasks": ("年度工作任务", "年度主要工作任务", "部门年度工作任务", "年度重点工作任务"),
+    "section.budget": ("年度部门预算", "部门年度预算", "年度预算", "部门预算", "年度部门预算情况"),
+    "section.indicators": ("绩效目标", "绩效指标", "年度绩效指标", "部门整体绩效指标", "绩效目标指标",
+                           "部门整体绩效目标"),
+    # profile: label/value pairs in one row
+    "profile.department": ("部门名称", "单位名称", "部门(单位)名称"),
+    "profile.subordinate_units": ("下属单位数量", "下属单位个数", "所属单位数量"),
+    "profile.staffing_quota": ("人员编制情况", "人员编制", "编制人数", "人员编制数"),
+    "profile.funded_staff": ("财政供养人员情况", "财政供养人员", "财政供养人数", "实有人数"),
+    # prior-year columns
+    "prior.goal": ("绩效目标", "上年度绩效目标"),
+    "prior.result": ("绩效目标完成情况", "完成情况", "绩效目标实现情况"),
+    # task columns
+    "task.name": ("工作任务名称", "任务名称", "工作任务"),
+    "task.content": ("工作主要内容和要求(简述)", "工作主要内容和要求", "主要内容和要求(简述)",
+                     "主要内容和要求", "工作主要内容"),
+    "task.functions": ("对应部门职能", "对应职能"),
+    "task.projects": ("对应项目名称", "对应项目"),
+    # budget
+    "budget.income": ("预算收入", "收入", "收入预算"),
+    "budget.expenditure": ("预算支出", "支出", "支出预算"),
+    "budget.annual": ("全年数", "全年", "金额", "预算数", "全年预算数"),
+    "budget.h1": ("上半年数", "上半年"),
+    "budget.q3": ("前三季度数", "前三季度"),
+    "budget.item": ("项目", "收入项目", "支出项目", "项目名称"),
+    # indicator columns
+    "indicator.level1": ("一级指标",),
+    "indicator.level2": ("二级指标",),
+    "indicator.level3": ("三级指标",),
+    "indicator.target": ("指标值", "目标值", "年度指标值", "年度目标值", "指标值(目标值)"),
+    "indicator.annual": ("全年值", "全年目标值"),
+    "indicator.h1": ("上半年值", "上半年目标值"),
+    "indicator.q3": ("前三季度值", "前三季度目标值"),
+    "indicator.basis": ("依据或说明", "备注", "指标值设定依据", "指标解释", "依据", "说明",
+                        "设定依据"),
+}
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[、.])")
+_NOISE = re.compile(r"[\s()（）\[\]【】:：、,，.。;；\"'“”]")
+_SUFFIX = re.compile(r"(?:\(续\)|续表|续)$")
+FUZZY_SCORE = 88
+
+
+def fold_label(text: str) -> str:
+    """A label as compared: NFKC, numbering and punctuation and spaces dropped."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(text.split())
+    text = _NUMBERING.sub("", text)
+    text = _SUFFIX.sub("", text)
+    return _NOISE.sub("", text)
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, dict[str, str]]:
+    """group → folded wording → key."""
+    out: dict[str, dict[str, str]] = {}
+    for key, words in SYNONYMS.items():
+        group = key.split(".", 1)[0]
+        for word in words:
+            out.setdefault(group, {})[fold_label(word)] = key
+    return out
+
+
+@lru_cache(maxsize=4096)
+def match(text: str, group: str) -> str | None:
+    """The key in ``group`` that ``text`` names, or None."""
+    folded = fold_label(text)
+    if not folded or len(folded) > 16:
+        return None
+    table = _index()[group]
+    if folded in table:
+        return table[folded]
+    if len(folded) < 4:
+        return None
+    best = process.extractOne(folded, list(table), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
+    return table[best[0]] if best else None
+
+
+def field_of(key: str | None) -> str | None:
+    return key.split(".", 1)[1] if key else None

@@ -1,0 +1,132 @@
+"""Profile pairs, long texts, and the row-per-record sections (prior year, tasks).
+
+Row sections share one rule for page breaks and tall cells: a row whose key cell
+(the goal, the task name) is blank or covered by the merged cell above is the
+rest of the previous record, so its cells are appended to that record's cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extract.model import Cell
+from normalize import labels
+from normalize.columns import Column, covered, header_columns, place
+from normalize.model import PriorYearResult, Provenance, WorkTask
+from normalize.rows import Row
+from normalize.text import clean_text, join_text
+from normalize.values import fold
+
+
+def provenance(cell: Cell) -> Provenance:
+    return Provenance(page=cell.page, bbox=cell.bbox, source=cell.source,
+                      confidence=cell.confidence)
+
+
+def profile_pairs(rows: Sequence[Row]) -> dict[str, Cell]:
+    """label/value pairs ("部门名称 | X | 下属单位数量 | 0") from any rows."""
+    out: dict[str, Cell] = {}
+    for row in rows:
+        if row.is_line:
+            continue
+        cells = row.cells
+        for k, cell in enumerate(cells[:-1]):
+            name = labels.field_of(labels.match(cell.text, "profile"))
+            if name and name not in out:
+                out[name] = cells[k + 1]
+    return out
+
+
+def long_text(rows: Sequence[Row]) -> tuple[str | None, Provenance | None]:
+    """A prose section: every content cell joined, across rows and pages."""
+    cells = [c for row in rows for c in row.cells if c.text.strip()]
+    if not cells:
+        return None, None
+    return join_text(c.text for c in cells), provenance(cells[0])
+
+
+@dataclass
+class _Record:
+    cells: dict[str, list[Cell]] = field(default_factory=dict)
+
+    def add(self, name: str, cell: Cell) -> None:
+        self.cells.setdefault(name, []).append(cell)
+
+    def text(self, name: str) -> str | None:
+        parts = [c.text for c in self.cells.get(name, []) if c.text.strip()]
+        return join_text(parts) if parts else None
+
+    def first(self) -> Cell | None:
+        every = [c for cells in self.cells.values() for c in cells]
+        return min(every, key=lambda c: (c.page, c.bbox[1], c.bbox[0])) if every else None
+
+
+def read_records(rows: Sequence[Row], group: str, key: str) -> list[_Record]:
+    """Rows under a header (labels of ``group``) as records keyed by column ``key``.
+
+    Rows before the header, free lines and repeated headers are skipped.
+    """
+    columns: list[Column] = []
+    records: list[_Record] = []
+    for row in rows:
+        if row.is_line or not row.cells:
+            continue
+        found = header_columns(row, group)
+        if len(found) >= 2:
+            columns = found
+            continue
+        if not columns:
+            continue
+        placed = place(row.cells, columns)
+        if not any(c.text.strip() for c in placed.values()):
+            continue
+        key_column = next(c for c in columns if c.field == key) if any(
+            c.field == key for c in columns) else columns[0]
+        key_cell = placed.get(key_column.field)
+        blank_key = key_cell is None or not key_cell.text.strip()
+        if records and (blank_key or covered(row, key_column)):
+            record = records[-1]
+        else:
+            record = _Record()
+            records.append(record)
+        for name, cell in placed.items():
+            record.add(name, cell)
+    return records
+
+
+def prior_year(rows: Sequence[Row]) -> list[PriorYearResult]:
+    out = []
+    for rec in read_records(rows, "prior", "goal"):
+        goal, result = rec.text("goal"), rec.text("result")
+        if goal or result:
+            cell = rec.first()
+            out.append(PriorYearResult(goal=clean_text(goal or ""), result=clean_text(result or ""),
+                                       provenance=provenance(cell) if cell else None))
+    return out
+
+
+def tasks(rows: Sequence[Row]) -> list[WorkTask]:
+    out = []
+    for rec in read_records(rows, "task", "name"):
+        name, content = rec.text("name"), rec.text("content")
+        if not (name or content):
+            continue
+        cell = rec.first()
+        out.append(WorkTask(name=clean_text(name or ""), content=clean_text(content or ""),
+                            functions=rec.text("functions"), projects=rec.text("projects"),
+                            provenance=provenance(cell) if cell else None))
+    return out
+
+
+def as_int(cell: Cell | None) -> int | None:
+    """A profile count ("96", "96人", "九十六") as an int; None when unreadable."""
+    if cell is None:
+        return None
+    from normalize.values import parse_value
+
+    value = parse_value(cell.text)
+    if value.kind == "number" and value.value is not None and value.value == int(value.value):
+        return int(value.value)
+    digits = "".join(ch for ch in fold(cell.text) if ch.isdigit())
+    return int(digits) if digits else None

@@ -1,0 +1,110 @@
+"""Pages to one stream of rows in reading order, with page breaks marked.
+
+A form is read as a sequence: free text lines and table rows, page after page.
+A table that runs onto the next page is the same table: its first row there is
+marked ``continues`` so readers can rejoin a row or a cell the break cut in two.
+Page numbers and 续表 headings between the two halves are not part of the
+stream, so they cannot hide a continuation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extract.model import BBox, Cell, Grid, PageGrid, TextLine
+
+_PAGE_NUMBER = re.compile(r"^(?:第?\s*[-—]?\s*\d+\s*[-—]?\s*页?(?:\s*[/共]\s*\d+\s*页?)?|-\s*\d+\s*-)$")
+_CONTINUED = re.compile(r"^[(（]?续表?[)）]?[:：]?$")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table, or one free text line as a row of a single cell.
+
+    ``cells`` start on this row (left to right); ``covering`` are merged cells
+    from rows above that reach into it. ``continues`` marks the first row of a
+    table half that continues a table from the previous page.
+    """
+
+    page: int
+    cells: tuple[Cell, ...]
+    covering: tuple[Cell, ...] = ()
+    continues: bool = False
+    is_line: bool = False
+    table_bbox: BBox | None = None
+
+    @property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.texts)
+
+    @property
+    def left(self) -> Cell | None:
+        """The leftmost cell touching the row, merged or not."""
+        every = list(self.cells) + list(self.covering)
+        return min(every, key=lambda c: c.bbox[0]) if every else None
+
+
+def is_noise_line(text: str) -> bool:
+    """Page numbers and 续表 headings: furniture, not content."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    return bool(_PAGE_NUMBER.match(folded) or _CONTINUED.match(folded))
+
+
+def line_row(line: TextLine) -> Row:
+    cell = Cell(row=0, col=0, rowspan=1, colspan=1, text=line.text, bbox=line.bbox,
+                page=line.page, source=line.source, confidence=line.confidence)
+    return Row(page=line.page, cells=(cell,), is_line=True)
+
+
+def grid_rows(grid: Grid, continues: bool) -> list[Row]:
+    by_row: dict[int, list[Cell]] = {}
+    covering: dict[int, list[Cell]] = {}
+    for cell in grid.cells:
+        by_row.setdefault(cell.row, []).append(cell)
+        for r in range(cell.row + 1, cell.last_row + 1):
+            covering.setdefault(r, []).append(cell)
+    return [
+        Row(page=grid.page,
+            cells=tuple(sorted(by_row.get(r, []), key=lambda c: c.bbox[0])),
+            covering=tuple(covering.get(r, [])),
+            continues=continues and r == 0,
+            table_bbox=grid.bbox)
+        for r in range(grid.n_rows)
+    ]
+
+
+def _same_table(a: Grid, b: Grid, tolerance: float = 6.0) -> bool:
+    """Does ``b`` (top of a page) look like the rest of ``a`` (bottom of the last)?
+    Same outer left and right borders is what a table split by a page keeps."""
+    return (abs(a.bbox[0] - b.bbox[0]) <= tolerance and abs(a.bbox[2] - b.bbox[2]) <= tolerance)
+
+
+def page_items(page: PageGrid) -> list[Grid | TextLine]:
+    """A page's grids and free lines in reading order (top to bottom)."""
+    items: list[Grid | TextLine] = [*page.grids,
+                                    *(ln for ln in page.lines if not is_noise_line(ln.text))]
+    items.sort(key=lambda it: (it.bbox[1], it.bbox[0]))
+    return items
+
+
+def stream(pages: Sequence[PageGrid]) -> list[Row]:
+    """Every page's rows in reading order, continuations marked."""
+    out: list[Row] = []
+    last_grid: Grid | None = None  # the last item of the previous page, if a grid
+    for page in pages:
+        items = page_items(page)
+        for k, item in enumerate(items):
+            if isinstance(item, Grid):
+                continues = (k == 0 and last_grid is not None and _same_table(last_grid, item))
+                out.extend(grid_rows(item, continues))
+            else:
+                out.append(line_row(item))
+        last_grid = items[-1] if items and isinstance(items[-1], Grid) else None
+    return out

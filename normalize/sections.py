@@ -1,0 +1,78 @@
+"""The row stream split into the form's sections, found by their labels.
+
+A section starts where its label appears, in any of the three ways forms print
+it: a label cell at the left of a row (often merged over many rows), a row that
+is one full-width title cell, or a heading line between tables. The indicator
+section is also started by its header row (一级指标 …), since many forms print
+no title for it. Rows up to the next label belong to the section, with the
+label cell removed, whatever page they are on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from normalize import labels
+from normalize.rows import Row
+
+# Header words of the indicator table: a row holding two of them starts it.
+_INDICATOR_HEADER = ("indicator.level1", "indicator.level2", "indicator.level3")
+
+
+@dataclass
+class Sections:
+    """Content rows per section name ("preamble" for rows before any label)."""
+
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, row: Row) -> None:
+        self.rows.setdefault(name, []).append(row)
+        self.pages.setdefault(name, row.page)
+
+    def get(self, name: str) -> list[Row]:
+        return self.rows.get(name, [])
+
+
+def _label_cell(row: Row) -> tuple[str | None, Row]:
+    """If the row opens a section, its name and the row without the label cell."""
+    if not row.cells:
+        return None, row
+    if sum(1 for text in row.texts if labels.match(text, "indicator") in _INDICATOR_HEADER) >= 2:
+        return "indicators", row
+    first = row.cells[0]
+    left = row.left
+    if left is not first:  # the row's left edge is a merged label from above
+        return None, row
+    name = labels.field_of(labels.match(first.text, "section"))
+    if name is None:
+        return None, row
+    if name == "indicators" and len(row.cells) > 1:
+        # "绩效目标" beside "绩效目标完成情况" is the prior-year header, not a title
+        return None, row
+    return name, replace(row, cells=row.cells[1:])
+
+
+def split(stream: list[Row]) -> Sections:
+    out = Sections()
+    current = "preamble"
+    for row in stream:
+        name, content = _label_cell(row)
+        if name is not None:
+            current = name
+            if name == "indicators" and content is row and len(row.cells) > 1:
+                out.add(current, content)  # the header row is content
+            elif content.cells:
+                out.add(current, content)
+            else:
+                out.pages.setdefault(current, row.page)
+            continue
+        if row.is_line and current != "preamble" and _is_trailer(row):
+            current = "trailer"
+        out.add(current, row)
+    return out
+
+
+def _is_trailer(row: Row) -> bool:
+    """Free text after the grids (sign-off, notes) is not section content."""
+    return any(word in row.text for word in ("填表人", "填报人", "填表日期", "负责人", "联系电话"))

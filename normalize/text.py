@@ -1,0 +1,33 @@
+"""Prose cleaning shared by every text field.
+
+Cells of one field that were cut apart (by a page break, or by a merged cell
+spilling over rows) are joined with nothing between them, as extract joins the
+lines of one cell: Chinese prose has no spaces, so a cut inside a sentence
+must not leave one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_SPACES = re.compile(r"\s+")
+_LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
+
+
+def clean_text(text: str) -> str:
+    """Whitespace runs collapsed to one space; stripped."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def join_text(parts: Iterable[str]) -> str:
+    out = ""
+    for part in parts:
+        part = clean_text(part)
+        if not part:
+            continue
+        if out and _LATIN_EDGE.match(out[-1]) and _LATIN_EDGE.match(part[0]) \
+                and out[-1].isalpha() and part[0].isalpha():
+            out += " "
+        out += part
+    return out
