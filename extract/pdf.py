@@ -11,7 +11,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -120,9 +120,9 @@ def read_page(page: Page, number: int, settings: ExtractSettings, path: Path) ->
 
 def extract_document(
     path: str | Path, settings: ExtractSettings | None = None,
-    progress: Progress | None = None, password: str = "",
+    progress: Progress | None = None, password: str = "", only: Collection[int] | None = None,
 ) -> ExtractedDocument:
-    """Every page of a PDF as a ``PageGrid``."""
+    """Every page of a PDF as a ``PageGrid`` (``only`` those page numbers, if given)."""
     settings = settings or ExtractSettings()
     path = Path(path)
     try:
@@ -133,6 +133,8 @@ def extract_document(
     with open_pdf(path, password) as pdf:
         total = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
+            if only is not None and number not in only:
+                continue
             try:
                 pages.append(read_page(page, number, settings, path))
             except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
