@@ -16,9 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
+from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.model import (
     EmptyPDF,
@@ -61,20 +63,35 @@ def open_pdf(path: Path, password: str = "") -> Iterator[pdfplumber.PDF]:
     check_signature(path)
     try:
         pdf = pdfplumber.open(path, password=password)
-    except PDFPasswordIncorrect as exc:
-        raise EncryptedPDF("encrypted PDF: a password is needed to open it") from exc
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise NotAPDF(f"damaged or truncated PDF ({type(exc).__name__}: {exc})") from exc
+    except PdfminerException as wrapped:
+        raise _named(wrapped.args[0] if wrapped.args else wrapped) from wrapped
+    except _PARSE_ERRORS as exc:
+        raise _named(exc) from exc
     try:
         try:
             n_pages = len(pdf.pages)
-        except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-            raise NotAPDF(f"damaged or truncated PDF ({type(exc).__name__}: {exc})") from exc
+        except PdfminerException as wrapped:
+            raise _named(wrapped.args[0] if wrapped.args else wrapped) from wrapped
+        except _PARSE_ERRORS as exc:
+            raise _named(exc) from exc
         if n_pages == 0:
             raise EmptyPDF("PDF has no pages")
         yield pdf
     finally:
         pdf.close()
+
+
+_PARSE_ERRORS = (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError)
+
+
+def _named(exc: BaseException) -> ExtractError:
+    """pdfminer's exception (pdfplumber wraps it) as one of ours."""
+    if isinstance(exc, PDFPasswordIncorrect):
+        return EncryptedPDF("encrypted PDF: a password is needed to open it")
+    if isinstance(exc, PDFEncryptionError):
+        return EncryptedPDF(f"encrypted PDF that cannot be decrypted ({exc})")
+    detail = str(exc).strip() or type(exc).__name__
+    return NotAPDF(f"damaged or truncated PDF ({type(exc).__name__}: {detail})")
 
 
 def garbage_share(text: str) -> float:
@@ -137,7 +154,9 @@ def extract_document(
                 continue
             try:
                 pages.append(read_page(page, number, settings, path))
-            except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+            except PdfminerException as wrapped:
+                raise NotAPDF(f"page {number} is damaged ({wrapped})") from wrapped
+            except _PARSE_ERRORS as exc:
                 raise NotAPDF(f"page {number} is damaged ({type(exc).__name__}: {exc})") from exc
             finally:
                 page.close()

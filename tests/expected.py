@@ -1,0 +1,55 @@
+"""Field-by-field comparison of an export record with a sample's expected JSON.
+
+Text is compared after NFKC folding and removal of all whitespace (as the
+schema says); numbers to 1e-6; ``confidence`` is not compared (it describes the
+reading, not the form). Returns every difference as "path: got … expected …",
+so a failing test names each wrong field.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+IGNORED = {"confidence"}
+
+
+def fold(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def differences(got: Any, expected: Any, path: str = "$") -> list[str]:
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return [f"{path}: got {got!r}, expected an object"]
+        out = []
+        for key, value in expected.items():
+            if key in IGNORED:
+                continue
+            if key not in got:
+                out.append(f"{path}.{key}: missing, expected {value!r}")
+            else:
+                out.extend(differences(got[key], value, f"{path}.{key}"))
+        for key in got.keys() - expected.keys() - IGNORED:
+            if got[key] not in (None, [], {}):
+                out.append(f"{path}.{key}: unexpected {got[key]!r}")
+        return out
+    if isinstance(expected, list):
+        if not isinstance(got, list):
+            return [f"{path}: got {got!r}, expected a list"]
+        out = []
+        if len(got) != len(expected):
+            out.append(f"{path}: {len(got)} items, expected {len(expected)}")
+        for i, (g, e) in enumerate(zip(got, expected)):
+            out.extend(differences(g, e, f"{path}[{i}]"))
+        return out
+    if isinstance(expected, bool) or expected is None:
+        return [] if got == expected else [f"{path}: got {got!r}, expected {expected!r}"]
+    if isinstance(expected, (int, float)):
+        ok = isinstance(got, (int, float)) and not isinstance(got, bool) \
+            and abs(float(got) - float(expected)) <= 1e-6 * max(1.0, abs(float(expected)))
+        return [] if ok else [f"{path}: got {got!r}, expected {expected!r}"]
+    if isinstance(expected, str):
+        ok = isinstance(got, str) and fold(got) == fold(expected)
+        return [] if ok else [f"{path}: got {got!r}, expected {expected!r}"]
+    return [] if got == expected else [f"{path}: got {got!r}, expected {expected!r}"]

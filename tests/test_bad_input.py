@@ -1,0 +1,71 @@
+"""Bad files get one line naming the file and the reason; the batch goes on."""
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader, PdfWriter
+from reportlab.pdfgen import canvas
+
+from jixiao.cli import main
+
+
+def plain_pdf(path: Path, text: str = "Quarterly report") -> Path:
+    c = canvas.Canvas(str(path))
+    c.drawString(72, 720, text)
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture
+def bad_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "notes.pdf").write_text("这不是PDF文件", encoding="utf-8")
+    whole = plain_pdf(tmp_path / "whole.pdf").read_bytes()
+    (folder / "truncated.pdf").write_bytes(whole[: len(whole) // 3])
+    plain_pdf(folder / "other.pdf")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(whole)))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    with (folder / "locked.pdf").open("wb") as fh:
+        writer.write(fh)
+    return folder
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_each_bad_file_gets_one_line_and_exit_1(bad_folder: Path, tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    result = run("ingest", str(bad_folder), "--db", db)
+    assert result.exit_code == 1
+    err = result.stderr
+    assert f"{bad_folder / 'empty.pdf'}: empty file (0 bytes)" in err
+    assert f"{bad_folder / 'notes.pdf'}: not a PDF (no %PDF- signature)" in err
+    assert f"{bad_folder / 'truncated.pdf'}: damaged or truncated PDF" in err
+    assert f"{bad_folder / 'locked.pdf'}: encrypted PDF: a password is needed to open it" in err
+    assert f"{bad_folder / 'other.pdf'}: not a 部门整体预算绩效目标申报表" in err
+    assert "5 files: 0 loaded, 0 superseded, 0 skipped, 5 failed" in err
+
+
+def test_missing_file_is_reported_not_raised(tmp_path: Path):
+    result = run("ingest", str(tmp_path / "nope.pdf"), "--db", f"sqlite:///{tmp_path / 'j.db'}")
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'nope.pdf'}: file not found" in result.stderr
+
+
+def test_usage_error_exits_2(tmp_path: Path):
+    assert run("ingest").exit_code == 2
+    assert run("export", "--format", "pdf").exit_code == 2
+
+
+def test_query_refuses_writes_in_one_line(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    result = run("query", "DELETE FROM declaration", "--db", db)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
