@@ -142,7 +142,7 @@ def _covers(lines: Sequence[Segment], pos: float, a: float, b: float, tolerance:
     return any(abs(s.pos - pos) <= tolerance and s.start <= lo and s.end >= hi for s in lines)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Region:
     row: int
     col: int
@@ -206,6 +206,25 @@ def assign_glyphs(
     return inside, outside
 
 
+def build_grid(
+    xs: Sequence[float], ys: Sequence[float], regions: Sequence[Region], glyphs: Iterable[Glyph],
+    page: int, source: Source,
+) -> tuple[Grid, list[Glyph]]:
+    """A finished ``Grid`` from a lattice and its merged regions, and the glyphs
+    that fell outside it. Every grid source ends here, so text is assigned and
+    joined the same way whoever found the lines."""
+    inside, outside = assign_glyphs(xs, ys, regions, glyphs)
+    cells = tuple(
+        Cell(row=reg.row, col=reg.col, rowspan=reg.last_row - reg.row + 1,
+             colspan=reg.last_col - reg.col + 1, text=cell_text(gl),
+             bbox=(xs[reg.col], ys[reg.row], xs[reg.last_col + 1], ys[reg.last_row + 1]),
+             page=page, source=source, confidence=min((g.confidence for g in gl), default=1.0))
+        for reg, gl in zip(regions, inside, strict=True)
+    )
+    return Grid(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), col_edges=tuple(xs),
+                row_edges=tuple(ys), cells=cells, source=source), outside
+
+
 @dataclass
 class GridTrace:
     """Every intermediate of one page's grid finding, for drawing and debugging."""
@@ -228,24 +247,16 @@ def trace(
                            settings.join_tolerance)
     out.verticals = join(snap((s for s in out.segments if s.orient == "v"), tol),
                          settings.join_tolerance)
-    remaining = list(glyphs)
+    # Spaces come from geometry (a visible gap), not from space glyphs: producers
+    # differ on whether they write them, and PDFium and pdfminer differ on reading them.
+    remaining = [g for g in glyphs if not g.text.isspace()]
     for hs, vs in connected_tables(out.horizontals, out.verticals, tol):
         hs, vs = close_open_edges(hs, vs, settings.min_cell, tol)
         xs, ys = lattice(hs, vs, settings.min_cell)
         if len(xs) < 2 or len(ys) < 2:
             continue
         regions = merge_slots(xs, ys, hs, vs, tol)
-        inside, remaining = assign_glyphs(xs, ys, regions, remaining)
-        confidence = [min((g.confidence for g in gl), default=1.0) for gl in inside]
-        cells = tuple(
-            Cell(row=reg.row, col=reg.col, rowspan=reg.last_row - reg.row + 1,
-                 colspan=reg.last_col - reg.col + 1, text=cell_text(gl),
-                 bbox=(xs[reg.col], ys[reg.row], xs[reg.last_col + 1], ys[reg.last_row + 1]),
-                 page=page, source=source, confidence=conf)
-            for reg, gl, conf in zip(regions, inside, confidence, strict=True)
-        )
-        out.grids.append(Grid(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]),
-                              col_edges=tuple(xs), row_edges=tuple(ys), cells=cells,
-                              source=source))
+        built, remaining = build_grid(xs, ys, regions, remaining, page, source)
+        out.grids.append(built)
     out.outside = remaining
     return out

@@ -4,26 +4,30 @@ camelot finds lines from a rendered image of the page, so it is an independent
 opinion on the same ruling: where both sources agree, the grid is right. It is
 slower; it is chosen with ``ExtractSettings(source="lattice")``.
 
-camelot reports cells in PDF user space (origin bottom-left) with a flag per
-border; a merged cell is a run of cells missing the borders between them, and
-its text sits in whichever piece the text fell in. Both are undone here.
+Only camelot's geometry is taken: its rows and columns (in PDF user space,
+origin bottom-left) and its per-cell border flags, from which merged regions
+are rebuilt. Text is assigned by ``grid.build_grid`` like every other source:
+camelot's own cell text misorders wrapped lines and glues neighbouring cells.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 import camelot
 from pdfplumber.page import Page
 
-from extract.model import Cell, ExtractSettings, Grid, PageGrid
-from extract.text import join_wrapped
-from extract.textlayer import free_lines, page_glyphs
+from extract.grid import Region, build_grid
+from extract.model import ExtractSettings, PageGrid
+from extract.plumber_source import open_pdf, page_glyphs
+from extract.text import free_lines
+from extract.triage import triage
 
 
-def _regions(table: Any) -> list[tuple[int, int, int, int]]:
-    """(row, col, last_row, last_col) of each merged region, from border flags."""
+def _regions(table: Any) -> list[Region]:
+    """Merged regions from camelot's per-cell border flags."""
     n_rows, n_cols = len(table.rows), len(table.cols)
     parent = list(range(n_rows * n_cols))
 
@@ -45,34 +49,45 @@ def _regions(table: Any) -> list[tuple[int, int, int, int]]:
         for c in range(n_cols):
             box = boxes.setdefault(find(r * n_cols + c), [r, c, r, c])
             box[2], box[3] = max(box[2], r), max(box[3], c)
-    return sorted(tuple(b) for b in boxes.values())  # type: ignore[misc]
+    return sorted(Region(*b) for b in boxes.values())
 
 
-def table_to_grid(table: Any, number: int, page_height: float) -> Grid:
+def lattice_of(table: Any, page_height: float) -> tuple[list[float], list[float]]:
+    """camelot's columns and rows as x and y edges, top-left origin."""
     xs = [table.cols[0][0]] + [c[1] for c in table.cols]
     ys = [page_height - table.rows[0][0]] + [page_height - r[1] for r in table.rows]
-    cells = []
-    for r0, c0, r1, c1 in _regions(table):
-        pieces = [table.cells[r][c].text for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
-        text = join_wrapped(line.strip() for p in pieces for line in p.splitlines())
-        cells.append(Cell(row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1, text=text,
-                          bbox=(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]), page=number,
-                          source="lattice"))
-    return Grid(page=number, bbox=(xs[0], ys[0], xs[-1], ys[-1]), col_edges=tuple(xs),
-                row_edges=tuple(ys), cells=tuple(cells), source="lattice")
+    return xs, ys
 
 
 def read_page(page: Page, number: int, settings: ExtractSettings, path: Path) -> PageGrid:
-    height = float(page.height)
-    tables = camelot.read_pdf(str(path), pages=str(number), flavor="lattice", split_text=True,
+    width, height = float(page.width), float(page.height)
+    glyphs = page_glyphs(page)
+    kind, reason = triage("".join(g.text for g in glyphs), bool(page.images))
+    if kind != "text" or not glyphs:
+        return PageGrid(page=number, width=width, height=height,
+                        kind=kind, reason=reason)  # type: ignore[arg-type]
+    tables = camelot.read_pdf(str(path), pages=str(number), flavor="lattice",
                               suppress_stdout=True)
-    grids = sorted((table_to_grid(t, number, height) for t in tables),
-                   key=lambda g: (g.bbox[1], g.bbox[0]))
-
-    def inside(x: float, y: float) -> bool:
-        return any(g.bbox[0] <= x <= g.bbox[2] and g.bbox[1] <= y <= g.bbox[3] for g in grids)
-
-    outside = [g for g in page_glyphs(page) if not inside(g.cx, g.cy)]
-    return PageGrid(page=number, width=float(page.width), height=height, kind="text",
-                    grids=tuple(grids), lines=free_lines(outside, number),
+    grids = []
+    remaining = [g for g in glyphs if not g.text.isspace()]
+    for table in sorted(tables, key=lambda t: (-t.rows[0][0], t.cols[0][0])):
+        xs, ys = lattice_of(table, height)
+        built, remaining = build_grid(xs, ys, _regions(table), remaining, number, "lattice")
+        grids.append(built)
+    return PageGrid(page=number, width=width, height=height, kind="text",
+                    grids=tuple(grids), lines=free_lines(remaining, number),
                     reason="text layer (camelot lattice)")
+
+
+def read_document(path: Path, settings: ExtractSettings, password: str = "",
+                  only: Collection[int] | None = None) -> Iterator[tuple[int, int, PageGrid]]:
+    """(page number, page count, grid) for each page; camelot opens the file itself."""
+    with open_pdf(path, password) as pdf:
+        total = len(pdf.pages)
+        for number, page in enumerate(pdf.pages, start=1):
+            if only is not None and number not in only:
+                continue
+            try:
+                yield number, total, read_page(page, number, settings, path)
+            finally:
+                page.close()

@@ -16,6 +16,7 @@ from typing import Literal
 BBox = tuple[float, float, float, float]
 Source = Literal["text", "lattice", "ocr"]
 PageKind = Literal["text", "scan"]
+GRID_SOURCES = ("pdfium", "pdfplumber", "lattice")  # implemented in extract/pdf.py: SOURCES
 
 
 @dataclass(frozen=True)
@@ -172,13 +173,14 @@ class ExtractSettings:
     ``snap_tolerance``: ruling lines closer than this (points) are one line.
     ``join_tolerance``: collinear segments with a gap smaller than this are joined.
     ``min_cell``: slots narrower or shorter than this are folded into a neighbour.
-    ``source``: which grid source reads text-layer pages ("text" or "lattice").
+    ``source``: which grid source reads the pages: "pdfium" (default, fast),
+    "pdfplumber" (pdfminer's reading of the same page) or "lattice" (camelot).
     """
 
     snap_tolerance: float = 3.0
     join_tolerance: float = 3.0
     min_cell: float = 2.0
-    source: str = "text"
+    source: str = "pdfium"
     dpi: int = 200
     extra: dict[str, float] = field(default_factory=dict)
 
@@ -186,6 +188,9 @@ class ExtractSettings:
         for name in ("snap_tolerance", "join_tolerance", "min_cell"):
             if getattr(self, name) < 0:
                 raise ValueError(f"ExtractSettings.{name} must be >= 0, got {getattr(self, name)}")
+        if self.source not in GRID_SOURCES:
+            raise ValueError(f"ExtractSettings.source must be one of {', '.join(GRID_SOURCES)}, "
+                             f"got {self.source!r}")
         if self.dpi < 50:
             raise ValueError(f"ExtractSettings.dpi must be >= 50, got {self.dpi}")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from extract.model import Glyph
+from extract.model import Glyph, TextLine
 
 _LATIN_END = re.compile(r"[A-Za-z]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
@@ -68,3 +68,16 @@ def join_wrapped(lines: Iterable[str]) -> str:
 def cell_text(glyphs: Iterable[Glyph]) -> str:
     """The text of one cell: lines joined without spaces across wraps."""
     return join_wrapped(line_text(line, gap_factor=0.6) for line in group_lines(glyphs))
+
+
+def free_lines(glyphs: Iterable[Glyph], page: int) -> tuple[TextLine, ...]:
+    """Text outside every grid, as lines in reading order; a wide gap inside a
+    line (as between 填报部门 and 单位:万元) becomes a space."""
+    out = []
+    for line in group_lines(g for g in glyphs if not g.text.isspace()):
+        text = line_text(line, gap_factor=0.8)
+        if text:
+            box = (min(g.bbox[0] for g in line), min(g.bbox[1] for g in line),
+                   max(g.bbox[2] for g in line), max(g.bbox[3] for g in line))
+            out.append(TextLine(text=text, bbox=box, page=page))
+    return tuple(out)

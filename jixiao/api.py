@@ -56,7 +56,7 @@ def connect(url: str = DEFAULT_DB) -> Database:
     return Database(url)
 
 
-def ingest(paths: Iterable[str | Path], db: str = DEFAULT_DB, *, source: str = "text",
+def ingest(paths: Iterable[str | Path], db: str = DEFAULT_DB, *, source: str = "pdfium",
            force: bool = False, on_file: FileCallback | None = None) -> IngestReport:
     """Load every PDF named or found below the folders named."""
     engine = open_database(db)

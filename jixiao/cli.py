@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from extract.model import GRID_SOURCES
 from jixiao import api
 from jixiao.pipeline import FileResult
 from load.errors import LoadError
@@ -42,8 +43,9 @@ def _line(result: FileResult) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @DB_OPTION
 @click.option("--force", is_flag=True, help="Re-extract files already loaded.")
-@click.option("--source", type=click.Choice(["text", "lattice"]), default="text", show_default=True,
-              help="Grid source for text-layer pages: jixiao's ruling-line reader or camelot lattice.")
+@click.option("--source", type=click.Choice(list(GRID_SOURCES)), default="pdfium", show_default=True,
+              help="Grid source: PDFium (fast), pdfplumber (pdfminer) or camelot lattice; "
+                   "all give the same grids, the last two are slower second opinions.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary and failures.")
 def ingest(paths: tuple[str, ...], db: str, force: bool, source: str, quiet: bool) -> None:
     """Load PDFs (files, or folders searched recursively) into the database.

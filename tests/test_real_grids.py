@@ -15,7 +15,7 @@ REAL = Path(__file__).resolve().parents[2] / "shared" / "real-samples"
 
 
 @lru_cache(maxsize=None)
-def page_grid(name: str, page: int, source: str = "text") -> Grid:
+def page_grid(name: str, page: int, source: str = "pdfium") -> Grid:
     path = REAL / name
     if not path.exists():
         pytest.skip(f"real sample not present: {path}")
@@ -63,9 +63,29 @@ def test_wps_white_cell_fills_are_not_rulings():
     assert (grid.n_rows, grid.n_cols) == (16, 4)
 
 
-@pytest.mark.parametrize("name,page", [("江苏省政协办公厅2019年预算公开表.pdf", 1),
-                                       ("上海市普陀区财政局2024年度部门决算.pdf", 6)])
-def test_camelot_lattice_agrees_with_the_ruling_reader(name, page):
-    ours, theirs = page_grid(name, page), page_grid(name, page, source="lattice")
+AGREEMENT_PAGES = [("江苏省政协办公厅2019年预算公开表.pdf", 1), ("上海市普陀区财政局2024年度部门决算.pdf", 6),
+                   ("shpt_sfj_2026_budget.pdf", 10), ("2019年度部门预算公开.pdf", 14)]
+
+
+@pytest.mark.parametrize("source", ["pdfplumber", "lattice"])
+@pytest.mark.parametrize("name,page", AGREEMENT_PAGES)
+def test_every_grid_source_agrees_with_the_default(name, page, source):
+    ours, theirs = page_grid(name, page), page_grid(name, page, source=source)
     assert [(c.row, c.col, c.rowspan, c.colspan, c.text) for c in ours.cells] == \
            [(c.row, c.col, c.rowspan, c.colspan, c.text) for c in theirs.cells]
+
+
+def test_real_budget_booklets_are_refused_as_not_this_form(tmp_path):
+    """Published 部门预算/决算 booklets are other documents: each is refused
+    with the titles it has, and nothing is loaded."""
+    if not REAL.exists():
+        pytest.skip(f"real samples not present: {REAL}")
+    from jixiao import api
+
+    db = f"sqlite:///{tmp_path / 'real.db'}"
+    report = api.ingest([REAL], db=db)
+    assert len(report.results) >= 12
+    for result in report.results:
+        assert result.status == "failed"
+        assert result.reason.startswith("not a 部门整体预算绩效目标申报表 (titles found: "), result
+    assert api.export(db=db, fmt="json") == []

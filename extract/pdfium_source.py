@@ -1,0 +1,223 @@
+"""The default grid source: characters and ruling paths read through PDFium.
+
+PDFium lists a page's characters and path segments an order of magnitude
+faster than pdfminer, and the result goes through the same ``grid.trace`` as
+the pdfplumber source, so both give the same grids (a test holds them to it).
+
+PDFium speaks in PDF user space (origin bottom-left); everything leaving this
+module is in the top-left convention of ``extract.model.BBox``. Loose character
+boxes (font ascent to descent) are used rather than tight glyph boxes, so "一"
+and "口" on one line get the same height and group into the same line.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from extract import grid
+from extract.model import (
+    EmptyPDF,
+    EncryptedPDF,
+    ExtractError,
+    ExtractSettings,
+    Glyph,
+    NotAPDF,
+    PageGrid,
+    Segment,
+)
+from extract.text import free_lines
+from extract.triage import triage
+
+THIN = 3.0  # points: a filled shape thinner than this is drawn as a line
+WHITE = 243  # 0-255: a colour this light on every channel is paper, not ink
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def _matrix(obj: ctypes.c_void_p) -> Matrix:
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _objects(page: pdfium.PdfPage) -> Iterator[tuple[ctypes.c_void_p, Matrix]]:
+    """Every page object with its object-to-page matrix, form XObjects opened."""
+
+    def walk(count: int, get, outer: Matrix) -> Iterator[tuple[ctypes.c_void_p, Matrix]]:
+        for i in range(count):
+            obj = get(i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_FORM:
+                inner = _compose(_matrix(obj), outer)
+                yield from walk(raw.FPDFFormObj_CountObjects(obj),
+                                lambda k, o=obj: raw.FPDFFormObj_GetObject(o, k), inner)
+            else:
+                yield obj, outer
+
+    yield from walk(raw.FPDFPage_CountObjects(page.raw),
+                    lambda k: raw.FPDFPage_GetObject(page.raw, k), IDENTITY)
+
+
+def _color(getter, obj: ctypes.c_void_p) -> tuple[int, int, int, int] | None:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not getter(obj, *(ctypes.byref(v) for v in (r, g, b, a))):
+        return None
+    return r.value, g.value, b.value, a.value
+
+
+def _is_ink(color: tuple[int, int, int, int] | None) -> bool:
+    if color is None:
+        return True
+    r, g, b, a = color
+    return a > 0 and not (r >= WHITE and g >= WHITE and b >= WHITE)
+
+
+def _subpaths(obj: ctypes.c_void_p, m: Matrix) -> list[list[tuple[float, float, bool]]]:
+    """Each subpath as page-space points, each flagged True when reached by a
+    straight line (False after a curve)."""
+    a, b, c, d, e, f = m
+    out: list[list[tuple[float, float, bool]]] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO or not out:
+            out.append([(px, py, True)])
+        else:
+            out[-1].append((px, py, kind == raw.FPDF_SEGMENT_LINETO))
+        if raw.FPDFPathSegment_GetClose(seg) and out[-1]:
+            sx, sy, _ = out[-1][0]
+            out[-1].append((sx, sy, True))
+    return out
+
+
+def _path_segments(obj: ctypes.c_void_p, m: Matrix, height: float) -> list[Segment]:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+    stroked = bool(stroke.value) and _is_ink(_color(raw.FPDFPageObj_GetStrokeColor, obj))
+    filled = fill.value != raw.FPDF_FILLMODE_NONE and _is_ink(
+        _color(raw.FPDFPageObj_GetFillColor, obj))
+    out: list[Segment] = []
+    for points in _subpaths(obj, m):
+        if stroked:
+            for (x0, y0, _), (x1, y1, straight) in zip(points, points[1:], strict=False):
+                if not straight:
+                    continue
+                if abs(y1 - y0) <= 1.0 and abs(x1 - x0) > 1.0:
+                    out.append(Segment("h", height - (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+                elif abs(x1 - x0) <= 1.0 and abs(y1 - y0) > 1.0:
+                    out.append(Segment("v", (x0 + x1) / 2, height - max(y0, y1),
+                                       height - min(y0, y1)))
+        elif filled and len(points) >= 3:
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            w, h = max(xs) - min(xs), max(ys) - min(ys)
+            if min(w, h) <= THIN and max(w, h) > THIN:
+                if w >= h:
+                    out.append(Segment("h", height - (max(ys) + min(ys)) / 2, min(xs), max(xs)))
+                else:
+                    out.append(Segment("v", (max(xs) + min(xs)) / 2, height - max(ys),
+                                       height - min(ys)))
+    return out
+
+
+def page_segments_and_images(page: pdfium.PdfPage, height: float) -> tuple[list[Segment], int]:
+    segments: list[Segment] = []
+    images = 0
+    for obj, outer in _objects(page):
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            segments.extend(_path_segments(obj, _compose(_matrix(obj), outer), height))
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+    return segments, images
+
+
+def page_glyphs(page: pdfium.PdfPage, height: float) -> list[Glyph]:
+    """Upright characters with loose boxes; PDFium's generated spaces and line
+    breaks are dropped (grouping glyphs into lines is grid.py's job)."""
+    textpage = page.get_textpage()
+    try:
+        tp = textpage.raw
+        box = raw.FS_RECTF()
+        out: list[Glyph] = []
+        for i in range(raw.FPDFText_CountChars(tp)):
+            code = raw.FPDFText_GetUnicode(tp, i)
+            if code in (0, 0xFFFE, 0x0D, 0x0A) or raw.FPDFText_IsGenerated(tp, i) == 1:
+                continue
+            angle = raw.FPDFText_GetCharAngle(tp, i)
+            if angle > 0.05 and abs(angle - 2 * math.pi) > 0.05:
+                continue
+            if not raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(box)):
+                continue
+            out.append(Glyph(chr(code), (box.left, height - box.top, box.right,
+                                         height - box.bottom)))
+        return out
+    finally:
+        textpage.close()
+
+
+def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> PageGrid:
+    width, height = page.get_size()
+    glyphs = page_glyphs(page, height)
+    segments, images = page_segments_and_images(page, height)
+    kind, reason = triage("".join(g.text for g in glyphs), images > 0)
+    if kind != "text" or not glyphs:
+        return PageGrid(page=number, width=width, height=height, kind=kind,  # type: ignore[arg-type]
+                        reason=reason)
+    found = grid.trace(segments, glyphs, number, settings, source="text")
+    return PageGrid(page=number, width=width, height=height, kind="text",
+                    grids=tuple(found.grids), lines=free_lines(found.outside, number),
+                    reason=reason)
+
+
+@contextmanager
+def open_document(path: Path, password: str = "") -> Iterator[pdfium.PdfDocument]:
+    try:
+        pdf = pdfium.PdfDocument(str(path), password=password or None)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == raw.FPDF_ERR_PASSWORD:
+            raise EncryptedPDF("encrypted PDF: a password is needed to open it") from exc
+        if code == raw.FPDF_ERR_SECURITY:
+            raise EncryptedPDF("encrypted PDF with an unsupported security handler") from exc
+        if code == raw.FPDF_ERR_FILE:
+            raise ExtractError("cannot read file") from exc
+        raise NotAPDF("damaged or truncated PDF (PDFium could not parse it)") from exc
+    try:
+        if len(pdf) == 0:
+            raise EmptyPDF("PDF has no pages")
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def read_document(path: Path, settings: ExtractSettings, password: str = "",
+                  only=None) -> Iterator[tuple[int, int, PageGrid]]:
+    """(page number, page count, grid) for each page."""
+    with open_document(path, password) as pdf:
+        total = len(pdf)
+        for index in range(total):
+            if only is not None and index + 1 not in only:
+                continue
+            page = pdf[index]
+            try:
+                yield index + 1, total, read_page(page, index + 1, settings)
+            finally:
+                page.close()

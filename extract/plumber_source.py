@@ -1,0 +1,107 @@
+"""The pdfplumber grid source: pdfminer's characters and drawing objects.
+
+Slower than the PDFium source (pdfminer parses content streams in Python) but
+an independent reading of the same page, kept as a choice and as a check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psexceptions import PSException
+from pdfplumber.page import Page
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extract import grid
+from extract.model import (
+    EmptyPDF,
+    EncryptedPDF,
+    ExtractError,
+    ExtractSettings,
+    Glyph,
+    NotAPDF,
+    PageGrid,
+)
+from extract.rulings import page_segments
+from extract.text import free_lines
+from extract.triage import triage
+
+PARSE_ERRORS = (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError)
+
+
+def named_error(exc: BaseException) -> ExtractError:
+    """pdfminer's exception (pdfplumber wraps it) as one of ours."""
+    if isinstance(exc, PdfminerException) and exc.args and isinstance(exc.args[0], BaseException):
+        exc = exc.args[0]
+    if isinstance(exc, PDFPasswordIncorrect):
+        return EncryptedPDF("encrypted PDF: a password is needed to open it")
+    if isinstance(exc, PDFEncryptionError):
+        return EncryptedPDF(f"encrypted PDF that cannot be decrypted ({exc})")
+    detail = str(exc).strip() or type(exc).__name__
+    return NotAPDF(f"damaged or truncated PDF ({type(exc).__name__}: {detail})")
+
+
+@contextmanager
+def open_pdf(path: Path, password: str = "") -> Iterator[pdfplumber.PDF]:
+    try:
+        pdf = pdfplumber.open(path, password=password)
+    except (PdfminerException, *PARSE_ERRORS) as exc:
+        raise named_error(exc) from exc
+    try:
+        try:
+            n_pages = len(pdf.pages)
+        except (PdfminerException, *PARSE_ERRORS) as exc:
+            raise named_error(exc) from exc
+        if n_pages == 0:
+            raise EmptyPDF("PDF has no pages")
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def page_glyphs(page: Page) -> list[Glyph]:
+    """The page's characters; upright text only (a rotated stamp is not content)."""
+    return [
+        Glyph(ch["text"], (ch["x0"], ch["top"], ch["x1"], ch["bottom"]))
+        for ch in page.chars
+        if ch.get("upright", True) and ch["text"]
+    ]
+
+
+def trace_page(page: Page, number: int, settings: ExtractSettings) -> grid.GridTrace:
+    segments = page_segments(page.lines, page.rects, page.curves)
+    return grid.trace(segments, page_glyphs(page), number, settings, source="text")
+
+
+def read_page(page: Page, number: int, settings: ExtractSettings) -> PageGrid:
+    width, height = float(page.width), float(page.height)
+    glyphs = page_glyphs(page)
+    kind, reason = triage("".join(g.text for g in glyphs), bool(page.images))
+    if kind != "text" or not glyphs:
+        return PageGrid(page=number, width=width, height=height, kind=kind,  # type: ignore[arg-type]
+                        reason=reason)
+    found = trace_page(page, number, settings)
+    return PageGrid(page=number, width=width, height=height, kind="text",
+                    grids=tuple(found.grids), lines=free_lines(found.outside, number),
+                    reason=reason)
+
+
+def read_document(path: Path, settings: ExtractSettings, password: str = "",
+                  only: Collection[int] | None = None) -> Iterator[tuple[int, int, PageGrid]]:
+    """(page number, page count, grid) for each page."""
+    with open_pdf(path, password) as pdf:
+        total = len(pdf.pages)
+        for number, page in enumerate(pdf.pages, start=1):
+            if only is not None and number not in only:
+                continue
+            try:
+                yield number, total, read_page(page, number, settings)
+            except (PdfminerException, *PARSE_ERRORS) as exc:
+                raise NotAPDF(f"page {number} is damaged ({named_error(exc)})") from exc
+            finally:
+                page.close()
