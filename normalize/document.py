@@ -23,8 +23,13 @@ def normalize(doc: ExtractedDocument) -> Declaration:
     parts = sections.split(rows)
     found = set(parts.rows) | set(parts.pages)
     head_rows = parts.get("preamble") + parts.get("trailer")
-    title = header.find_title(head_rows) or header.find_title(rows)
-    if title is None or not ({"indicators", "budget"} & found):
+    title = header.find_title(rows)
+    money_unit = header.find_unit(head_rows) or header.find_unit(rows) or "万元"
+    budget_lines, budget_issues, _ = budget.read_budget(parts.get("budget"), money_unit)
+    indicator_rows, indicator_issues, _ = indicators.read_indicators(parts.get("indicators"))
+    # A booklet that merely mentions 绩效目标 is not this form: it must have one of
+    # the form's two grids, actually read.
+    if title is None or not (budget_lines or indicator_rows):
         raise _not_this_form(doc, rows)
 
     profile = records.profile_pairs(parts.get("preamble") + [r for rs in parts.rows.values()
@@ -37,11 +42,8 @@ def normalize(doc: ExtractedDocument) -> Declaration:
         raise NotADeclaration("no department: neither 部门名称 nor 填报部门 was found")
     if year is None:
         raise NotADeclaration("no year: the title block names no year (e.g. (2021年度))")
-    money_unit = header.find_unit(head_rows) or header.find_unit(rows) or "万元"
 
     texts = {name: records.long_text(parts.get(name))[0] for name in TEXT_SECTIONS}
-    budget_lines, budget_issues, _ = budget.read_budget(parts.get("budget"), money_unit)
-    indicator_rows, indicator_issues, _ = indicators.read_indicators(parts.get("indicators"))
     issues: list[Issue] = [*budget_issues, *indicator_issues,
                            *checks.run_all(budget_lines, found)]
     return Declaration(

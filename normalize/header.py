@@ -14,7 +14,7 @@ from normalize.model import Signoff
 from normalize.rows import Row
 from normalize.values import fold
 
-TITLE_WORDS = ("绩效目标申报表", "绩效目标表", "绩效目标申报")
+TITLE_WORDS = ("绩效目标申报表", "整体绩效目标表", "整体支出绩效目标表", "绩效目标申报")
 FORM_TITLE = "部门整体预算绩效目标申报表"
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _UNIT = re.compile(r"单位[:：]?\s*[(（]?\s*(万元|千元|亿元|元)")
@@ -32,8 +32,10 @@ def texts(rows: Sequence[Row]) -> list[str]:
 
 
 def find_title(rows: Sequence[Row]) -> str | None:
-    """The first text naming a 绩效目标申报表, without its year part."""
-    for text in texts(rows):
+    """The text naming a 绩效目标申报表 on the first page, without its year part
+    (a booklet that mentions such a table in its prose is not the form)."""
+    first = min((r.page for r in rows), default=1)
+    for text in texts([r for r in rows if r.page == first]):
         folded = fold(text)
         if any(word in folded for word in TITLE_WORDS) and len(folded) <= 40:
             title = _YEAR.sub("", folded)

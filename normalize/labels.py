@@ -3,8 +3,9 @@
 Labels are compared after folding (NFKC, no whitespace, no brackets or colons,
 no leading "一、"/"(二)"/"3." numbering), so "部 门 职 能", "人员编制情\\n况" and
 "（一）部门职能：" all match. A label that is off by a character still matches
-by a fuzzy ratio, but only against labels of similar length, so a prose cell
-that merely contains a label's words never does.
+when one edit (a character misread, dropped or added, as OCR and typing do)
+turns it into a known wording of four characters or more; a prose cell that
+merely contains a label's words is further off than that and never matches.
 
 To support a new wording, add it to ``SYNONYMS``.
 """
@@ -15,7 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 # key → every wording seen for it. Keys: "<group>.<field>".
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -66,7 +67,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[、.])")
 _NOISE = re.compile(r"[\s()（）\[\]【】:：、,，.。;；\"'“”]")
 _SUFFIX = re.compile(r"(?:\(续\)|续表|续)$")
-FUZZY_SCORE = 88
+MAX_EDITS = 1
 
 
 def fold_label(text: str) -> str:
@@ -100,8 +101,10 @@ def match(text: str, group: str) -> str | None:
         return table[folded]
     if len(folded) < 4:
         return None
-    best = process.extractOne(folded, list(table), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
-    return table[best[0]] if best else None
+    close = [word for word in table
+             if len(word) >= 4 and Levenshtein.distance(folded, word, score_cutoff=MAX_EDITS) <= MAX_EDITS]
+    keys = {table[word] for word in close}
+    return keys.pop() if len(keys) == 1 else None
 
 
 def field_of(key: str | None) -> str | None:

@@ -1,0 +1,146 @@
+"""normalize/ on hand-built page grids: labels, sections, page-break stitching."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.model import Cell, ExtractedDocument, Grid, PageGrid, TextLine
+from normalize import labels
+from normalize.budget import item_name
+from normalize.document import normalize
+from normalize.header import find_signoff, find_year
+from normalize.model import NotADeclaration
+from normalize.rows import is_noise_line, line_row
+
+
+@pytest.mark.parametrize("printed,group,key", [
+    ("部 门 职 能", "section", "section.functions"),
+    ("（一）部门职能：", "section", "section.functions"),
+    ("人员编制情\n况", "profile", "profile.staffing_quota"),
+    ("上年度绩效目\n标完成情况", "section", "section.prior_year"),
+    ("目标值", "indicator", "indicator.target"),
+    ("年度指标值", "indicator", "indicator.target"),
+    ("备注", "indicator", "indicator.basis"),
+    ("指标值设定依据", "indicator", "indicator.basis"),
+    ("前三\n季度值", "indicator", "indicator.q3"),
+    ("财政供养人员倩况", "profile", "profile.funded_staff"),  # one character misread
+    ("年度部门预算(续)", "section", "section.budget"),
+])
+def test_labels_match_however_printed(printed, group, key):
+    assert labels.match(printed, group) == key
+
+
+@pytest.mark.parametrize("prose", [
+    "2021年,计划全年新建住房公积金制度9万人,归集90亿元",
+    "负责审批住房公积金提取、使用",
+    "上年度绩效目标完成情况良好",
+])
+def test_prose_never_matches_a_label(prose):
+    assert labels.match(prose, "section") is None
+
+
+def test_prior_year_header_is_not_the_indicator_title():
+    assert labels.match("上年度绩效目标完成情况", "section") == "section.prior_year"
+    assert labels.match("年度绩效目标", "section") == "section.annual_goals"
+
+
+@pytest.mark.parametrize("printed,name,is_sub,numbered", [
+    ("其中: 1. 工资福利支出", "工资福利支出", True, True),
+    ("其中：工资福利支出", "工资福利支出", True, False),
+    ("2. 对个人和家庭的补助支出", "对个人和家庭的补助支出", False, True),
+    ("一、基本支出", "基本支出", False, False),
+    ("合 计", "合计", False, False),
+])
+def test_budget_item_names(printed, name, is_sub, numbered):
+    assert item_name(printed) == (name, is_sub, numbered)
+
+
+def lines(*texts: str):
+    return [line_row(TextLine(t, (0, 10 * i, 100, 10 * i + 8), 1)) for i, t in enumerate(texts)]
+
+
+def test_signoff_in_one_line_and_in_several():
+    one = find_signoff(lines("填表人:周桂柳 填表日期:20210203 联系电话:88150231 填报单位负责人:张成中"))
+    assert (one.filled_by, one.date, one.phone, one.head) == ("周桂柳", "2021-02-03", "88150231", "张成中")
+    several = find_signoff(lines("填表人：李明", "填表日期：2022年1月5日", "联系电话：0515-1234567",
+                                 "单位负责人：王强"))
+    assert (several.filled_by, several.date, several.phone, several.head) == \
+        ("李明", "2022-01-05", "0515-1234567", "王强")
+
+
+def test_year_from_the_title_block():
+    assert find_year(lines("部门整体预算绩效目标申报表", "(2023年度)")) == 2023
+    assert find_year(lines("2022年度部门整体预算绩效目标申报表")) == 2022
+
+
+def test_page_furniture_is_not_content():
+    assert all(is_noise_line(t) for t in ("第 3 页", "- 4 -", "12", "续表", "（续）", "第2页 共5页"))
+    assert not is_noise_line("单位:万元")
+
+
+# --- a two-page indicator table, built by hand --------------------------------------
+
+XS = (0, 60, 120, 220, 280, 400)  # 一级 | 二级 | 三级 | 指标值 | 依据或说明
+
+
+def grid(page: int, rows: list[list[tuple[str, int] | None]], top: float = 100) -> Grid:
+    """rows of (text, rowspan) per column; None where a merged cell from above covers."""
+    height = 20
+    cells = []
+    for r, row in enumerate(rows):
+        for c, spec in enumerate(row):
+            if spec is None:
+                continue
+            text, rowspan = spec
+            cells.append(Cell(row=r, col=c, rowspan=rowspan, colspan=1, text=text, page=page,
+                              bbox=(XS[c], top + r * height, XS[c + 1], top + (r + rowspan) * height)))
+    ys = tuple(top + r * height for r in range(len(rows) + 1))
+    return Grid(page=page, bbox=(XS[0], ys[0], XS[-1], ys[-1]), col_edges=XS, row_edges=ys,
+                cells=tuple(cells))
+
+
+def document(*pages: PageGrid) -> ExtractedDocument:
+    return ExtractedDocument(path="/x/hand.pdf", sha256="0" * 64, pages=pages, extractor_version="t")
+
+
+def title_lines() -> tuple[TextLine, ...]:
+    return (TextLine("部门整体预算绩效目标申报表", (100, 20, 300, 35), 1),
+            TextLine("(2022年度)", (150, 40, 250, 50), 1),
+            TextLine("填报部门(盖章):某市测试局 单位:万元", (0, 60, 400, 70), 1))
+
+
+def test_indicators_continue_across_a_page_break():
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(grid(1, [
+        [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+        [("产出指标", 3), ("数量指标", 3), ("培训人次", 1), ("不低于500人次", 1), ("年度计划", 1)],
+        [None, None, ("覆盖率", 1), ("≥95%", 1), ("按照上级", 1)],
+        [None, None, ("完成率", 1), ("100%", 1), ("根据《工作", 1)],
+    ]),))
+    # the page break cut the last row: its rest, then the merged 一级 continues blank
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(grid(2, [
+        [("", 3), ("", 1), ("", 1), ("", 1), ("方案》要求", 1)],
+        [None, ("质量指标", 2), ("合格率", 1), ("98%", 1), ("", 1)],
+        [None, None, ("及时率", 1), ("提高", 1), ("", 1)],
+    ], top=60),), lines=(TextLine("第 2 页", (280, 800, 320, 810), 2),))
+    decl = normalize(document(page1, page2))
+    assert decl.department == "某市测试局" and decl.year == 2022 and decl.money_unit == "万元"
+    got = [(i.level1, i.level2, i.level3, i.target.raw, i.basis) for i in decl.indicators]
+    assert got == [
+        ("产出指标", "数量指标", "培训人次", "不低于500人次", "年度计划"),
+        ("产出指标", "数量指标", "覆盖率", "≥95%", "按照上级"),
+        ("产出指标", "数量指标", "完成率", "100%", "根据《工作方案》要求"),
+        ("产出指标", "质量指标", "合格率", "98%", None),
+        ("产出指标", "质量指标", "及时率", "提高", None),
+    ]
+    first = decl.indicators[0].target
+    assert (first.kind, first.value, first.unit, first.comparator) == ("number", 500, "人次", ">=")
+    assert decl.indicators[4].target.direction == "increase"
+    assert decl.indicators[0].annual is None  # no period columns on this form
+    assert [i.code for i in decl.issues] == ["section_missing"]  # no budget section
+
+
+def test_a_document_without_the_form_title_is_refused():
+    page = PageGrid(page=1, width=595, height=842, kind="text",
+                    lines=(TextLine("2024年度部门决算", (0, 0, 100, 10), 1),))
+    with pytest.raises(NotADeclaration, match=r"not a 部门整体预算绩效目标申报表 \(titles found: 2024年度部门决算\)"):
+        normalize(document(page))
