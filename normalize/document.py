@@ -27,9 +27,10 @@ def normalize(doc: ExtractedDocument) -> Declaration:
     money_unit = header.find_unit(head_rows) or header.find_unit(rows) or "万元"
     budget_lines, budget_issues, _ = budget.read_budget(parts.get("budget"), money_unit)
     indicator_rows, indicator_issues, _ = indicators.read_indicators(parts.get("indicators"))
-    # A booklet that merely mentions 绩效目标 is not this form: it must have one of
-    # the form's two grids, actually read.
-    if title is None or not (budget_lines or indicator_rows):
+    # A booklet that merely mentions 绩效目标 is not this form: it needs the title
+    # and one of the form's two grids actually read, or both grids (a title lost
+    # in a page header or an image is weaker evidence than the grids themselves).
+    if not ((title and (budget_lines or indicator_rows)) or (budget_lines and indicator_rows)):
         raise _not_this_form(doc, rows)
 
     profile = records.profile_pairs(parts.get("preamble") + [r for rs in parts.rows.values()
