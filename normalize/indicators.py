@@ -1,9 +1,15 @@
 """绩效目标: one indicator per 三级指标 row, 一级/二级 filled down.
 
-一级 and 二级 are merged cells spanning many rows, and after a page break the
-merged cell's rest is blank: both mean "same as above", so they are filled
-down. A row with no 三级指标 of its own (blank, or covered from above) is the
-rest of the previous indicator cut by a page break; its cells are appended.
+一级 and 二级 are merged cells spanning many rows; covered slots mean "same as
+above", and so does a blank cell on the first row after a page break (the rest
+of a merged cell the break cut). A blank cell anywhere else opens a new group
+whose name is not printed there: spreadsheet producers centre a merged cell's
+text in its whole range, so when the range crosses a page break the name is
+printed on the next page, in the continuing cell. That name is taken back for
+the rows above it; a group that never gets a name keeps the one before it.
+
+A row with no 三级指标 of its own (blank, or covered from above) is the rest of
+the previous indicator cut by a page break; its cells are appended.
 """
 
 from __future__ import annotations
@@ -23,9 +29,23 @@ VALUE_FIELDS = ("target", "annual", "h1", "q3")
 
 
 @dataclass
+class _Group:
+    """One merged 一级 or 二级 cell; ``name`` None while it is not yet printed."""
+
+    name: str | None
+    before: _Group | None = None
+
+    def resolved(self) -> str:
+        group: _Group | None = self
+        while group is not None and group.name is None:
+            group = group.before
+        return group.name if group is not None and group.name is not None else ""
+
+
+@dataclass
 class _Pending:
-    level1: str
-    level2: str
+    level1: _Group
+    level2: _Group
     cells: dict[str, list[Cell]] = field(default_factory=dict)
 
     def text(self, name: str) -> str:
@@ -44,11 +64,28 @@ def _value(pending: _Pending, name: str, issues: list[Issue]) -> Value:
                  confidence=confidence, provenance=provenance(cells[0]))
 
 
+def _next_group(current: _Group, cell: Cell | None, continues: bool) -> _Group:
+    """The 一级/二级 group of a row, given the cell starting in that column (None
+    when a merged cell from above covers it)."""
+    if cell is None:
+        return current
+    text = clean_text(cell.text)
+    if continues:
+        if text and current.name is None:
+            current.name = text  # the name of a group opened blank on the last page
+            return current
+        if not text:
+            return current
+    if text:
+        return _Group(text, before=current)
+    return _Group(None, before=current)
+
+
 def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Issue], bool]:
     """Indicators in form order, issues, and whether period columns exist."""
     columns: list[Column] = []
     pending: list[_Pending] = []
-    level1 = level2 = ""
+    groups = {"level1": _Group(""), "level2": _Group("")}
     for row in rows:
         if row.is_line or not row.cells:
             continue
@@ -70,13 +107,8 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Issue], 
                     pending[-1].cells.setdefault(name, []).append(cell)
             continue
         for name in ("level1", "level2"):
-            cell = placed.get(name)
-            if cell is not None and cell.text.strip():
-                if name == "level1":
-                    level1, level2 = clean_text(cell.text), level2
-                else:
-                    level2 = clean_text(cell.text)
-        item = _Pending(level1=level1, level2=level2)
+            groups[name] = _next_group(groups[name], placed.get(name), row.continues)
+        item = _Pending(level1=groups["level1"], level2=groups["level2"])
         for name, cell in placed.items():
             if name not in ("level1", "level2"):
                 item.cells.setdefault(name, []).append(cell)
@@ -89,7 +121,8 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Issue], 
         basis = item.text("basis") or None
         level3_cells = item.cells.get("level3", [])
         out.append(Indicator(
-            level1=item.level1, level2=item.level2, level3=clean_text(item.text("level3")),
+            level1=item.level1.resolved(), level2=item.level2.resolved(),
+            level3=clean_text(item.text("level3")),
             target=values["target"],
             annual=values["annual"] if has_periods else None,
             h1=values["h1"] if has_periods else None,

@@ -3,8 +3,9 @@
 A form is read as a sequence: free text lines and table rows, page after page.
 A table that runs onto the next page is the same table: its first row there is
 marked ``continues`` so readers can rejoin a row or a cell the break cut in two.
-Page numbers and 续表 headings between the two halves are not part of the
-stream, so they cannot hide a continuation.
+Free lines between the two halves (page numbers, 续表, a page header, text a
+spreadsheet spilled out of a merged cell) do not break the continuation; a
+section heading does, since it starts another table.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extract.model import BBox, Cell, Grid, PageGrid, TextLine
+from normalize import labels
 
 _PAGE_NUMBER = re.compile(r"^(?:第?\s*[-—]?\s*\d+\s*[-—]?\s*页?(?:\s*[/共]\s*\d+\s*页?)?|-\s*\d+\s*-)$")
 _CONTINUED = re.compile(r"^[(（]?续表?[)）]?[:：]?$")
@@ -94,17 +96,24 @@ def page_items(page: PageGrid) -> list[Grid | TextLine]:
     return items
 
 
+def _is_heading(line: TextLine) -> bool:
+    return labels.match(line.text, "section") is not None
+
+
 def stream(pages: Sequence[PageGrid]) -> list[Row]:
     """Every page's rows in reading order, continuations marked."""
     out: list[Row] = []
-    last_grid: Grid | None = None  # the last item of the previous page, if a grid
+    open_grid: Grid | None = None  # a grid that may go on: nothing but furniture since
     for page in pages:
-        items = page_items(page)
-        for k, item in enumerate(items):
+        first_on_page = True
+        for item in page_items(page):
             if isinstance(item, Grid):
-                continues = (k == 0 and last_grid is not None and _same_table(last_grid, item))
+                continues = (first_on_page and open_grid is not None
+                             and _same_table(open_grid, item))
                 out.extend(grid_rows(item, continues))
+                open_grid, first_on_page = item, False
             else:
                 out.append(line_row(item))
-        last_grid = items[-1] if items and isinstance(items[-1], Grid) else None
+                if _is_heading(item):
+                    open_grid = None
     return out

@@ -144,3 +144,26 @@ def test_a_document_without_the_form_title_is_refused():
                     lines=(TextLine("2024年度部门决算", (0, 0, 100, 10), 1),))
     with pytest.raises(NotADeclaration, match=r"not a 部门整体预算绩效目标申报表 \(titles found: 2024年度部门决算\)"):
         normalize(document(page))
+
+
+def test_spreadsheet_merged_names_printed_on_the_next_page():
+    """Calc centres a merged cell's text in its whole range: a group that starts at
+    the bottom of a page has blank cells there and its name on the next page,
+    while the text spilled below the grid is page furniture."""
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines() + (
+        TextLine("数量 第1页", (100, 790, 300, 800), 1),), grids=(grid(1, [
+            [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+            [("过程管理", 1), ("预算执行", 1), ("预算执行率", 1), ("100%", 1), ("", 1)],
+            [("", 1), ("", 1), ("治理项目", 1), ("120个", 1), ("", 1)],
+        ]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(grid(2, [
+        [("部门产出", 2), ("数量", 2), ("排污口整治", 1), ("200个", 1), ("", 1)],
+        [None, None, ("执法检查", 1), ("3000家次", 1), ("", 1)],
+    ], top=60),))
+    decl = normalize(document(page1, page2))
+    assert [(i.level1, i.level2, i.level3) for i in decl.indicators] == [
+        ("过程管理", "预算执行", "预算执行率"),
+        ("部门产出", "数量", "治理项目"),
+        ("部门产出", "数量", "排污口整治"),
+        ("部门产出", "数量", "执法检查"),
+    ]
