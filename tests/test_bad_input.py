@@ -69,3 +69,40 @@ def test_query_refuses_writes_in_one_line(tmp_path: Path):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def scanned_pdf(path: Path) -> Path:
+    """An image-only page, as a scanner writes it."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+
+    img = Image.new("L", (850, 1100), 255)
+    ImageDraw.Draw(img).rectangle((100, 100, 750, 900), outline=0, width=3)
+    c = canvas.Canvas(str(path))
+    c.drawImage(ImageReader(img), 0, 0, width=595, height=842)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_scanned_page_is_reported_as_needing_ocr(tmp_path: Path):
+    scan = scanned_pdf(tmp_path / "scan.pdf")
+    result = run("ingest", str(scan), "--db", f"sqlite:///{tmp_path / 'j.db'}")
+    assert result.exit_code == 1
+    assert (f"{scan}: page(s) 1 have no usable text layer and need OCR, "
+            "which this version does not do yet") in result.stderr
+
+
+@pytest.mark.parametrize("text,images,kind", [
+    ("(cid:12)(cid:34)(cid:56)部门", False, "scan"),
+    ("\ufffd\ufffd\ufffd申报表", False, "scan"),
+    ("\ue000\ue001\ue002\ue003表", False, "scan"),
+    ("⼀⼆⼈⼤", False, "scan"),  # Kangxi radicals standing in for 一二人大
+    ("", True, "scan"),
+    ("", False, "text"),  # a blank page
+    ("部门整体预算绩效目标申报表 (cid:3)", False, "text"),  # one stray placeholder
+])
+def test_triage(text, images, kind):
+    from extract.triage import triage
+
+    assert triage(text, images)[0] == kind
