@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from extract.model import Cell, ExtractSettings, Glyph, Grid, Segment, Source
@@ -150,13 +150,12 @@ class Region:
     last_col: int
 
 
-def merge_slots(
-    xs: Sequence[float], ys: Sequence[float],
-    horizontals: Sequence[Segment], verticals: Sequence[Segment], tolerance: float,
+def join_regions(
+    n_rows: int, n_cols: int,
+    open_right: Callable[[int, int], bool], open_below: Callable[[int, int], bool],
 ) -> list[Region]:
-    """Slots of the lattice joined wherever no ruling line separates two
-    neighbours: a merged cell comes out as one region with its spans."""
-    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    """Slots of an ``n_rows`` × ``n_cols`` lattice joined into regions wherever
+    the border between neighbours is open, each region as its bounding spans."""
     parent = list(range(n_rows * n_cols))
 
     def find(i: int) -> int:
@@ -168,20 +167,30 @@ def merge_slots(
     for r in range(n_rows):
         for c in range(n_cols):
             here = r * n_cols + c
-            if c + 1 < n_cols and not _covers(verticals, xs[c + 1], ys[r], ys[r + 1], tolerance):
+            if c + 1 < n_cols and open_right(r, c):
                 parent[find(here)] = find(here + 1)
-            if r + 1 < n_rows and not _covers(horizontals, ys[r + 1], xs[c], xs[c + 1], tolerance):
+            if r + 1 < n_rows and open_below(r, c):
                 parent[find(here)] = find(here + n_cols)
     spans: dict[int, list[int]] = {}
     for r in range(n_rows):
         for c in range(n_cols):
-            root = find(r * n_cols + c)
-            box = spans.setdefault(root, [r, c, r, c])
+            box = spans.setdefault(find(r * n_cols + c), [r, c, r, c])
             box[0], box[1] = min(box[0], r), min(box[1], c)
             box[2], box[3] = max(box[2], r), max(box[3], c)
-    regions = [Region(*box) for box in spans.values()]
-    regions.sort(key=lambda g: (g.row, g.col))
-    return regions
+    return sorted(Region(*box) for box in spans.values())
+
+
+def merge_slots(
+    xs: Sequence[float], ys: Sequence[float],
+    horizontals: Sequence[Segment], verticals: Sequence[Segment], tolerance: float,
+) -> list[Region]:
+    """Slots of the lattice joined wherever no ruling line separates two
+    neighbours: a merged cell comes out as one region with its spans."""
+    return join_regions(
+        len(ys) - 1, len(xs) - 1,
+        lambda r, c: not _covers(verticals, xs[c + 1], ys[r], ys[r + 1], tolerance),
+        lambda r, c: not _covers(horizontals, ys[r + 1], xs[c], xs[c + 1], tolerance),
+    )
 
 
 def assign_glyphs(

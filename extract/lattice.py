@@ -19,37 +19,18 @@ from typing import Any
 import camelot
 from pdfplumber.page import Page
 
-from extract.grid import Region, build_grid
+from extract.grid import Region, build_grid, join_regions
 from extract.model import ExtractSettings, PageGrid
-from extract.plumber_source import open_pdf, page_glyphs
+from extract.plumber_source import page_glyphs, read_pages
 from extract.text import free_lines
 from extract.triage import triage
 
 
 def _regions(table: Any) -> list[Region]:
     """Merged regions from camelot's per-cell border flags."""
-    n_rows, n_cols = len(table.rows), len(table.cols)
-    parent = list(range(n_rows * n_cols))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for r in range(n_rows):
-        for c in range(n_cols):
-            cell = table.cells[r][c]
-            if c + 1 < n_cols and not cell.right:
-                parent[find(r * n_cols + c)] = find(r * n_cols + c + 1)
-            if r + 1 < n_rows and not cell.bottom:
-                parent[find(r * n_cols + c)] = find((r + 1) * n_cols + c)
-    boxes: dict[int, list[int]] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            box = boxes.setdefault(find(r * n_cols + c), [r, c, r, c])
-            box[2], box[3] = max(box[2], r), max(box[3], c)
-    return sorted(Region(*b) for b in boxes.values())
+    return join_regions(len(table.rows), len(table.cols),
+                        lambda r, c: not table.cells[r][c].right,
+                        lambda r, c: not table.cells[r][c].bottom)
 
 
 def lattice_of(table: Any, page_height: float) -> tuple[list[float], list[float]]:
@@ -82,12 +63,4 @@ def read_page(page: Page, number: int, settings: ExtractSettings, path: Path) ->
 def read_document(path: Path, settings: ExtractSettings, password: str = "",
                   only: Collection[int] | None = None) -> Iterator[tuple[int, int, PageGrid]]:
     """(page number, page count, grid) for each page; camelot opens the file itself."""
-    with open_pdf(path, password) as pdf:
-        total = len(pdf.pages)
-        for number, page in enumerate(pdf.pages, start=1):
-            if only is not None and number not in only:
-                continue
-            try:
-                yield number, total, read_page(page, number, settings, path)
-            finally:
-                page.close()
+    return read_pages(path, password, only, lambda page, n: read_page(page, n, settings, path))

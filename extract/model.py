@@ -37,11 +37,19 @@ class Segment:
 @dataclass(frozen=True)
 class Glyph:
     """A piece of text with its box: one character from a text layer, or one
-    recognised text box from OCR."""
+    recognised text box from OCR.
+
+    ``baseline`` (y, top-left origin), when the source knows it, anchors the
+    glyph vertically: libraries disagree on box heights (font size or ascent),
+    never on the baseline, so a glyph clipped at a cell edge lands in the same
+    cell whichever library read it. Ideographs fill an em box from about 0.12 em
+    below the baseline to 0.88 em above it, so their visual centre is 0.4 em up.
+    """
 
     text: str
     bbox: BBox
     confidence: float = 1.0
+    baseline: float | None = None
 
     @property
     def cx(self) -> float:
@@ -49,6 +57,8 @@ class Glyph:
 
     @property
     def cy(self) -> float:
+        if self.baseline is not None:
+            return self.baseline - 0.4 * (self.bbox[3] - self.bbox[1])
         return (self.bbox[1] + self.bbox[3]) / 2
 
     @property

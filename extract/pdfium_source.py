@@ -156,6 +156,7 @@ def page_glyphs(page: pdfium.PdfPage, height: float) -> list[Glyph]:
     try:
         tp = textpage.raw
         box = raw.FS_RECTF()
+        ox, oy = ctypes.c_double(), ctypes.c_double()
         out: list[Glyph] = []
         for i in range(raw.FPDFText_CountChars(tp)):
             code = raw.FPDFText_GetUnicode(tp, i)
@@ -166,8 +167,9 @@ def page_glyphs(page: pdfium.PdfPage, height: float) -> list[Glyph]:
                 continue
             if not raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(box)):
                 continue
+            raw.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy))
             out.append(Glyph(chr(code), (box.left, height - box.top, box.right,
-                                         height - box.bottom)))
+                                         height - box.bottom), baseline=height - oy.value))
         return out
     finally:
         textpage.close()

@@ -6,7 +6,7 @@ an independent reading of the same page, kept as a choice and as a check.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,8 +66,11 @@ def open_pdf(path: Path, password: str = "") -> Iterator[pdfplumber.PDF]:
 
 def page_glyphs(page: Page) -> list[Glyph]:
     """The page's characters; upright text only (a rotated stamp is not content)."""
+    origin_y = page.bbox[1]
     return [
-        Glyph(ch["text"], (ch["x0"], ch["top"], ch["x1"], ch["bottom"]))
+        Glyph(ch["text"], (ch["x0"], ch["top"], ch["x1"], ch["bottom"]),
+              # y0 is the box bottom and matrix[5] the baseline, both from below
+              baseline=ch["bottom"] + ch["y0"] - (ch["matrix"][5] - origin_y))
         for ch in page.chars
         if ch.get("upright", True) and ch["text"]
     ]
@@ -91,17 +94,25 @@ def read_page(page: Page, number: int, settings: ExtractSettings) -> PageGrid:
                     reason=reason)
 
 
-def read_document(path: Path, settings: ExtractSettings, password: str = "",
-                  only: Collection[int] | None = None) -> Iterator[tuple[int, int, PageGrid]]:
-    """(page number, page count, grid) for each page."""
+def read_pages(path: Path, password: str, only: Collection[int] | None,
+               read: Callable[[Page, int], PageGrid]) -> Iterator[tuple[int, int, PageGrid]]:
+    """(page number, page count, ``read(page, number)``) for each page, each page
+    closed after use; pdfminer's errors on a page become ours, naming the page."""
     with open_pdf(path, password) as pdf:
         total = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             if only is not None and number not in only:
                 continue
             try:
-                yield number, total, read_page(page, number, settings)
+                grid_page = read(page, number)
             except (PdfminerException, *PARSE_ERRORS) as exc:
                 raise NotAPDF(f"page {number} is damaged ({named_error(exc)})") from exc
             finally:
                 page.close()
+            yield number, total, grid_page
+
+
+def read_document(path: Path, settings: ExtractSettings, password: str = "",
+                  only: Collection[int] | None = None) -> Iterator[tuple[int, int, PageGrid]]:
+    """(page number, page count, grid) for each page."""
+    return read_pages(path, password, only, lambda page, n: read_page(page, n, settings))

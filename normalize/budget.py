@@ -5,8 +5,11 @@ side headers, after the first group of period columns). On each side, cells
 under a period header (全年数/上半年数/前三季度数, or a lone 金额) are amounts in
 the form's money unit; the other cells name the line.
 
-"其中: 1. 工资福利支出" is a sub-item of the last top-level line; numbered lines
-right after it belong to the same parent until an unnumbered line comes.
+"其中: 1. 工资福利支出" is a sub-item of the last top-level line. The lines after
+it stay sub-items while they are numbered ("2. …"), or, unnumbered ("其中：人员
+经费" then "公用经费"), while they still fit within the parent's amount: the
+first line that would make the 其中 items exceed their parent is the next
+top-level line.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from extract.model import Cell
 from normalize import labels
@@ -96,8 +100,9 @@ def read_budget(rows: Sequence[Row], money_unit: str) -> tuple[list[BudgetLine],
     has_periods = any(c.period != "annual" for c in columns)
     issues: list[Issue] = []
     sides: dict[str, list[BudgetLine]] = {"income": [], "expenditure": []}
-    parents: dict[str, str | None] = {"income": None, "expenditure": None}
+    parents: dict[str, BudgetLine | None] = {"income": None, "expenditure": None}
     in_sub: dict[str, bool] = {"income": False, "expenditure": False}
+    sub_sums: dict[str, Decimal] = {"income": Decimal(0), "expenditure": Decimal(0)}
     for row in rows:
         if row.is_line or not row.cells or _header_keys(row):
             continue
@@ -116,22 +121,36 @@ def read_budget(rows: Sequence[Row], money_unit: str) -> tuple[list[BudgetLine],
             if not fold(printed):
                 continue
             name, is_sub, numbered = item_name(printed)
-            if is_sub or (numbered and in_sub[side]):
-                parent = parents[side]
+            amounts = {period: _amount(amount_cells.get(period), money_unit, name, issues)
+                       for period in PERIODS}
+            parent_line = parents[side]
+            sub = is_sub or (in_sub[side] and parent_line is not None and (
+                numbered or _fits(parent_line, sub_sums[side], amounts["annual"].value)))
+            if sub and parent_line is not None:
                 in_sub[side] = True
+                sub_sums[side] += amounts["annual"].value or Decimal(0)
             else:
-                parent = None
-                parents[side] = name
-                in_sub[side] = False
-            amounts = {}
-            for period in PERIODS:
-                cell = amount_cells.get(period)
-                amounts[period] = _amount(cell, money_unit, name, issues)
-            sides[side].append(BudgetLine(side=side, item=name, parent=parent,  # type: ignore[arg-type]
-                                          annual=amounts["annual"], h1=amounts["h1"],
-                                          q3=amounts["q3"],
-                                          provenance=provenance(name_cells[0])))
+                in_sub[side], sub_sums[side] = False, Decimal(0)
+            line = BudgetLine(side=side, item=name,  # type: ignore[arg-type]
+                              parent=parent_line.item if sub and parent_line else None,
+                              annual=amounts["annual"], h1=amounts["h1"], q3=amounts["q3"],
+                              provenance=provenance(name_cells[0]))
+            if line.parent is None:
+                parents[side] = line
+            sides[side].append(line)
     return sides["income"] + sides["expenditure"], issues, has_periods
+
+
+def _fits(parent: BudgetLine, so_far: Decimal, value: Decimal | None) -> bool:
+    """Would an unnumbered line after 其中 still fit within its parent's amount?"""
+    total = parent.annual.value
+    if total is None or value is None or item_is_total(parent.item):
+        return False
+    return so_far + value <= total
+
+
+def item_is_total(name: str) -> bool:
+    return name in ("合计", "总计")
 
 
 def _amount(cell: Cell | None, money_unit: str, item: str, issues: list[Issue]) -> Amount:

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from expected import differences
+
 from jixiao import api
 from jixiao.cli import main
 

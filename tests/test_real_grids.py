@@ -3,7 +3,7 @@
 Every expected cell below was read off the rendered page by a person.
 """
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from extract.pdf import extract_document
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-samples"
 
 
-@lru_cache(maxsize=None)
+@cache
 def page_grid(name: str, page: int, source: str = "pdfium") -> Grid:
     path = REAL / name
     if not path.exists():

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from expected import differences
 from jsonschema import Draft202012Validator
 
-from expected import differences
 from jixiao import api
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

@@ -7,7 +7,7 @@ the one printed. They may differ only in whitespace, which no comparison reads.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from extract.pdf import extract_document
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "samples").glob("*.pdf"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def cells(path: Path, source: str) -> list[tuple]:
     doc = extract_document(path, ExtractSettings(source=source))
     return [(g.page, c.row, c.col, c.rowspan, c.colspan, "".join(c.text.split()))
