@@ -15,12 +15,15 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from extract.draw import COLORS, Box, draw_boxes, render_page
 from extract.model import ExtractSettings
 from jixiao.pipeline import FileCallback, IngestReport
 from jixiao.pipeline import ingest as run_ingest
 from load import export as exporter
 from load import query as q
+from load.history import find_document, history_frame
 from load.store import open_database
+from normalize.checks import LOW_CONFIDENCE
 
 DEFAULT_DB = "sqlite:///jixiao.db"
 FORMATS = ("json", "csv", "xlsx")
@@ -57,12 +60,14 @@ def connect(url: str = DEFAULT_DB) -> Database:
 
 
 def ingest(paths: Iterable[str | Path], db: str = DEFAULT_DB, *, source: str = "pdfium",
-           force: bool = False, on_file: FileCallback | None = None) -> IngestReport:
-    """Load every PDF named or found below the folders named."""
+           force: bool = False, workers: int | None = 1,
+           on_file: FileCallback | None = None) -> IngestReport:
+    """Load every PDF named or found below the folders named. ``workers``: reading
+    processes (None: one per core); the database is written by this process."""
     engine = open_database(db)
     try:
         return run_ingest(engine, paths, ExtractSettings(source=source), force=force,
-                          on_file=on_file)
+                          workers=workers, on_file=on_file)
     finally:
         engine.dispose()
 
@@ -89,6 +94,46 @@ def export(db: str = DEFAULT_DB, fmt: str = "json", out: str | Path | None = Non
         return Path(out)
     finally:
         engine.dispose()
+
+
+def history(db: str = DEFAULT_DB, department: str | None = None,
+            year: int | None = None) -> pd.DataFrame:
+    """Every version of the declarations asked for, current and superseded."""
+    engine = open_database(db)
+    try:
+        return history_frame(engine, department=department, year=year)
+    finally:
+        engine.dispose()
+
+
+def check(db: str = DEFAULT_DB, year: int | None = None,
+          department: str | None = None) -> pd.DataFrame:
+    """The issues of current declarations, one row each, grouped by code."""
+    engine = open_database(db)
+    try:
+        frame = q.issues_frame(engine, year=year, department=department)
+    finally:
+        engine.dispose()
+    return frame.sort_values(["code", "department", "year"], kind="stable").reset_index(drop=True)
+
+
+def show(doc: str, page: int, out: str | Path, db: str = DEFAULT_DB, dpi: int = 110) -> Path:
+    """Render page ``page`` of a stored document with every cell read from it
+    outlined and labelled (blue: text layer, orange: OCR, red: low confidence)."""
+    engine = open_database(db)
+    try:
+        stored = find_document(engine, doc, page=page)
+    finally:
+        engine.dispose()
+    if not stored.path or not Path(stored.path).is_file():
+        raise ValueError(f"{stored.file_name}: the file is no longer at {stored.path}")
+    boxes = [Box(b.bbox, b.field, COLORS["low"] if b.confidence < LOW_CONFIDENCE
+                 else COLORS.get(b.source, COLORS["text"])) for b in stored.boxes]
+    image = draw_boxes(render_page(stored.path, page, dpi), boxes, dpi)
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    image.save(target)
+    return target
 
 
 def query(sql: str, db: str = DEFAULT_DB) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from normalize.model import BudgetLine, Issue
 
+LOW_CONFIDENCE = 0.8  # an OCR'd value read with less confidence than this needs a person
 REQUIRED_SECTIONS = {"budget": "年度部门预算", "indicators": "绩效目标"}
 PERIOD_NAMES = {"annual": "全年数", "h1": "上半年数", "q3": "前三季度数"}
 SIDE_NAMES = {"income": "预算收入", "expenditure": "预算支出"}

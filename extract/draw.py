@@ -1,0 +1,53 @@
+"""A page with boxes drawn on it: the first thing to open on a bad extraction.
+
+Boxes are in ``extract.model.BBox`` points (top-left origin); the page is
+rendered by PDFium at ``dpi`` and the boxes scaled to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw
+
+from extract.model import BBox, ExtractError
+
+COLORS = {"text": (31, 119, 180), "lattice": (44, 160, 44), "ocr": (255, 127, 14),
+          "low": (214, 39, 40)}
+
+
+@dataclass(frozen=True)
+class Box:
+    bbox: BBox
+    label: str
+    color: tuple[int, int, int]
+
+
+def render_page(path: str | Path, page: int, dpi: int = 110) -> Image.Image:
+    """Page ``page`` (from 1) as an RGB image."""
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise ExtractError(f"cannot open {path} to draw it ({exc})") from exc
+    try:
+        if not 1 <= page <= len(pdf):
+            raise ExtractError(f"{path} has {len(pdf)} pages; there is no page {page}")
+        return pdf[page - 1].render(scale=dpi / 72).to_pil().convert("RGB")
+    finally:
+        pdf.close()
+
+
+def draw_boxes(image: Image.Image, boxes: Iterable[Box], dpi: int = 110) -> Image.Image:
+    """The image with each box outlined and labelled in its colour."""
+    scale = dpi / 72
+    out = image.copy()
+    pen = ImageDraw.Draw(out)
+    for box in boxes:
+        x0, top, x1, bottom = (v * scale for v in box.bbox)
+        pen.rectangle((x0, top, x1, bottom), outline=box.color, width=2)
+        if box.label:
+            pen.text((x0 + 2, top + 1), box.label, fill=box.color)
+    return out

@@ -1,0 +1,113 @@
+"""history, check, show, --workers, --report and the Python API, as a user calls them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+import jixiao
+from jixiao.cli import main
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SEED = SAMPLES / "yancheng_hpf_2021.pdf"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_workers_give_the_same_database_as_one_process(tmp_path: Path):
+    one, two = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
+    first = jixiao.ingest([SAMPLES], db=one, workers=1)
+    second = jixiao.ingest([SAMPLES], db=two, workers=2)
+    assert [(r.path, r.status) for r in first.results] == [(r.path, r.status) for r in second.results]
+    assert jixiao.export(db=one) == jixiao.export(db=two)
+
+
+def test_report_writes_one_json_line_per_file(tmp_path: Path):
+    report = tmp_path / "run.jsonl"
+    (tmp_path / "bad.pdf").write_bytes(b"")
+    result = run("ingest", str(SEED), str(tmp_path / "bad.pdf"), "--db",
+                 f"sqlite:///{tmp_path / 'j.db'}", "--report", str(report), "--workers", "1")
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert [(r["status"], r["pages"], r["issues"]) for r in lines] == [("loaded", 4, 0), ("failed", 0, 0)]
+    assert lines[1]["reason"] == "empty file (0 bytes)"
+    assert set(lines[0]) >= {"path", "status", "reason", "pages", "seconds", "issues"}
+
+
+def test_quiet_prints_only_failures_and_the_summary(tmp_path: Path):
+    result = run("ingest", str(SEED), "--db", f"sqlite:///{tmp_path / 'j.db'}", "-q")
+    assert result.exit_code == 0
+    assert result.stderr.strip().splitlines() == [
+        "1 files: 1 loaded, 0 superseded, 0 skipped, 0 failed; 0 with issues"]
+
+
+def test_history_lists_every_version(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    jixiao.ingest([SEED], db=db)
+    newer = tmp_path / "corrected.pdf"
+    newer.write_bytes(SEED.read_bytes() + b"\n% corrected\n")
+    jixiao.ingest([newer], db=db)
+    result = run("history", "盐城市住房公积金管理中心", "2021", "--db", db, "--format", "json")
+    rows = json.loads(result.stdout)
+    assert [(r["version"], r["is_current"], r["file_name"]) for r in rows] == [
+        (1, False, "yancheng_hpf_2021.pdf"), (2, True, "corrected.pdf")]
+    assert rows[0]["superseded_at"] is not None
+    assert "(no rows)" in run("history", "不存在的部门", "--db", db).stdout
+
+
+def test_check_groups_issues_by_code(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    jixiao.ingest([SAMPLES], db=db)
+    clean = run("check", "--db", db)
+    assert clean.exit_code == 0 and "no issues" in clean.stderr
+
+
+def test_show_draws_the_cells_read(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    jixiao.ingest([SEED], db=db)
+    out = tmp_path / "p4.png"
+    result = run("show", "yancheng_hpf_2021.pdf", "--page", "4", "--out", str(out), "--db", db)
+    assert result.exit_code == 0, result.output
+    pixels = np.asarray(Image.open(out).convert("RGB"))
+    assert pixels.shape[1] > 800
+    # the cells' outlines are drawn in the text-layer blue
+    blue = int(np.all(pixels == (31, 119, 180), axis=-1).sum())
+    assert blue > 1000
+
+
+def test_show_names_what_is_wrong(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    jixiao.ingest([SEED], db=db)
+    missing = run("show", "nope.pdf", "--out", str(tmp_path / "x.png"), "--db", db)
+    assert missing.exit_code == 1
+    assert "no document matches 'nope.pdf'" in missing.stderr
+    beyond = run("show", "1", "--page", "9", "--out", str(tmp_path / "x.png"), "--db", db)
+    assert beyond.exit_code == 1 and "has 4 pages; there is no page 9" in beyond.stderr
+
+
+def test_python_api_frames(tmp_path: Path):
+    db_url = f"sqlite:///{tmp_path / 'j.db'}"
+    jixiao.ingest([SAMPLES], db=db_url)
+    db = jixiao.connect(db_url)
+    try:
+        assert len(db.declarations()) == len(list(SAMPLES.glob("*.expected.json")))
+        seed = db.indicators(department="盐城市住房公积金管理中心", year=2021)
+        assert len(seed) == 39
+        assert set(db.budget(year=2021)["department"]) >= {"盐城市住房公积金管理中心"}
+        assert db.issues().empty
+    finally:
+        db.close()
+
+
+@pytest.mark.postgres
+def test_workers_into_postgresql(pg_url: str):
+    report = jixiao.ingest([SAMPLES], db=pg_url, workers=2)
+    assert not report.failed
+    assert len(jixiao.export(db=pg_url)) == report.count("loaded")
