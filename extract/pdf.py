@@ -8,12 +8,14 @@ one document page by page and triages each page itself (``triage.py``);
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from extract import lattice, pdfium_source, plumber_source
 from extract.model import ExtractedDocument, ExtractError, ExtractSettings, NotAPDF, PageGrid
 
+log = logging.getLogger(__name__)
 EXTRACTOR_VERSION = "1"
 Progress = Callable[[int, int], None]
 Reader = Callable[..., Iterator[tuple[int, int, PageGrid]]]
@@ -55,10 +57,23 @@ def extract_document(
         check_signature(path)
     except OSError as exc:
         raise ExtractError(f"cannot read file ({exc.strerror or exc})") from exc
+    source = settings.source
     pages: list[PageGrid] = []
-    for number, total, page in SOURCES[settings.source](path, settings, password, only):
+    reader = SOURCES[source](path, settings, password, only)
+    try:
+        first = next(reader, None)
+    except NotAPDF:
+        if source != "pdfium":
+            raise
+        # PDFium refuses some files pdfminer reads (and pdfminer names the problem
+        # better when neither can): let pdfminer answer before giving up.
+        log.info("%s: PDFium could not open it; reading it with pdfminer", path)
+        source = "pdfplumber"
+        reader = SOURCES[source](path, settings, password, only)
+        first = next(reader, None)
+    for number, total, page in ([first] if first else []) + list(reader):
         pages.append(page)
         if progress:
             progress(number, total)
     return ExtractedDocument(path=str(path), sha256=digest, pages=tuple(pages),
-                             extractor_version=f"{EXTRACTOR_VERSION}/{settings.source}")
+                             extractor_version=f"{EXTRACTOR_VERSION}/{source}")

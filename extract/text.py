@@ -38,15 +38,24 @@ def group_lines(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
     return [sorted(line, key=lambda g: g.bbox[0]) for line in lines]
 
 
+LATIN_GAP = 0.15  # × glyph height: a Latin word space is about a quarter em
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and not ch.isspace()
+
+
 def line_text(line: Sequence[Glyph], gap_factor: float) -> str:
-    """One line's text. A horizontal gap wider than ``gap_factor`` × glyph
-    height becomes a space (only meaningful for free text and Latin runs)."""
+    """One line's text, spaces placed by geometry: a gap between two Latin
+    characters wider than ``LATIN_GAP`` × height is a word space; elsewhere only
+    a gap wider than ``gap_factor`` × height (columns of free text) is one."""
     parts: list[str] = []
     prev: Glyph | None = None
     for glyph in line:
         if prev is not None and glyph.text != " " and prev.text != " ":
             gap = glyph.bbox[0] - prev.bbox[2]
-            if gap > gap_factor * max(glyph.height, prev.height, 1.0):
+            latin = _latin(prev.text[-1]) and _latin(glyph.text[0])
+            if gap > (LATIN_GAP if latin else gap_factor) * max(glyph.height, prev.height, 1.0):
                 parts.append(" ")
         parts.append(glyph.text)
         prev = glyph

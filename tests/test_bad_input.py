@@ -106,3 +106,69 @@ def test_triage(text, images, kind):
     from extract.triage import triage
 
     assert triage(text, images)[0] == kind
+
+
+SEED = Path(__file__).resolve().parents[1] / "samples" / "yancheng_hpf_2021.pdf"
+
+
+def test_encrypted_with_an_empty_user_password_just_opens(tmp_path: Path):
+    writer = PdfWriter(clone_from=PdfReader(SEED))
+    writer.encrypt(user_password="", owner_password="owner-only")
+    locked = tmp_path / "owner_locked.pdf"
+    with locked.open("wb") as fh:
+        writer.write(fh)
+    result = run("ingest", str(locked), "--db", f"sqlite:///{tmp_path / 'j.db'}")
+    assert result.exit_code == 0, result.stderr
+    assert "loaded (盐城市住房公积金管理中心 2021, 4 pages)" in result.stderr
+
+
+def test_pdf_with_no_pages(tmp_path: Path):
+    empty = tmp_path / "nopages.pdf"
+    with empty.open("wb") as fh:
+        PdfWriter().write(fh)
+    result = run("ingest", str(empty), "--db", f"sqlite:///{tmp_path / 'j.db'}")
+    assert result.exit_code == 1
+    assert f"{empty}: PDF has no pages" in result.stderr
+
+
+def test_a_long_pdf_that_is_not_this_form(tmp_path: Path):
+    long_pdf = tmp_path / "annual_report.pdf"
+    c = canvas.Canvas(str(long_pdf))
+    for n in range(500):
+        c.drawString(72, 720, f"Annual report, page {n + 1}")
+        c.showPage()
+    c.save()
+    result = run("ingest", str(long_pdf), "--db", f"sqlite:///{tmp_path / 'j.db'}")
+    assert result.exit_code == 1
+    assert f"{long_pdf}: not a 部门整体预算绩效目标申报表 (titles found: Annual report, page 1" in result.stderr
+
+
+def test_files_vanishing_or_unreadable_mid_batch(tmp_path: Path, monkeypatch):
+    import jixiao
+    from jixiao import pipeline
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    names = ["a.pdf", "b_vanishes.pdf", "c_unreadable.pdf", "d.pdf"]
+    for k, name in enumerate(names):
+        (folder / name).write_bytes(SEED.read_bytes() + f"\n% copy {k}\n".encode())
+    real_sha = pipeline.sha256_of
+
+    def sha_or_fail(path: Path) -> str:
+        if path.name == "c_unreadable.pdf":
+            raise PermissionError(13, "Permission denied")
+        return real_sha(path)
+
+    monkeypatch.setattr(pipeline, "sha256_of", sha_or_fail)
+
+    def on_file(result) -> None:
+        if result.path.endswith("a.pdf"):
+            (folder / "b_vanishes.pdf").unlink()
+
+    report = jixiao.ingest([folder], db=f"sqlite:///{tmp_path / 'j.db'}", workers=1, on_file=on_file)
+    assert [(Path(r.path).name, r.status, r.reason) for r in report.results] == [
+        ("a.pdf", "loaded", ""),
+        ("b_vanishes.pdf", "failed", "file not found"),
+        ("c_unreadable.pdf", "failed", "cannot read file (Permission denied)"),
+        ("d.pdf", "superseded", ""),
+    ]
