@@ -55,13 +55,38 @@ class _Pending:
 def _value(pending: _Pending, name: str, issues: list[Issue]) -> Value:
     cells = pending.cells.get(name, [])
     text = pending.text(name)
-    parsed = parse_value(text)
+    parsed = with_columns(parse_value(text), text, pending.text("unit"), pending.text("value_type"))
     if not cells:
         return parsed
     confidence = min(c.confidence for c in cells)
     return Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
                  comparator=parsed.comparator, direction=parsed.direction,
                  confidence=confidence, provenance=provenance(cells[0]))
+
+
+def with_columns(parsed: Value, text: str, unit: str, value_type: str) -> Value:
+    """A value read together with its row's 计量单位 and 指标值类型 cells.
+
+    A number printed without a unit takes the unit column's ("95" + "%" is 95 %,
+    "9" + "万人" is 90000 人); a number printed without a comparator takes the type
+    column's ("≥" + "95%" is >= 95). ``raw`` stays the value cell as printed.
+    """
+    if parsed.kind != "number":
+        return parsed
+    combined = text
+    if unit.strip() and parsed.unit is None:
+        combined = combined + unit.strip()
+    stated = parse_value(value_type.strip() + "1") if value_type.strip() else None
+    if stated is not None and stated.kind == "number" and stated.comparator not in (None, "=") \
+            and parse_value(text).comparator == "=" and not text.strip().startswith(("=", "＝")):
+        combined = value_type.strip() + combined
+    if combined == text:
+        return parsed
+    again = parse_value(combined)
+    if again.kind != "number":
+        return parsed
+    return Value(raw=parsed.raw, kind="number", value=again.value, unit=again.unit,
+                 comparator=again.comparator, direction=again.direction or parsed.direction)
 
 
 def _next_group(current: _Group, cell: Cell | None, continues: bool) -> _Group:
@@ -94,6 +119,11 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Issue], 
             columns = found
             continue
         if not columns:
+            continue
+        if found and len(found) == sum(1 for c in row.cells if c.text.strip()):
+            # the second row of a two-row header (全年值 | 上半年值 | 前三季度值 under
+            # a spanning 年度目标值分解): its columns refine the first row's
+            columns = [c for c in columns if c.field not in {f.field for f in found}] + found
             continue
         placed = place(row.cells, columns)
         if not any(c.text.strip() for c in placed.values()):

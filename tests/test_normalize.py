@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from extract.model import Cell, ExtractedDocument, Grid, PageGrid, TextLine
@@ -167,3 +169,32 @@ def test_spreadsheet_merged_names_printed_on_the_next_page():
         ("部门产出", "数量", "排污口整治"),
         ("部门产出", "数量", "执法检查"),
     ]
+
+
+@pytest.mark.parametrize("text,unit,value_type,expected", [
+    ("95", "%", "", (95, "%", "=")),
+    ("3", "个工作日", "", (3, "工作日", "=")),
+    ("500", "万元", "", (500, "万元", "=")),
+    ("9", "万人", "", (90000, "人", "=")),
+    ("1", "‰", "", (Decimal("0.1"), "%", "=")),
+    ("95%", "%", "", (95, "%", "=")),            # the cell already has its unit
+    ("95%", "", "≥", (95, "%", ">=")),
+    ("95", "%", "≥", (95, "%", ">=")),
+    ("≤5%", "", "≥", (5, "%", "<=")),            # the cell's own comparator wins
+    ("100", "%", "定量", (100, "%", "=")),
+])
+def test_unit_and_type_columns(text, unit, value_type, expected):
+    from normalize.indicators import with_columns
+    from normalize.values import parse_value
+
+    got = with_columns(parse_value(text), text, unit, value_type)
+    assert (got.value, got.unit, got.comparator) == expected
+    assert got.raw == text
+
+
+def test_text_values_ignore_the_unit_column():
+    from normalize.indicators import with_columns
+    from normalize.values import parse_value
+
+    got = with_columns(parse_value("提高"), "提高", "%", "")
+    assert (got.kind, got.direction, got.unit) == ("direction", "increase", None)
