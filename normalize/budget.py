@@ -56,24 +56,31 @@ def _header_keys(row: Row) -> list[tuple[str, Cell]]:
 
 
 def _layout(rows: Sequence[Row]) -> tuple[float, list[PeriodColumn]] | None:
-    """(split x, period columns) from the header rows."""
-    split: float | None = None
+    """(split x, period columns) from the header rows.
+
+    The expenditure side begins where the income side's group of period columns
+    ends, i.e. before the second 全年数: that holds whether 预算支出 is printed
+    over the item column too or only over the amounts. With one group of
+    periods, the 预算支出 header (if any) marks the split.
+    """
+    expenditure_x: float | None = None
     periods: list[tuple[str, Cell]] = []
     for row in rows:
         for key, cell in _header_keys(row):
-            if key == "expenditure" and split is None:
-                split = cell.bbox[0]
+            if key == "expenditure" and expenditure_x is None:
+                expenditure_x = cell.bbox[0]
             elif key in PERIODS:
                 periods.append((key, cell))
     if not periods:
         return None
     periods.sort(key=lambda kc: kc[1].bbox[0])
-    if split is None:
-        annuals = [c for k, c in periods if k == "annual"]
-        if len(annuals) < 2:
-            split = max(c.bbox[2] for _, c in periods) + 1.0
-        else:
-            split = max(c.bbox[2] for k, c in periods if c.bbox[2] <= annuals[1].bbox[0])
+    annual_at = [k for k, (key, _) in enumerate(periods) if key == "annual"]
+    if len(annual_at) >= 2:
+        split = max(cell.bbox[2] for _, cell in periods[:annual_at[1]])
+    elif expenditure_x is not None:
+        split = expenditure_x
+    else:
+        split = max(cell.bbox[2] for _, cell in periods) + 1.0
     columns = [PeriodColumn("income" if cell.bbox[2] <= split + 1.0 else "expenditure", key,
                             cell.bbox[0], cell.bbox[2]) for key, cell in periods]
     return split, columns

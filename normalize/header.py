@@ -86,10 +86,30 @@ def _iso_date(text: str) -> str | None:
     return None
 
 
+def _signoff_text(rows: Sequence[Row]) -> str:
+    """The lines that carry sign-off labels, each with the short unlabelled lines
+    right after it (a name wrapped onto the next line), but not longer text."""
+    words = [w for ws in _SIGNOFF_LABELS.values() for w in ws]
+    out: list[str] = []
+    taking = False
+    for text in texts(rows):
+        folded = fold(text)
+        if any(w in folded for w in words):
+            out.append(folded)
+            taking = True
+        elif taking and len(folded) <= WRAPPED_TAIL:
+            out.append(folded)
+        else:
+            taking = False
+    return "".join(out)
+
+
+WRAPPED_TAIL = 8  # characters: a wrapped name or number, not a note
+
+
 def find_signoff(rows: Sequence[Row]) -> Signoff:
     """填表人 … 填表日期 … 联系电话 … 填报单位负责人 …, in one line or several."""
-    text = "".join(fold(t) for t in texts(rows) if any(
-        w in fold(t) for words in _SIGNOFF_LABELS.values() for w in words))
+    text = _signoff_text(rows)
     if not text:
         return Signoff()
     every = sorted({w for words in _SIGNOFF_LABELS.values() for w in words}, key=len, reverse=True)

@@ -198,3 +198,10 @@ def test_text_values_ignore_the_unit_column():
 
     got = with_columns(parse_value("提高"), "提高", "%", "")
     assert (got.kind, got.direction, got.unit) == ("direction", "increase", None)
+
+
+def test_signoff_wrapped_onto_a_second_line():
+    wrapped = find_signoff(lines("填表人：许晓燕 填表日期：2025年1月22日 联系电话：0517-83662145 填报单位负责人：孙",
+                                 "建军", "注：本表金额单位为万元，请按照财政部门要求如实填写。"))
+    assert (wrapped.filled_by, wrapped.date, wrapped.phone, wrapped.head) == \
+        ("许晓燕", "2025-01-22", "0517-83662145", "孙建军")
