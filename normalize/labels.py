@@ -4,14 +4,18 @@ Labels are compared after folding (NFKC, no whitespace, no brackets or colons,
 no leading "一、"/"(二)"/"3." numbering), so "部 门 职 能", "人员编制情\\n况" and
 "（一）部门职能：" all match. A label that is off by a character still matches
 when one edit (a character misread, dropped or added, as OCR and typing do)
-turns it into a known wording of four characters or more; a prose cell that
-merely contains a label's words is further off than that and never matches.
+turns it into a known wording of four characters or more, or when its jieba
+words are a known wording's words reordered, or those words plus one word that
+changes nothing (部门, 整体, 情况, …). A modifier that changes the meaning
+(上 in 上年度) is never ignored, and a prose cell that merely contains a
+label's words is further off than any of these, so it never matches.
 
 To support a new wording, add it to ``SYNONYMS``.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -26,7 +30,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "section.strategic_goals": ("部门中长期战略目标(规划)", "部门中长期战略目标", "中长期战略目标",
                                 "中长期战略目标(规划)", "部门中长期目标"),
     "section.annual_goals": ("年度绩效目标", "部门年度绩效目标", "年度总体绩效目标", "年度总体目标"),
-    "section.prior_year": ("上年度绩效目标完成情况", "上年度绩效目标实现情况", "上年度目标完成情况"),
+    "section.prior_year": ("上年度绩效目标完成情况", "上年度绩效目标实现情况", "上年度目标完成情况",
+                           "上年度绩效目标"),
     "section.tasks": ("年度工作任务", "年度主要工作任务", "部门年度工作任务", "年度重点工作任务"),
     "section.budget": ("年度部门预算", "部门年度预算", "年度预算", "部门预算", "年度部门预算情况"),
     "section.indicators": ("绩效目标", "绩效指标", "年度绩效指标", "部门整体绩效指标", "绩效目标指标",
@@ -70,6 +75,8 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二
 _NOISE = re.compile(r"[\s()（）\[\]【】:：、,，.。;；\"'“”]")
 _SUFFIX = re.compile(r"(?:\(续\)|续表|续)$")
 MAX_EDITS = 1
+MIN_WORDS_LABEL = 5  # shorter labels are two words, whose order is their meaning (项目支出/支出项目)
+NEUTRAL_WORDS = frozenset({"部门", "单位", "整体", "主要", "情况", "说明", "名称", "内容", "具体", "本"})
 
 
 def fold_label(text: str) -> str:
@@ -106,7 +113,34 @@ def match(text: str, group: str) -> str | None:
     close = [word for word in table
              if len(word) >= 4 and Levenshtein.distance(folded, word, score_cutoff=MAX_EDITS) <= MAX_EDITS]
     keys = {table[word] for word in close}
+    if not keys:
+        keys = {table[word] for word in table
+                if len(word) >= MIN_WORDS_LABEL and _same_words(folded, word)}
     return keys.pop() if len(keys) == 1 else None
+
+
+def _same_words(text: str, wording: str) -> bool:
+    """Are ``text``'s words those of ``wording``, reordered, with at most one
+    neutral word added? (The character check first spares most cells jieba.)"""
+    if not set(wording) <= set(text) or len(text) > len(wording) + 2:
+        return False
+    have, want = sorted(_words(text)), sorted(_words(wording))
+    if have == want:
+        return True
+    extra = list(have)
+    for word in want:
+        if word not in extra:
+            return False
+        extra.remove(word)
+    return len(extra) == 1 and extra[0] in NEUTRAL_WORDS
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
+    import jieba  # loaded on first need: about a second, and most forms never need it
+
+    jieba.setLogLevel(logging.WARNING)
+    return tuple(jieba.lcut(text))
 
 
 def field_of(key: str | None) -> str | None:

@@ -17,6 +17,9 @@ from normalize.rows import Row
 
 # Header words of the indicator table: a row holding two of them starts it.
 _INDICATOR_HEADER = ("indicator.level1", "indicator.level2", "indicator.level3")
+# The label group of each section's own table: a row that is that table's header
+# ("上年度绩效目标 | 完成情况") opens the section and stays whole, as its header.
+_TABLE_GROUPS = {"prior_year": "prior", "tasks": "task", "budget": "budget"}
 
 
 @dataclass
@@ -50,6 +53,10 @@ def _label_cell(row: Row) -> tuple[str | None, Row]:
     if name == "indicators" and len(row.cells) > 1:
         # "绩效目标" beside "绩效目标完成情况" is the prior-year header, not a title
         return None, row
+    group = _TABLE_GROUPS.get(name)
+    if group and len(row.cells) > 1 and sum(
+            1 for c in row.cells if labels.match(c.text, group)) >= 2:
+        return name, row
     return name, replace(row, cells=row.cells[1:])
 
 
@@ -60,8 +67,8 @@ def split(stream: list[Row]) -> Sections:
         name, content = _label_cell(row)
         if name is not None:
             current = name
-            if name == "indicators" and content is row and len(row.cells) > 1:
-                out.add(current, content)  # the header row is content
+            if content is row:
+                out.add(current, content)  # a header row opening its section is content
             elif content.cells:
                 out.add(current, content)
             else:

@@ -205,3 +205,24 @@ def test_signoff_wrapped_onto_a_second_line():
                                  "建军", "注：本表金额单位为万元，请按照财政部门要求如实填写。"))
     assert (wrapped.filled_by, wrapped.date, wrapped.phone, wrapped.head) == \
         ("许晓燕", "2025-01-22", "0517-83662145", "孙建军")
+
+
+@pytest.mark.parametrize("printed,group,key", [
+    ("部门年度整体绩效目标", "section", "section.annual_goals"),   # a neutral word added
+    ("绩效目标年度", "section", "section.annual_goals"),           # words reordered
+    ("年度工作任务情况", "section", "section.tasks"),
+    ("部门中长期战略目标说明", "section", "section.strategic_goals"),
+])
+def test_labels_match_by_jieba_words(printed, group, key):
+    assert labels.match(printed, group) == key
+
+
+@pytest.mark.parametrize("printed", ["上年度绩效目标", "年度绩效目标完成率", "部门职能划分调整"])
+def test_a_word_that_changes_the_meaning_is_not_ignored(printed):
+    assert labels.match(printed, "section") != "section.annual_goals" or printed == ""
+    assert labels.match(printed, "section") in (None, "section.prior_year")
+
+
+@pytest.mark.parametrize("printed", ["项目支出", "其他收入", "收入合计", "支出合计"])
+def test_budget_lines_are_not_budget_headers(printed):
+    assert labels.match(printed, "budget") is None
