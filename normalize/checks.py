@@ -83,11 +83,13 @@ def period_order(lines: Sequence[BudgetLine]) -> list[Issue]:
     return issues
 
 
-def missing_sections(found: set[str]) -> list[Issue]:
+def missing_sections(read: set[str]) -> list[Issue]:
+    """A required section is missing when nothing was read from it: its label
+    alone (a header with no rows under it) is not the section."""
     return [Issue("section_missing", f"section {label} ({name}) was not found")
-            for name, label in REQUIRED_SECTIONS.items() if name not in found]
+            for name, label in REQUIRED_SECTIONS.items() if name not in read]
 
 
-def run_all(lines: Sequence[BudgetLine], found_sections: set[str]) -> list[Issue]:
-    return (missing_sections(found_sections) + budget_totals(lines) + budget_subtotals(lines)
+def run_all(lines: Sequence[BudgetLine], read_sections: set[str]) -> list[Issue]:
+    return (missing_sections(read_sections) + budget_totals(lines) + budget_subtotals(lines)
             + period_order(lines))

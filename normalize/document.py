@@ -21,7 +21,6 @@ def _not_this_form(doc: ExtractedDocument, rows: list) -> NotADeclaration:
 def normalize(doc: ExtractedDocument) -> Declaration:
     rows = stream(doc.pages)
     parts = sections.split(rows)
-    found = set(parts.rows) | set(parts.pages)
     head_rows = parts.get("preamble") + parts.get("trailer")
     title = header.find_title(rows)
     money_unit = header.find_unit(head_rows) or header.find_unit(rows) or "万元"
@@ -45,8 +44,9 @@ def normalize(doc: ExtractedDocument) -> Declaration:
         raise NotADeclaration("no year: the title block names no year (e.g. (2021年度))")
 
     texts = {name: records.long_text(parts.get(name))[0] for name in TEXT_SECTIONS}
+    read = {name for name, got in (("budget", budget_lines), ("indicators", indicator_rows)) if got}
     issues: list[Issue] = [*budget_issues, *indicator_issues,
-                           *checks.run_all(budget_lines, found)]
+                           *checks.run_all(budget_lines, read)]
     return Declaration(
         source=SourceInfo(file=Path(doc.path).name, sha256=doc.sha256, pages=len(doc.pages),
                           page_kinds=tuple(doc.page_kinds),

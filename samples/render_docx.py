@@ -11,7 +11,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -64,19 +64,27 @@ def _repeat_header(row) -> None:
     trPr.append(h)
 
 
-def _page_number_footer(section) -> None:
-    p = section.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run("第 "), 9)
+def _field(p, instr: str) -> None:
     fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), "PAGE")
+    fld.set(qn("w:instr"), instr)
     r = OxmlElement("w:r")
     t = OxmlElement("w:t")
     t.text = "1"
     r.append(t)
     fld.append(r)
     p._p.append(fld)
-    _font(p.add_run(" 页"), 9)
+
+
+def _page_number_footer(section, fmt: str = "第 {n} 页") -> None:
+    """fmt: literal text with {n} (PAGE field) and {m} (NUMPAGES field)."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for k, piece in enumerate(fmt.replace("{m}", "{n}\0").split("{n}")):
+        if k:
+            _field(p, "NUMPAGES" if piece.startswith("\0") else "PAGE")
+            piece = piece.lstrip("\0")
+        if piece:
+            _font(p.add_run(piece), 9)
 
 
 def _table(doc, tbl: Tbl, width_cm: float, size: float) -> None:
@@ -109,7 +117,7 @@ def _table(doc, tbl: Tbl, width_cm: float, size: float) -> None:
             p.paragraph_format.space_before = Pt(0)
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.align == "L" else WD_ALIGN_PARAGRAPH.CENTER
             if cell.text:
-                _font(p.add_run(cell.text), size)
+                _font(p.add_run(cell.text), cell.size or size)
 
 
 def build_docx(form: Form, path: Path) -> None:
@@ -128,15 +136,21 @@ def build_docx(form: Form, path: Path) -> None:
     sec.top_margin, sec.bottom_margin = Cm(1.8), Cm(1.8)
     width_cm = (29.7 if lay.landscape else 21.0) - 3.2
     if lay.page_numbers:
-        _page_number_footer(sec)
+        _page_number_footer(sec, lay.footer)
     if lay.attachment:
         _para(doc, lay.attachment, 10.5)
-    _para(doc, form.title, 18, WD_ALIGN_PARAGRAPH.CENTER, after=4)
-    _para(doc, f"（{form.year}年度）", 12, WD_ALIGN_PARAGRAPH.CENTER, after=6)
-    _para(doc, f"填报部门（盖章）：{form.filler}" + "\u3000" * 8 + f"单位：{form.money_unit}", 10.5, after=4)
+    if not lay.title_in_grid:
+        _para(doc, form.title, 18, WD_ALIGN_PARAGRAPH.CENTER, after=4)
+        _para(doc, f"（{form.year}年度）", 12, WD_ALIGN_PARAGRAPH.CENTER, after=6)
+        _para(doc, f"填报部门（盖章）：{form.filler}" + "\u3000" * 8 + f"单位：{form.money_unit}", 10.5, after=4)
     for tbl in tables(form):
         if tbl.heading:
-            _para(doc, tbl.heading, 11, before=8, after=3)
+            h = _para(doc, tbl.heading, 11, before=0 if tbl.page_break else 8, after=3)
+            h.paragraph_format.page_break_before = tbl.page_break or None
+            if lay.continued:
+                h.paragraph_format.keep_with_next = True
+        elif tbl.page_break:
+            _para(doc, "", 6, after=0).runs[0].add_break(WD_BREAK.PAGE)
         _table(doc, tbl, width_cm, lay.font_size)
         if lay.style != "grid":
             _para(doc, "", 6, after=0)

@@ -6,6 +6,7 @@ and "tables" (one ruled table per section, header rows repeated on each page).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from forms import Form
@@ -14,7 +15,15 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 from rl_table import SpanTable
 
 FONT = "WQY"
@@ -40,6 +49,7 @@ class Cells:
         self.line = ParagraphStyle("h", fontName=FONT, fontSize=10.5, leading=15)
         self.heading = ParagraphStyle("g", fontName=FONT, fontSize=11, leading=16, spaceBefore=8, spaceAfter=3,
                                       keepWithNext=1)
+        self.heading_free = ParagraphStyle("gf", parent=self.heading, keepWithNext=0)
 
     def L(self, s: str) -> Paragraph | str:
         return Paragraph(_esc(s), self.left) if s else ""
@@ -47,11 +57,38 @@ class Cells:
     def C(self, s: str) -> Paragraph | str:
         return Paragraph(_esc(s), self.center) if s else ""
 
+    def cell(self, x) -> Paragraph | str:
+        if not x or not x.text:
+            return ""
+        if x.size is None and "\n" not in x.text:
+            return self.L(x.text) if x.align == "L" else self.C(x.text)
+        style = self.left if x.align == "L" else self.center
+        if x.size is not None:
+            style = ParagraphStyle(f"{style.name}{x.size}", parent=style, fontSize=x.size, leading=x.size * 1.35)
+        return Paragraph("<br/>".join(_esc(p) for p in x.text.split("\n")), style)
 
-def _table(tbl: Tbl, c: Cells, width: float) -> SpanTable:
-    data = [[(c.L(x.text) if x.align == "L" else c.C(x.text)) if x else "" for x in row] for row in tbl.rows]
-    t = SpanTable(data, colWidths=[width * x for x in tbl.fractions], splitInRow=1, splitByRow=1,
-                  repeatRows=tbl.repeat)
+
+class ContTable(SpanTable):
+    """A table whose continuation on the next page is headed by a line such as 续表."""
+
+    cont: str | None = None
+    cont_style: ParagraphStyle | None = None
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if self.cont and len(parts) == 2:
+            parts[1].cont, parts[1].cont_style = self.cont, self.cont_style
+            return [parts[0], PageBreak(), Paragraph(self.cont, self.cont_style), parts[1]]
+        return parts
+
+
+def _table(tbl: Tbl, c: Cells, width: float, cont: str | None = None) -> SpanTable:
+    data = [[c.cell(x) for x in row] for row in tbl.rows]
+    cls = ContTable if cont else SpanTable
+    t = cls(data, colWidths=[width * x for x in tbl.fractions], splitInRow=1, splitByRow=1,
+            repeatRows=tbl.repeat)
+    if cont:
+        t.cont, t.cont_style = cont, c.heading
     t.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.6, "black"),
         ("BOX", (0, 0), (-1, -1), 1.0, "black"),
@@ -64,13 +101,13 @@ def _table(tbl: Tbl, c: Cells, width: float) -> SpanTable:
     return t
 
 
-def _page_cb(form: Form):
+def _page_cb(form: Form, total: int | None = None):
     def draw(canvas, doc):
         if not form.layout.page_numbers:
             return
         canvas.saveState()
         canvas.setFont(FONT, 9)
-        canvas.drawCentredString(doc.pagesize[0] / 2, 20, f"第 {doc.page} 页")
+        canvas.drawCentredString(doc.pagesize[0] / 2, 20, form.layout.footer.format(n=doc.page, m=total))
         canvas.restoreState()
     return draw
 
@@ -103,16 +140,30 @@ def render(form: Form, out: Path) -> None:
     margin = 36 if lay.landscape else 40
     width = size[0] - 2 * margin
     c = Cells(lay.font_size)
-    story = _head(form, c, width)
-    for tbl in tables(form):
-        if tbl.heading:
-            story.append(Paragraph(tbl.heading, c.heading))
-        story.append(_table(tbl, c, width))
-        if lay.style != "grid":
-            story.append(Spacer(1, 8))
-    story += _signoff(form, c)
-    doc = SimpleDocTemplate(str(out), pagesize=size, leftMargin=margin, rightMargin=margin,
-                            topMargin=margin, bottomMargin=margin + 6, title=form.title,
-                            author=form.filler, creator="jixiao samples (reportlab)", invariant=True)
-    cb = _page_cb(form)
-    doc.build(story, onFirstPage=cb, onLaterPages=cb)
+
+    def story() -> list:
+        out = [] if lay.title_in_grid else _head(form, c, width)
+        for tbl in tables(form):
+            if tbl.heading and lay.continued:
+                # let the table split under its heading (a page's rest is used, the rest goes under 续表);
+                # only a heading near the page foot moves on with it
+                out.append(CondPageBreak(80))
+                out.append(Paragraph(tbl.heading, c.heading_free))
+            elif tbl.heading:
+                out.append(Paragraph(tbl.heading, c.heading))
+            out.append(_table(tbl, c, width, lay.continued))
+            if lay.style != "grid":
+                out.append(Spacer(1, 8))
+        return out + _signoff(form, c)
+
+    def build(target, total: int | None) -> int:
+        doc = SimpleDocTemplate(target, pagesize=size, leftMargin=margin, rightMargin=margin,
+                                topMargin=margin, bottomMargin=margin + 6, title=form.title,
+                                author=form.filler, creator="jixiao samples (reportlab)", invariant=True)
+        cb = _page_cb(form, total)
+        doc.build(story(), onFirstPage=cb, onLaterPages=cb)
+        return doc.page
+
+    # a footer with the page count ("第 N 页 共 M 页") needs the count: lay out once to learn it
+    total = build(io.BytesIO(), 0) if "{m}" in lay.footer else None
+    build(str(out), total)

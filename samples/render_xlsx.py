@@ -42,7 +42,7 @@ def _write_table(ws, tbl: Tbl, top: int, total_units: float, size: float, ncols:
         return min(range(ncols), key=lambda j: abs(sheet_edges[j] - x)) + 1
 
     starts = [sheet_col(k) for k in range(len(tbl.fractions))] + [ncols + 1]
-    font = Font(name=FONT, size=size)
+    fonts = {size: Font(name=FONT, size=size)}
     covered = {(r, c) for r0, c0, r1, c1 in tbl.spans for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
                if (r, c) != (r0, c0)}
     span_of = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in tbl.spans}
@@ -57,7 +57,7 @@ def _write_table(ws, tbl: Tbl, top: int, total_units: float, size: float, ncols:
                 continue
             r1, c1 = span_of.get((r, c), (r, c))
             target = ws.cell(srow, starts[c])
-            target.font = font
+            target.font = fonts.setdefault(cell.size or size, Font(name=FONT, size=cell.size or size))
             target.alignment = Alignment(horizontal="left" if cell.align == "L" else "center",
                                          vertical="center", wrap_text=True)
             if cell.text:
@@ -68,7 +68,9 @@ def _write_table(ws, tbl: Tbl, top: int, total_units: float, size: float, ncols:
                                end_column=starts[c1 + 1] - 1)
             if r1 == r and cell.text:
                 width = sum(col_units[c:c1 + 1]) - 1.5
-                heights[r] = max(heights[r], math.ceil(_units(cell.text) / max(width, 2)))
+                k = (cell.size or size) / size
+                lines = sum(math.ceil(_units(x) * k / max(width, 2)) or 1 for x in cell.text.split("\n"))
+                heights[r] = max(heights[r], lines * k)
     for r, lines in enumerate(heights):
         ws.row_dimensions[top + r].height = max(18, lines * size * 1.42 + 5)
     return top + len(tbl.rows)
@@ -92,23 +94,24 @@ def build_xlsx(form: Form, path: Path) -> None:
     for k in range(1, ncols + 1):
         ws.column_dimensions[get_column_letter(k)].width = total_units / ncols
     row = 1
-    _line(ws, row, ncols, form.title, 18, "center", 30)
-    _line(ws, row + 1, ncols, f"（{form.year}年度）", 12, "center", 22)
-    half = ncols * 3 // 4
-    ws.merge_cells(start_row=row + 2, start_column=1, end_row=row + 2, end_column=half)
-    ws.merge_cells(start_row=row + 2, start_column=half + 1, end_row=row + 2, end_column=ncols)
-    ws.cell(row + 2, 1, f"填报部门（盖章）：{form.filler}").font = Font(name=FONT, size=10.5)
-    right = ws.cell(row + 2, half + 1, f"单位：{form.money_unit}")
-    right.font = Font(name=FONT, size=10.5)
-    right.alignment = Alignment(horizontal="right")
-    ws.row_dimensions[row + 2].height = 20
-    row += 3
+    if not lay.title_in_grid:
+        _line(ws, row, ncols, form.title, 18, "center", 30)
+        _line(ws, row + 1, ncols, f"（{form.year}年度）", 12, "center", 22)
+        half = ncols * 3 // 4
+        ws.merge_cells(start_row=row + 2, start_column=1, end_row=row + 2, end_column=half)
+        ws.merge_cells(start_row=row + 2, start_column=half + 1, end_row=row + 2, end_column=ncols)
+        ws.cell(row + 2, 1, f"填报部门（盖章）：{form.filler}").font = Font(name=FONT, size=10.5)
+        right = ws.cell(row + 2, half + 1, f"单位：{form.money_unit}")
+        right.font = Font(name=FONT, size=10.5)
+        right.alignment = Alignment(horizontal="right")
+        ws.row_dimensions[row + 2].height = 20
+        row += 3
     for tbl in tables(form):
         if tbl.heading:
             _line(ws, row, ncols, tbl.heading, 11)
             row += 1
         row = _write_table(ws, tbl, row, total_units, lay.font_size, ncols)
-        if lay.style != "grid":
+        if lay.style != "grid" and not lay.stacked:
             row += 1
     _line(ws, row + 1, ncols, f"填表人：{form.filled_by}    填表日期：{form.date_printed}    "
                               f"联系电话：{form.phone}    填报单位负责人：{form.head}", 10.5)
@@ -121,7 +124,7 @@ def build_xlsx(form: Form, path: Path) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.print_options.horizontalCentered = True
     if lay.page_numbers:
-        ws.oddFooter.center.text = "第 &P 页"
+        ws.oddFooter.center.text = lay.footer.replace("{n}", "&P").replace("{m}", "&N")
         ws.oddFooter.center.font = FONT
     ws.print_area = f"A1:{get_column_letter(ncols)}{row + 1}"
     wb.save(str(path))

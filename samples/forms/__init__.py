@@ -17,6 +17,11 @@ FORM_NAMES = [
     "changzhou_eco_2024",
     "xuzhou_transport_2023",
     "kunshan_market_2024",
+    "taizhou_water_2021",
+    "huaian_civil_2025",
+    "lianyungang_culture_2023",
+    "zhenjiang_justice_2022",
+    "yangzhou_housing_2024",
 ]
 
 
@@ -94,14 +99,20 @@ class Indicator:
     h1: V | None = None
     q3: V | None = None
     basis: str | None = None
+    unit: str | None = None       # printed in a separate 计量单位 column (Layout.unit_column)
+    vtype: str | None = None      # printed in a 指标值类型 / 指标性质 column (Layout.type_column)
 
 
-def ind(l1: str, l2: str, l3: str, values, basis: str | None = None) -> Indicator:
-    """values: one V (forms without period columns) or a 4-tuple (target, annual, h1, q3)."""
+def ind(l1: str, l2: str, l3: str, values, basis: str | None = None, unit: str | None = None,
+        vtype: str | None = None) -> Indicator:
+    """values: one V (forms without period columns) or a 4-tuple (target, annual, h1, q3).
+
+    unit / vtype: what the 计量单位 / 指标值类型 columns print (only on forms that have them);
+    the V's are still written by hand with the parse those columns imply."""
     if isinstance(values, V):
-        return Indicator(l1, l2, l3, values, basis=basis)
+        return Indicator(l1, l2, l3, values, basis=basis, unit=unit, vtype=vtype)
     a, b, c, d = values
-    return Indicator(l1, l2, l3, a, b, c, d, basis)
+    return Indicator(l1, l2, l3, a, b, c, d, basis, unit, vtype)
 
 
 # ---------------------------------------------------------------- budget
@@ -150,6 +161,19 @@ class Layout:
     page_numbers: bool = True
     font_size: float = 8.5
     notes: str = ""
+    # ---- variants of issue 4 (defaults leave the first seven samples unchanged)
+    labels: dict = field(default_factory=dict)   # canonical label -> printed label ("\n" = line break)
+    two_row_headers: bool = False        # indicator and budget headers in two rows with merged cells
+    unit_column: str | None = None       # header of a separate unit column after 指标值, e.g. 计量单位
+    type_column: str | None = None       # header of a column before 指标值, e.g. 指标值类型 / 指标性质
+    period_headers: tuple = ("全年值", "上半年值", "前三季度值")
+    budget_periods: tuple | None = None  # budget period headers if not 全年数/上半年数/前三季度数
+    footer: str = "第 {n} 页"            # page footer; {n} page number, {m} page count
+    continued: str | None = None         # heading printed above a table's continuation, e.g. 续表
+    splits: dict = field(default_factory=dict)   # docx: section -> data row where the table is cut
+    title_in_grid: bool = False          # title and 填报部门/单位 lines are merged rows of the first table
+    stacked: bool = False                # xlsx: tables touch (one sheet grid), no gaps
+    ind_fractions: tuple | None = None   # indicator table column widths (tables style)
 
 
 @dataclass
@@ -182,4 +206,6 @@ class Form:
 
     @property
     def period_labels(self) -> tuple:
-        return ("全年数", "上半年数", "前三季度数") if self.layout.periods else (self.layout.amount_header,)
+        if not self.layout.periods:
+            return (self.layout.amount_header,)
+        return self.layout.budget_periods or ("全年数", "上半年数", "前三季度数")
