@@ -89,3 +89,42 @@ def test_real_budget_booklets_are_refused_as_not_this_form(tmp_path):
         assert result.status == "failed"
         assert result.reason.startswith("not a 部门整体预算绩效目标申报表 (titles found: "), result
     assert api.export(db=db, fmt="json") == []
+
+
+JIANGUANWEI = REAL / "GovBudgetChecker_jianguanwei_2026_p24_申报表_pdfplumber_text.txt"
+
+
+@pytest.mark.parametrize("printed,kind,value,unit,comparator,direction", [
+    ("可控", "text", None, None, None, None),
+    ("985米", "number", 985, "米", "=", None),
+    ("=100.00(%)", "number", 100, "%", "=", None),
+    ("及时", "text", None, None, None, None),
+    ("减少", "direction", None, None, None, "decrease"),
+    ("提升", "direction", None, None, None, "increase"),
+    ("健全", "text", None, None, None, None),
+    ("≥90.00(%)", "number", 90, "%", ">=", None),
+])
+def test_real_shanghai_indicator_values_parse(printed, kind, value, unit, comparator, direction):
+    """Each value as it stands in the real 2026 Shanghai 申报表 page's text."""
+    from normalize.values import parse_value
+
+    if not JIANGUANWEI.exists():
+        pytest.skip(f"real sample not present: {JIANGUANWEI}")
+    lines = JIANGUANWEI.read_text(encoding="utf-8").splitlines()
+    assert any(line.endswith(" " + printed) for line in lines), printed
+    got = parse_value(printed)
+    assert (got.kind, got.value, got.unit, got.comparator, got.direction) == \
+        (kind, value, unit, comparator, direction)
+
+
+def test_real_shanghai_amounts_in_yuan_parse():
+    from decimal import Decimal
+
+    from normalize.values import parse_amount
+
+    if not JIANGUANWEI.exists():
+        pytest.skip(f"real sample not present: {JIANGUANWEI}")
+    text = JIANGUANWEI.read_text(encoding="utf-8")
+    assert "项目资金总额 771,325,800.00 年度资金申请总额 226,145,100.00" in text
+    assert parse_amount("771,325,800.00", "元") == Decimal("77132.58")
+    assert parse_amount("226,145,100.00", "元") == Decimal("22614.51")
