@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -61,13 +61,14 @@ def connect(url: str = DEFAULT_DB) -> Database:
 
 def ingest(paths: Iterable[str | Path], db: str = DEFAULT_DB, *, source: str = "pdfium",
            force: bool = False, workers: int | None = 1,
-           on_file: FileCallback | None = None) -> IngestReport:
+           on_file: FileCallback | None = None,
+           on_start: Callable[[int], None] | None = None) -> IngestReport:
     """Load every PDF named or found below the folders named. ``workers``: reading
     processes (None: one per core); the database is written by this process."""
     engine = open_database(db)
     try:
         return run_ingest(engine, paths, ExtractSettings(source=source), force=force,
-                          workers=workers, on_file=on_file)
+                          workers=workers, on_file=on_file, on_start=on_start)
     finally:
         engine.dispose()
 

@@ -76,14 +76,16 @@ def file_line(result: FileResult) -> str:
 class Progress:
     """A bar on a terminal (files, pages, pages/s, ETA); plain lines otherwise."""
 
-    def __init__(self, stream: IO[str], quiet: bool, total: int | None) -> None:
+    def __init__(self, stream: IO[str], quiet: bool) -> None:
         self.stream, self.quiet = stream, quiet
-        self.bar = None
+        self.bar: Any = None
         self.pages = 0
-        if not quiet and stream.isatty():
+
+    def start(self, total: int) -> None:
+        if not self.quiet and self.stream.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="file", file=stream, dynamic_ncols=True)
+            self.bar = tqdm(total=total, unit="file", file=self.stream, dynamic_ncols=True)
 
     def __call__(self, result: FileResult) -> None:
         self.pages += result.pages
@@ -123,7 +125,7 @@ def ingest(paths: tuple[str, ...], db: str, force: bool, workers: int, source: s
 
     Example: jixiao ingest forms/ --db sqlite:///jixiao.db
     """
-    progress = Progress(sys.stderr, quiet, total=None)
+    progress = Progress(sys.stderr, quiet)
 
     def on_file(result: FileResult) -> None:
         progress(result)
@@ -133,7 +135,8 @@ def ingest(paths: tuple[str, ...], db: str, force: bool, workers: int, source: s
 
     try:
         outcome = guard(lambda: api.ingest(paths, db=db, source=source, force=force,
-                                           workers=workers, on_file=on_file))
+                                           workers=workers, on_file=on_file,
+                                           on_start=progress.start))
     finally:
         progress.close()
     click.echo(outcome.summary(), err=True)

@@ -160,11 +160,15 @@ def default_workers() -> int:
 
 def ingest(engine: Engine, paths: Iterable[str | Path], settings: ExtractSettings | None = None,
            *, force: bool = False, workers: int | None = None,
-           on_file: FileCallback | None = None) -> IngestReport:
-    """Load every file; ``on_file`` is called as each one finishes, in order."""
+           on_file: FileCallback | None = None,
+           on_start: Callable[[int], None] | None = None) -> IngestReport:
+    """Load every file; ``on_start`` gets the number of files found, ``on_file``
+    is called as each one finishes, in order."""
     settings = settings or ExtractSettings()
     workers = max(1, workers or default_workers())
     files = list(discover(paths))
+    if on_start:
+        on_start(len(files))
     report = IngestReport()
     load_id = store.start_load_run(engine, {"force": force, "source": settings.source,
                                             "workers": workers, "files": len(files)})

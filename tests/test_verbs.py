@@ -111,3 +111,42 @@ def test_workers_into_postgresql(pg_url: str):
     report = jixiao.ingest([SAMPLES], db=pg_url, workers=2)
     assert not report.failed
     assert len(jixiao.export(db=pg_url)) == report.count("loaded")
+
+
+class FakeTerminal:
+    def __init__(self, tty: bool) -> None:
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere():
+    from jixiao.cli import Progress
+    from jixiao.pipeline import FileResult
+
+    done = FileResult("a.pdf", "loaded", pages=4, department="某局", year=2022)
+    failed = FileResult("b.pdf", "failed", reason="empty file (0 bytes)")
+    terminal = FakeTerminal(tty=True)
+    bar = Progress(terminal, quiet=False)
+    bar.start(2)
+    bar(done)
+    bar(failed)
+    bar.close()
+    assert "2/2" in terminal.text and "4 pages" in terminal.text and "<00:00" in terminal.text
+    assert "pages/s" in terminal.text
+    assert "b.pdf: empty file (0 bytes)" in terminal.text  # failures stay visible above the bar
+    assert "a.pdf: loaded" not in terminal.text
+    pipe = FakeTerminal(tty=False)
+    lines = Progress(pipe, quiet=False)
+    lines.start(2)
+    lines(done)
+    lines(failed)
+    assert pipe.text.splitlines() == ["a.pdf: loaded (某局 2022, 4 pages)", "b.pdf: empty file (0 bytes)"]
