@@ -16,7 +16,7 @@ from normalize.columns import Column, covered, header_columns, place
 from normalize.model import PriorYearResult, Provenance, WorkTask
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
-from normalize.values import fold
+from normalize.values import fold, parse_value
 
 
 def provenance(cell: Cell) -> Provenance:
@@ -81,8 +81,7 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> list[_Record]:
         placed = place(row.cells, columns)
         if not any(c.text.strip() for c in placed.values()):
             continue
-        key_column = next(c for c in columns if c.field == key) if any(
-            c.field == key for c in columns) else columns[0]
+        key_column = next((c for c in columns if c.field == key), columns[0])
         key_cell = placed.get(key_column.field)
         blank_key = key_cell is None or not key_cell.text.strip()
         if records and (blank_key or covered(row, key_column)):
@@ -123,8 +122,6 @@ def as_int(cell: Cell | None) -> int | None:
     """A profile count ("96", "96人", "九十六") as an int; None when unreadable."""
     if cell is None:
         return None
-    from normalize.values import parse_value
-
     value = parse_value(cell.text)
     if value.kind == "number" and value.value is not None and value.value == int(value.value):
         return int(value.value)

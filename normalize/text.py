@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 
 _SPACES = re.compile(r"\s+")
-_LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
 
 
 def clean_text(text: str) -> str:
@@ -26,8 +25,8 @@ def join_text(parts: Iterable[str]) -> str:
         part = clean_text(part)
         if not part:
             continue
-        if out and _LATIN_EDGE.match(out[-1]) and _LATIN_EDGE.match(part[0]) \
-                and out[-1].isalpha() and part[0].isalpha():
-            out += " "
+        if out and out[-1].isascii() and out[-1].isalpha() \
+                and part[0].isascii() and part[0].isalpha():
+            out += " "  # a cut between two Latin words was a word space
         out += part
     return out
