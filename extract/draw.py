@@ -43,11 +43,18 @@ def render_page(path: str | Path, page: int, dpi: int = 110) -> Image.Image:
 def draw_boxes(image: Image.Image, boxes: Iterable[Box], dpi: int = 110) -> Image.Image:
     """The image with each box outlined and labelled in its colour."""
     scale = dpi / 72
-    out = image.copy()
-    pen = ImageDraw.Draw(out)
+    out = image.convert("RGBA")
+    layer = Image.new("RGBA", out.size, (0, 0, 0, 0))
+    pen = ImageDraw.Draw(layer)
     for box in boxes:
         x0, top, x1, bottom = (v * scale for v in box.bbox)
-        pen.rectangle((x0, top, x1, bottom), outline=box.color, width=2)
+        pen.rectangle((x0, top, x1, bottom), outline=box.color + (255,), width=2)
         if box.label:
-            pen.text((x0 + 2, top + 1), box.label, fill=box.color)
-    return out
+            # a small tag on the cell's top edge, on a light ground, so it names the
+            # cell without hiding what was read in it
+            tx0, ty0, tx1, ty1 = pen.textbbox((x0 + 2, top), box.label)
+            lift = (ty1 - ty0) * 0.6
+            pen.rectangle((tx0 - 1, ty0 - lift - 1, tx1 + 1, ty1 - lift + 1),
+                          fill=(255, 255, 255, 200))
+            pen.text((x0 + 2, top - lift), box.label, fill=box.color + (255,))
+    return Image.alpha_composite(out, layer).convert("RGB")

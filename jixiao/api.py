@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from extract.draw import COLORS, Box, draw_boxes, render_page
 from extract.model import ExtractSettings
@@ -29,12 +29,25 @@ DEFAULT_DB = "sqlite:///jixiao.db"
 FORMATS = ("json", "csv", "xlsx")
 
 
+def open_existing(db: str) -> Engine:
+    """The database a reading verb asks about, which must already exist: a
+    mistyped SQLite path would otherwise answer from a new, empty database."""
+    url = make_url(db)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database).expanduser()
+        if not path.is_file():
+            raise ValueError(
+                f"no database at {path.resolve()} (load one with jixiao ingest; note "
+                "sqlite:///name.db is relative to this folder, sqlite:////abs/path.db absolute)")
+    return open_database(db)
+
+
 class Database:
     """A jixiao database: DataFrames of the current version of each declaration."""
 
     def __init__(self, url: str = DEFAULT_DB) -> None:
         self.url = url
-        self.engine: Engine = open_database(url)
+        self.engine: Engine = open_existing(url)
 
     def declarations(self, year: int | None = None, department: str | None = None) -> pd.DataFrame:
         return q.declarations_frame(self.engine, year=year, department=department)
@@ -79,7 +92,7 @@ def export(db: str = DEFAULT_DB, fmt: str = "json", out: str | Path | None = Non
     tables; xlsx: one workbook. Returns the records or the path written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    engine = open_database(db)
+    engine = open_existing(db)
     try:
         if fmt == "json":
             records = exporter.export_declarations(engine, year=year, department=department)
@@ -100,7 +113,7 @@ def export(db: str = DEFAULT_DB, fmt: str = "json", out: str | Path | None = Non
 def history(db: str = DEFAULT_DB, department: str | None = None,
             year: int | None = None) -> pd.DataFrame:
     """Every version of the declarations asked for, current and superseded."""
-    engine = open_database(db)
+    engine = open_existing(db)
     try:
         return history_frame(engine, department=department, year=year)
     finally:
@@ -110,7 +123,7 @@ def history(db: str = DEFAULT_DB, department: str | None = None,
 def check(db: str = DEFAULT_DB, year: int | None = None,
           department: str | None = None) -> pd.DataFrame:
     """The issues of current declarations, one row each, grouped by code."""
-    engine = open_database(db)
+    engine = open_existing(db)
     try:
         frame = q.issues_frame(engine, year=year, department=department)
     finally:
@@ -121,7 +134,7 @@ def check(db: str = DEFAULT_DB, year: int | None = None,
 def show(doc: str, page: int, out: str | Path, db: str = DEFAULT_DB, dpi: int = 110) -> Path:
     """Render page ``page`` of a stored document with every cell read from it
     outlined and labelled (blue: text layer, orange: OCR, red: low confidence)."""
-    engine = open_database(db)
+    engine = open_existing(db)
     try:
         stored = find_document(engine, doc, page=page)
     finally:
@@ -139,7 +152,7 @@ def show(doc: str, page: int, out: str | Path, db: str = DEFAULT_DB, dpi: int = 
 
 def query(sql: str, db: str = DEFAULT_DB) -> pd.DataFrame:
     """Run one read-only SQL statement."""
-    engine = open_database(db)
+    engine = open_existing(db)
     try:
         return q.run_sql(engine, sql)
     finally:

@@ -14,6 +14,7 @@ from typing import IO, Any, TypeVar
 
 import click
 import pandas as pd
+from sqlalchemy.exc import SQLAlchemyError
 
 from extract.model import GRID_SOURCES, ExtractError
 from jixiao import api
@@ -35,6 +36,9 @@ def output_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "table":
+        # blanks print blank, not as NaN/None/NaT
+        frame = frame.astype(object).where(frame.notna(), "")
     if fmt == "csv":
         click.echo(frame.to_csv(index=False), nl=False)
     elif fmt == "json":
@@ -52,6 +56,9 @@ def guard(call: Callable[[], T]) -> T:
         return call()
     except (LoadError, ExtractError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
+    except SQLAlchemyError as exc:  # e.g. a query naming a column that does not exist
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise click.ClickException(f"database error: {detail}") from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,6 +92,7 @@ class Progress:
         if not self.quiet and self.stream.isatty():
             from tqdm import tqdm
 
+            tqdm.monitor_interval = 0  # no monitor thread: workers are forked
             self.bar = tqdm(total=total, unit="file", file=self.stream, dynamic_ncols=True)
 
     def __call__(self, result: FileResult) -> None:
@@ -96,7 +104,7 @@ class Progress:
             if result.status == "failed":
                 self.bar.write(line, file=self.stream)
             self.bar.update(1)
-        elif not self.quiet or result.status == "failed":
+        elif not self.quiet:  # quiet: failures are listed once, at the end
             click.echo(line, file=self.stream)
 
     def close(self) -> None:
@@ -113,7 +121,7 @@ class Progress:
 @click.option("--source", type=click.Choice(list(GRID_SOURCES)), default="pdfium", show_default=True,
               help="Grid source: PDFium (fast), pdfplumber (pdfminer) or camelot lattice; "
                    "all give the same grids, the last two are slower second opinions.")
-@click.option("--report", type=click.File("w", encoding="utf-8"),
+@click.option("--report", type=click.File("w", encoding="utf-8", lazy=False),
               help="Write one JSON line per file (status, reason, pages, seconds, issues).")
 @click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary.")
 def ingest(paths: tuple[str, ...], db: str, force: bool, workers: int, source: str,

@@ -1,8 +1,8 @@
 """Per file: discover, hash, skip what is loaded, extract → normalize → load.
 
-Reading (extract and normalize) runs in worker processes; writing happens in
-this process, one transaction per file, in the order the files were found. A
-single writer keeps SQLite and PostgreSQL equally correct, and saving in a
+Reading (extract and normalize) runs in worker processes (forked where the
+system can); writing happens in this process, one transaction per file, in the
+order the files were found. A single writer keeps SQLite and PostgreSQL equally correct, and saving in a
 fixed order makes a run's result independent of which worker finished first
 (two files of the same declaration supersede in discovery order). At most
 ``2 × workers`` files are in flight, so memory stays flat over any batch.
@@ -13,9 +13,12 @@ a failure leaves nothing of that file behind and touches nothing loaded.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -73,7 +76,8 @@ class IngestReport:
     def summary(self) -> str:
         parts = [f"{self.count(s)} {s}" for s in STATUSES]
         with_issues = sum(1 for r in self.results if r.issues)
-        return f"{len(self.results)} files: " + ", ".join(parts) + f"; {with_issues} with issues"
+        files = "1 file" if len(self.results) == 1 else f"{len(self.results)} files"
+        return f"{files}: " + ", ".join(parts) + f"; {with_issues} with issues"
 
 
 FileCallback = Callable[[FileResult], None]
@@ -108,12 +112,6 @@ def read_file(path: str, settings: ExtractSettings) -> _Read:
     try:
         doc = extract_document(path, settings)
         pages, kinds = len(doc.pages), tuple(doc.page_kinds)
-        scans = [p.page for p in doc.pages if p.kind == "scan"]
-        if scans:
-            listed = ", ".join(map(str, scans))
-            reason = (f"page(s) {listed} have no usable text layer and need OCR, "
-                      "which this version does not do yet")
-            return _Read(None, reason, pages, kinds, time.perf_counter() - started)
         declaration = normalize(doc)
     except (ExtractError, NormalizeError, OSError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
@@ -154,6 +152,22 @@ def _precheck(engine: Engine, path: Path, force: bool) -> FileResult | None:
     return None
 
 
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: a worker whose parent is killed (kill -9, OOM) must not
+    live on holding memory. Linux ends it with the parent (PR_SET_PDEATHSIG);
+    elsewhere it exits when it finds itself adopted."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the check below is the only guard
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+
+
 def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
@@ -192,9 +206,13 @@ def ingest(engine: Engine, paths: Iterable[str | Path], settings: ExtractSetting
 
 def _ingest_parallel(engine: Engine, files: list[Path], settings: ExtractSettings, force: bool,
                      workers: int, load_id: int, record: FileCallback) -> None:
-    context = multiprocessing.get_context("spawn")  # no inherited connections or PDFium state
+    # fork: workers start at once with every module loaded, and a script calling
+    # ingest needs no __main__ guard; they never touch the parent's connections.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pending: deque[tuple[Path, FileResult | Future[_Read]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         for path in files:
             known = _precheck(engine, path, force)
             pending.append((path, known if known else pool.submit(read_file, str(path), settings)))

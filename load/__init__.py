@@ -10,10 +10,17 @@ Input is only ``normalize.model.Declaration``. Public API:
   :func:`load.query.issues_frame`
 * :func:`load.export.export_declarations`, :func:`load.export.write_json`,
   :func:`load.export.write_csv`, :func:`load.export.write_xlsx`
+* :func:`load.schema.upgrade` (schema revisions; ``open_database`` calls it)
 * errors in :mod:`load.errors`
 """
 
-from load.errors import LoadError, ReadOnlyError, SaveError, UnsupportedDatabaseError
+from load.errors import (
+    DatabaseNewerError,
+    LoadError,
+    ReadOnlyError,
+    SaveError,
+    UnsupportedDatabaseError,
+)
 from load.export import export_declarations, write_csv, write_json, write_xlsx
 from load.query import budget_frame, declarations_frame, indicators_frame, issues_frame, run_sql
 from load.store import (
@@ -26,6 +33,7 @@ from load.store import (
 )
 
 __all__ = [
+    "DatabaseNewerError",
     "LoadError",
     "ReadOnlyError",
     "SaveError",

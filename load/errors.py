@@ -17,3 +17,7 @@ class SaveError(LoadError):
 
 class ReadOnlyError(LoadError):
     """``run_sql`` refused a statement that is not one read-only query (SELECT/WITH/EXPLAIN)."""
+
+
+class DatabaseNewerError(LoadError):
+    """The database has a schema revision this jixiao does not know (a newer jixiao wrote it)."""

@@ -56,15 +56,19 @@ class StoredDocument:
 
 def find_document(engine: Engine, ref: str, page: int | None = None) -> StoredDocument:
     """A document by id, sha256 (or a prefix of 8+ characters), file name or path,
-    with the provenance boxes of its declaration (on ``page`` only, if given)."""
+    or a part of its file name that names only one document, with the provenance
+    boxes of its declaration (on ``page`` only, if given)."""
     doc = m.Document
-    conditions = [doc.file_name == ref, doc.path == ref]
+    exact = [doc.file_name == ref, doc.path == ref]
     if ref.isdigit():
-        conditions.append(doc.id == int(ref))
+        exact.append(doc.id == int(ref))
     if len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
-        conditions.append(doc.sha256.startswith(ref.lower()))
+        exact.append(doc.sha256.startswith(ref.lower()))
     with Session(engine) as session:
-        found = session.scalars(select(doc).where(or_(*conditions)).order_by(doc.id.desc())).all()
+        found = session.scalars(select(doc).where(or_(*exact)).order_by(doc.id.desc())).all()
+        if not found:
+            part = doc.file_name.contains(ref, autoescape=True)
+            found = session.scalars(select(doc).where(part).order_by(doc.id.desc())).all()
         if not found:
             raise DocumentNotFound(f"no document matches {ref!r} (give an id, sha256, file name or path)")
         if len(found) > 1:

@@ -15,6 +15,11 @@ Tables (all names are plain English so the database reads well in Datasette or p
 
 and the view ``declaration_summary`` over current versions.
 
+The database gets this schema from the Alembic revisions in ``load/migrations/versions/``
+(:func:`load.schema.upgrade`, run by ``open_database``), not from ``create_all``: a change
+here lands with a new revision (``python -m load.migrations revision "…"``), and
+``tests/test_schema.py`` fails until models and revisions agree.
+
 Money columns are ``Numeric(20, 6)`` read through :class:`Money`, which always yields an
 exact ``Decimal``: on PostgreSQL the column is a true NUMERIC; SQLite keeps NUMERIC
 values as 8-byte floats, which are exact to 15 significant digits, and :class:`Money`

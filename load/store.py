@@ -21,6 +21,8 @@ transaction-scoped advisory locks, on SQLite by starting the write transaction w
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -31,13 +33,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from load import models as m
+from load import schema
 from load.errors import LoadError, SaveError, UnsupportedDatabaseError
 from normalize import model as nm
 
 Status = Literal["loaded", "superseded", "skipped"]
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_BEGIN_OPTION = "jixiao_sqlite_begin"
+_BEGIN_OPTION = schema.SQLITE_BEGIN_OPTION
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,10 @@ class SaveResult:
 
 
 def open_database(url: str) -> Engine:
-    """Engine for a SQLite or PostgreSQL URL, with the schema and views created.
+    """Engine for a SQLite or PostgreSQL URL whose schema is at this jixiao's head revision.
+
+    A new database gets the schema, an older one is upgraded (:func:`load.schema.upgrade`);
+    one written by a newer jixiao is refused with :class:`DatabaseNewerError`.
 
     SQLite connections get ``foreign_keys=ON``, WAL journaling (file databases) and a
     busy timeout; a missing parent directory of the database file is created.
@@ -79,10 +85,8 @@ def open_database(url: str) -> Engine:
     else:
         engine = create_engine(parsed, pool_pre_ping=True)
     try:
-        with engine.begin() as conn:
-            m.Base.metadata.create_all(conn)
-            m.create_views(conn)
-    except SQLAlchemyError:
+        schema.upgrade(engine, parsed.render_as_string(hide_password=True))
+    except (SQLAlchemyError, LoadError):
         engine.dispose()
         raise
     return engine
@@ -110,9 +114,27 @@ def _configure_sqlite(engine: Engine) -> None:
 # --- load runs ---------------------------------------------------------------------------
 
 
+@contextmanager
+def _writing(engine: Engine) -> Iterator[Session]:
+    """A session in one write transaction: flushed and committed at the end, or rolled
+    back on an exception.
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``, taking the write lock before
+    the first read: a deferred transaction that reads and then writes cannot wait for the
+    lock (SQLite fails it at once with "database is locked", busy timeout or not) when
+    another process committed in between.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
+        with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
+            yield session
+            session.flush()  # closing the session does not flush; the commit follows
+
+
 def start_load_run(engine: Engine, options: dict[str, Any] | None = None) -> int:
     """Record the start of an ingest run; returns its id for ``save(load_id=...)``."""
-    with Session(engine) as session, session.begin():
+    with _writing(engine) as session:
         run = m.LoadRun(options=options or {})
         session.add(run)
         session.flush()
@@ -121,7 +143,7 @@ def start_load_run(engine: Engine, options: dict[str, Any] | None = None) -> int
 
 def finish_load_run(engine: Engine, load_id: int, counts: dict[str, Any]) -> None:
     """Record the end of an ingest run and what it did (e.g. {"loaded": 3, "skipped": 1})."""
-    with Session(engine) as session, session.begin():
+    with _writing(engine) as session:
         run = session.get(m.LoadRun, load_id)
         if run is None:
             raise SaveError(f"no load run with id {load_id}")
@@ -159,21 +181,18 @@ def save(
     _check(declaration)
     source = declaration.source
     try:
-        with engine.connect() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.execution_options(**{_BEGIN_OPTION: "BEGIN IMMEDIATE"})
-            with conn.begin(), Session(bind=conn, expire_on_commit=False) as session:
-                if conn.dialect.name == "postgresql":
-                    for key in (
-                        f"jixiao:file:{source.sha256}",
-                        f"jixiao:declaration:{declaration.department}|{declaration.year}",
-                    ):
-                        session.execute(
-                            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
-                        )
-                result = _save(session, declaration, force=force, load_id=load_id, path=path)
-                session.flush()
-                return result
+        with _writing(engine) as session:
+            if engine.dialect.name == "postgresql":
+                for key in (
+                    f"jixiao:file:{source.sha256}",
+                    f"jixiao:declaration:{declaration.department}|{declaration.year}",
+                ):
+                    session.execute(
+                        text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
+                    )
+            result = _save(session, declaration, force=force, load_id=load_id, path=path)
+            session.flush()
+            return result
     except SQLAlchemyError as exc:
         raise SaveError(f"{source.file}: could not save declaration: {exc}") from exc
 

@@ -64,11 +64,43 @@ def test_usage_error_exits_2(tmp_path: Path):
 
 
 def test_query_refuses_writes_in_one_line(tmp_path: Path):
+    from load.store import open_database
+
     db = f"sqlite:///{tmp_path / 'j.db'}"
+    open_database(db).dispose()
     result = run("query", "DELETE FROM declaration", "--db", db)
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ")
+    assert result.stderr.startswith("Error: ") and "DELETE" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_sql_is_one_line(tmp_path: Path):
+    from load.store import open_database
+
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    open_database(db).dispose()
+    result = run("query", "SELECT nosuchcol FROM indicator", "--db", db)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == ["Error: database error: no such column: nosuchcol"]
+
+
+@pytest.mark.parametrize("verb", [["query", "SELECT 1"], ["export"], ["history"], ["check"],
+                                  ["show", "x.pdf", "--out", "x.png"]])
+def test_reading_verbs_refuse_a_database_that_does_not_exist(tmp_path: Path, verb):
+    missing = tmp_path / "typo.db"
+    result = run(*verb, "--db", f"sqlite:///{missing}")
+    assert result.exit_code == 1
+    assert f"Error: no database at {missing}" in result.stderr
+    assert not missing.exists()
+
+
+def test_report_path_is_checked_before_anything_loads(tmp_path: Path):
+    db = tmp_path / "j.db"
+    result = run("ingest", str(SEED), "--db", f"sqlite:///{db}",
+                 "--report", str(tmp_path / "no" / "such" / "dir" / "run.jsonl"))
+    assert result.exit_code == 2
+    assert "--report" in result.stderr
+    assert not db.exists()
 
 
 def scanned_pdf(path: Path) -> Path:
@@ -85,12 +117,12 @@ def scanned_pdf(path: Path) -> Path:
     return path
 
 
-def test_scanned_page_is_reported_as_needing_ocr(tmp_path: Path):
+def test_scanned_page_without_the_form_is_read_by_ocr_and_refused(tmp_path: Path):
     scan = scanned_pdf(tmp_path / "scan.pdf")
     result = run("ingest", str(scan), "--db", f"sqlite:///{tmp_path / 'j.db'}")
     assert result.exit_code == 1
-    assert (f"{scan}: page(s) 1 have no usable text layer and need OCR, "
-            "which this version does not do yet") in result.stderr
+    assert (f"{scan}: not a 部门整体预算绩效目标申报表 (titles found: no title found)"
+            in result.stderr)
 
 
 @pytest.mark.parametrize("text,images,kind", [

@@ -15,6 +15,7 @@ from jixiao.cli import main
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SEED = SAMPLES / "yancheng_hpf_2021.pdf"
+BORN_DIGITAL = sorted(SAMPLES.glob("*.pdf"))  # not samples/scans/: tests/test_scans.py reads those
 
 
 def run(*args: str):
@@ -23,8 +24,8 @@ def run(*args: str):
 
 def test_workers_give_the_same_database_as_one_process(tmp_path: Path):
     one, two = f"sqlite:///{tmp_path / 'one.db'}", f"sqlite:///{tmp_path / 'two.db'}"
-    first = jixiao.ingest([SAMPLES], db=one, workers=1)
-    second = jixiao.ingest([SAMPLES], db=two, workers=2)
+    first = jixiao.ingest(BORN_DIGITAL, db=one, workers=1)
+    second = jixiao.ingest(BORN_DIGITAL, db=two, workers=2)
     assert [(r.path, r.status) for r in first.results] == [(r.path, r.status) for r in second.results]
     assert jixiao.export(db=one) == jixiao.export(db=two)
 
@@ -45,7 +46,7 @@ def test_quiet_prints_only_failures_and_the_summary(tmp_path: Path):
     result = run("ingest", str(SEED), "--db", f"sqlite:///{tmp_path / 'j.db'}", "-q")
     assert result.exit_code == 0
     assert result.stderr.strip().splitlines() == [
-        "1 files: 1 loaded, 0 superseded, 0 skipped, 0 failed; 0 with issues"]
+        "1 file: 1 loaded, 0 superseded, 0 skipped, 0 failed; 0 with issues"]
 
 
 def test_history_lists_every_version(tmp_path: Path):
@@ -64,7 +65,7 @@ def test_history_lists_every_version(tmp_path: Path):
 
 def test_check_groups_issues_by_code(tmp_path: Path):
     db = f"sqlite:///{tmp_path / 'j.db'}"
-    jixiao.ingest([SAMPLES], db=db)
+    jixiao.ingest(BORN_DIGITAL, db=db)
     clean = run("check", "--db", db)
     assert clean.exit_code == 0 and "no issues" in clean.stderr
 
@@ -82,6 +83,15 @@ def test_show_draws_the_cells_read(tmp_path: Path):
     assert blue > 1000
 
 
+def test_show_finds_a_document_by_part_of_its_name(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    jixiao.ingest([SEED, SAMPLES / "nantong_edu_2022.pdf"], db=db)
+    out = tmp_path / "p1.png"
+    assert run("show", "yancheng", "--out", str(out), "--db", db).exit_code == 0
+    both = run("show", "_20", "--out", str(out), "--db", db)
+    assert both.exit_code == 1 and "matches 2 documents" in both.stderr
+
+
 def test_show_names_what_is_wrong(tmp_path: Path):
     db = f"sqlite:///{tmp_path / 'j.db'}"
     jixiao.ingest([SEED], db=db)
@@ -94,7 +104,7 @@ def test_show_names_what_is_wrong(tmp_path: Path):
 
 def test_python_api_frames(tmp_path: Path):
     db_url = f"sqlite:///{tmp_path / 'j.db'}"
-    jixiao.ingest([SAMPLES], db=db_url)
+    jixiao.ingest(BORN_DIGITAL, db=db_url)
     db = jixiao.connect(db_url)
     try:
         assert len(db.declarations()) == len(list(SAMPLES.glob("*.expected.json")))
@@ -108,7 +118,7 @@ def test_python_api_frames(tmp_path: Path):
 
 @pytest.mark.postgres
 def test_workers_into_postgresql(pg_url: str):
-    report = jixiao.ingest([SAMPLES], db=pg_url, workers=2)
+    report = jixiao.ingest(BORN_DIGITAL, db=pg_url, workers=2)
     assert not report.failed
     assert len(jixiao.export(db=pg_url)) == report.count("loaded")
 
