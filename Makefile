@@ -12,9 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+# The born-digital samples; samples/scans/ holds scans of the same forms, which
+# would supersede them (try: jixiao ingest samples/scans/, then jixiao history).
 demo: $(STAMP)
 	rm -f jixiao.db
-	$(BIN)/jixiao ingest samples/ --db $(DB)
+	$(BIN)/jixiao ingest samples/*.pdf --db $(DB)
 	$(BIN)/jixiao query --db $(DB) "SELECT department, year, indicator_count, budget_lines FROM declaration_summary ORDER BY department, year"
 
 test: $(STAMP)
@@ -25,6 +27,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/speed.py
+	$(BIN)/python benchmarks/speed.py --scans
+	$(BIN)/python benchmarks/accuracy.py
+	$(BIN)/python benchmarks/memory.py
 
 # Regenerating the committed sample PDFs needs LibreOffice and CJK fonts; this installs them.
 samples: $(STAMP)

@@ -177,6 +177,31 @@ class ExtractedDocument:
 
 
 @dataclass(frozen=True)
+class OCRSettings:
+    """Knobs of the scan path (extract/raster.py, scan_*.py, ocr.py).
+
+    ``batch``: line crops recognised per model call. ``threads``: onnxruntime
+    threads, 0 for every core this process may run on. ``ink``: a pixel darker
+    than this (0-255, after the background is flattened to 255) is ink.
+    ``max_skew``: largest rotation corrected, degrees. ``max_dpi``: an embedded
+    scan finer than this is scaled down first (finer adds time, not accuracy).
+    """
+
+    batch: int = 16
+    threads: int = 0
+    ink: int = 170
+    max_skew: float = 5.0
+    max_dpi: int = 400
+
+    def __post_init__(self) -> None:
+        if self.batch < 1 or self.threads < 0:
+            raise ValueError(f"OCRSettings.batch must be >= 1 and threads >= 0, got "
+                             f"{self.batch} and {self.threads}")
+        if not 0 < self.ink < 255:
+            raise ValueError(f"OCRSettings.ink must be within 1..254, got {self.ink}")
+
+
+@dataclass(frozen=True)
 class ExtractSettings:
     """Every knob of the extract stage, validated once.
 
@@ -185,6 +210,9 @@ class ExtractSettings:
     ``min_cell``: slots narrower or shorter than this are folded into a neighbour.
     ``source``: which grid source reads the pages: "pdfium" (default, fast),
     "pdfplumber" (pdfminer's reading of the same page) or "lattice" (camelot).
+    ``dpi``: resolution at which a page without a usable text layer is rendered
+    for OCR (a page that is one scanned image is read at its own resolution).
+    ``ocr``: the scan path's own knobs.
     """
 
     snap_tolerance: float = 3.0
@@ -193,6 +221,7 @@ class ExtractSettings:
     source: str = "pdfium"
     dpi: int = 200
     extra: dict[str, float] = field(default_factory=dict)
+    ocr: OCRSettings = field(default_factory=OCRSettings)
 
     def __post_init__(self) -> None:
         for name in ("snap_tolerance", "join_tolerance", "min_cell"):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract import grid
+from extract import grid, scan_source
 from extract.model import (
     EmptyPDF,
     EncryptedPDF,
@@ -180,7 +180,9 @@ def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> P
     glyphs = page_glyphs(page, height)
     segments, images = page_segments_and_images(page, height)
     kind, reason = triage("".join(g.text for g in glyphs), images > 0)
-    if kind != "text" or not glyphs:
+    if kind == "scan":
+        return scan_source.read_scan_page(page, number, settings, reason)
+    if not glyphs:
         return PageGrid(page=number, width=width, height=height, kind=kind,  # type: ignore[arg-type]
                         reason=reason)
     found = grid.trace(segments, glyphs, number, settings, source="text")

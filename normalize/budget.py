@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from extract.model import Cell
-from normalize import labels
+from normalize import checks, labels
 from normalize.model import Amount, BudgetLine, Issue, Side
 from normalize.records import provenance
 from normalize.rows import Row
@@ -169,4 +169,6 @@ def _amount(cell: Cell | None, money_unit: str, item: str, issues: list[Issue]) 
         issues.append(Issue("value_unreadable",
                             f"budget line {item}: amount {cell.text!r} is not a number", cell.page))
         value = None
+    else:
+        issues += checks.low_confidence(f"budget line {item} amount", [cell])
     return Amount(raw=cell.text, value=value, provenance=provenance(cell))

@@ -4,7 +4,8 @@ A check that cries wolf is worse than none: each one fires only on evidence that
 is certainly printed on the form (both sides of a sum read as numbers).
 
 Codes: ``budget_total_mismatch``, ``budget_subtotal_mismatch``, ``period_order``,
-``value_unreadable`` (raised while reading), ``section_missing``.
+``value_unreadable`` (raised while reading), ``section_missing``, ``low_confidence``
+(an OCR'd value cell read with confidence under ``LOW_CONFIDENCE``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from extract.model import Cell
 from normalize.model import BudgetLine, Issue
 
 LOW_CONFIDENCE = 0.8  # an OCR'd value read with less confidence than this needs a person
@@ -81,6 +83,20 @@ def period_order(lines: Sequence[BudgetLine]) -> list[Issue]:
             issues.append(Issue("period_order", f"{line.item}: 前三季度数 {q3} exceeds 全年数 {annual}",
                                 _page(line)))
     return issues
+
+
+def low_confidence(what: str, cells: Sequence[Cell]) -> list[Issue]:
+    """``low_confidence`` for a value whose OCR'd cells were read with confidence under
+    ``LOW_CONFIDENCE``: it names the field and the text read, on the weakest cell's page."""
+    read = [c for c in cells if c.source == "ocr" and c.text.strip()]
+    if not read:
+        return []
+    weakest = min(read, key=lambda c: c.confidence)
+    if weakest.confidence >= LOW_CONFIDENCE:
+        return []
+    text = "".join(c.text for c in read)
+    return [Issue("low_confidence", f"{what}: read {text!r} with confidence "
+                  f"{weakest.confidence:.2f}; check it on the page", weakest.page)]
 
 
 def missing_sections(read: set[str]) -> list[Issue]:

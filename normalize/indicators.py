@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extract.model import Cell
+from normalize import checks
 from normalize.columns import Column, covered, header_columns, place
 from normalize.model import Indicator, Issue, Value
 from normalize.records import provenance
@@ -59,6 +60,7 @@ def _value(pending: _Pending, name: str, issues: list[Issue]) -> Value:
     if not cells:
         return parsed
     confidence = min(c.confidence for c in cells)
+    issues += checks.low_confidence(f"indicator {pending.text('level3')} {name}", cells)
     return Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
                  comparator=parsed.comparator, direction=parsed.direction,
                  confidence=confidence, provenance=provenance(cells[0]))

@@ -8,7 +8,7 @@ bad scan would change it.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SEED = SAMPLES / "yancheng_hpf_2021.pdf"
 
 
-@lru_cache(maxsize=None)
+@cache
 def extracted(path: Path) -> ExtractedDocument:
     return extract_document(path)
 

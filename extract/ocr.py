@@ -1,0 +1,211 @@
+"""Text recognition of line crops: rapidocr's PP-OCR recogniser, batched, offline.
+
+Only the recogniser runs. The grid already says where the ink is (cells from the
+ruling lines, text lines from the ink inside them), so the detector, which costs
+most of a full-page OCR and misses lone marks such as a "—", is not needed.
+
+The model is the one inside the ``rapidocr`` wheel, run through onnxruntime
+directly: its character list is stored in the model itself, so nothing is ever
+downloaded, and the greedy CTC decoding (a dozen lines) gives per-character
+probabilities and positions, which the fixes below use.
+
+``fix_text`` repairs what the recogniser is known to get wrong on these forms,
+each rule for one observed confusion (‰ read as %0, a full-width colon, …).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from extract.model import OCRSettings
+
+REC_MODEL = "PP-OCRv6_rec_small.onnx"
+HEIGHT = 48  # the recogniser's input height
+STRIDE = 8  # input pixels per output frame
+
+
+class OCRUnavailable(RuntimeError):
+    """The recognition model or onnxruntime is missing from this installation."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one crop says: text, mean character probability, and each character's
+    probability and horizontal centre as a share of the crop's width."""
+
+    text: str
+    confidence: float
+    chars: tuple[tuple[str, float, float], ...] = ()
+
+
+def model_file(name: str = REC_MODEL) -> Path:
+    """A model shipped inside the rapidocr wheel (never fetched)."""
+    try:
+        path = Path(str(resources.files("rapidocr") / "models" / name))
+    except ModuleNotFoundError as exc:
+        raise OCRUnavailable("rapidocr is not installed: pip install rapidocr") from exc
+    if not path.is_file():
+        raise OCRUnavailable(f"rapidocr ships no {name} (looked in {path.parent})")
+    return path
+
+
+def available_threads() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class Recognizer:
+    """One onnxruntime session on the recognition model, created on first use."""
+
+    def __init__(self, settings: OCRSettings) -> None:
+        self.settings = settings
+        self._session = None
+        self._charset: tuple[str, ...] = ()
+        self._input = ""
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        try:
+            import onnxruntime as ort
+        except ImportError as exc:
+            raise OCRUnavailable("onnxruntime is not installed: pip install onnxruntime") from exc
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self.settings.threads or available_threads()
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        session = ort.InferenceSession(str(model_file()), sess_options=options,
+                                       providers=["CPUExecutionProvider"])
+        meta = session.get_modelmeta().custom_metadata_map
+        if "character" not in meta:
+            raise OCRUnavailable(f"{REC_MODEL} carries no character list")
+        # CTC class 0 is the blank; the model's list follows, then a space
+        self._charset = ("", *meta["character"].splitlines(), " ")
+        self._input = session.get_inputs()[0].name
+        self._session = session
+
+    def read(self, crops: Sequence[np.ndarray]) -> list[Reading]:
+        """Each grey crop (uint8, text dark on light) read as one line of text."""
+        if not crops:
+            return []
+        with self._lock:
+            if self._session is None:
+                self._load()
+        widths = [_input_width(c) for c in crops]
+        order = sorted(range(len(crops)), key=lambda k: widths[k])
+        out: list[Reading | None] = [None] * len(crops)
+        for batch in _batches(order, widths, self.settings.batch):
+            width = max(widths[k] for k in batch)
+            tensor = np.zeros((len(batch), 3, HEIGHT, width), dtype=np.float32)
+            for row, k in enumerate(batch):
+                tensor[row, :, :, :widths[k]] = _normalised(crops[k], widths[k])
+            probs = self._session.run(None, {self._input: tensor})[0]
+            for row, k in enumerate(batch):
+                frames = max(1, math.ceil(widths[k] / STRIDE))
+                out[k] = decode(probs[row, :frames], self._charset)
+        return [r if r is not None else Reading("", 0.0) for r in out]
+
+
+def _input_width(crop: np.ndarray) -> int:
+    h, w = crop.shape[:2]
+    return max(HEIGHT // 2, int(math.ceil(HEIGHT * w / max(h, 1))))
+
+
+def _batches(order: list[int], widths: list[int], size: int) -> list[list[int]]:
+    """Crops of similar width together, so padding wastes little."""
+    batches: list[list[int]] = []
+    for k in order:
+        if batches and len(batches[-1]) < size and widths[k] <= 1.5 * widths[batches[-1][0]] + 32:
+            batches[-1].append(k)
+        else:
+            batches.append([k])
+    return batches
+
+
+def _normalised(crop: np.ndarray, width: int) -> np.ndarray:
+    resized = cv2.resize(crop, (width, HEIGHT), interpolation=cv2.INTER_AREA
+                         if crop.shape[0] > HEIGHT else cv2.INTER_LINEAR)
+    plane = resized.astype(np.float32) / 127.5 - 1.0
+    return np.broadcast_to(plane, (3, HEIGHT, width))
+
+
+# Glyphs the recogniser cannot tell apart on their own and that fix_text reads
+# alike: a frame's confidence is the probability of the whole group, so a lone
+# "0" split between 0, o and O is not reported as doubtful.
+ZERO_LIKE = ("0", "o", "O", "〇", "０", "Ｏ")
+
+
+@lru_cache(maxsize=4)
+def _zero_like(charset: tuple[str, ...]) -> np.ndarray:
+    return np.array([k for k, ch in enumerate(charset) if ch in ZERO_LIKE], dtype=np.intp)
+
+
+def decode(probs: np.ndarray, charset: tuple[str, ...]) -> Reading:
+    """Greedy CTC: the likeliest class per frame, repeats and blanks dropped."""
+    best = probs.argmax(axis=1)
+    score = probs.max(axis=1)
+    zeros = _zero_like(charset)
+    if zeros.size:
+        zero_frames = np.isin(best, zeros)
+        if zero_frames.any():
+            score = score.copy()
+            score[zero_frames] = probs[np.ix_(np.flatnonzero(zero_frames), zeros)].sum(axis=1)
+    keep = best != 0
+    keep[1:] &= best[1:] != best[:-1]
+    frames = np.flatnonzero(keep)
+    n = max(len(best), 1)
+    chars = tuple((charset[best[f]], float(score[f]), (f + 0.5) / n) for f in frames)
+    text = "".join(c for c, _, _ in chars)
+    confidence = float(np.mean([p for _, p, _ in chars])) if chars else 0.0
+    return Reading(text, confidence, chars)
+
+
+@lru_cache(maxsize=2)
+def recognizer(settings: OCRSettings) -> Recognizer:
+    """One recogniser per process and settings: loading the model costs ~0.3 s,
+    more than reading a page, so documents share it."""
+    return Recognizer(settings)
+
+
+# --- fixes for known confusions -------------------------------------------------------
+
+_PERMILLE = re.compile(r"(?<=\d)\s*%\s*[0oO○〇](?![\d.])")
+_NUMERIC = re.compile(r"^[<>≤≥≦≧=±+\-—－~～约]*\s*[\dOoIl|.,，。%‰]+$")
+_LOOKALIKE_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1",
+                                   "。": ".", "，": ","})
+_GROUPED = re.compile(r"^(\d{1,3}(?:[.,\s]+\d{3})+[.,]\d{2})(元?)$")
+_DASHES = {"-", "－", "一", "—", "―", "‒", "–", "_", "ー", "二"}
+
+
+def fix_text(text: str) -> str:
+    """Known misreadings repaired; each rule names the confusion it undoes."""
+    text = text.strip()
+    # ‰ is read as "%0" or "%o": a per-mille sign is a percent sign with a second ring
+    text = _PERMILLE.sub("‰", text)
+    # letters standing in for digits inside a plain number ("1O0%", "2O.5")
+    if _NUMERIC.match(text) and any(ch.isdigit() for ch in text):
+        text = text.translate(_LOOKALIKE_DIGITS)
+    # an amount with thousands separators and cents: small type blurs "," and "."
+    # into each other, but the grouping itself says which is which
+    grouped = _GROUPED.match(text)
+    if grouped:
+        digits = re.split(r"[.,\s]+", grouped.group(1))
+        text = ",".join(digits[:-1]) + "." + digits[-1] + grouped.group(2)
+    return text
+
+
+def is_dash(text: str) -> bool:
+    """A reading that is only a dash-like stroke (a "—" cell read as 一, -, _)."""
+    stripped = "".join(text.split())
+    return bool(stripped) and all(ch in _DASHES for ch in stripped) and len(stripped) <= 2

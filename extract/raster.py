@@ -1,0 +1,120 @@
+"""A scanned page as a grey image, with the red seal taken out, and its mapping to points.
+
+Two renderers, tried in order (``RENDERERS``): a page that is one scanned image
+gives that image at its native resolution (re-rendering it at another dpi only
+resamples a JPEG twice); any other page is rendered by PDFium at
+``settings.dpi``. Both keep colour until the seal is removed: a red seal is as
+dark as ink in plain grey, but bright in the red channel, where black ink stays
+black (ink under the seal too, since seal ink multiplies onto it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from extract.model import ExtractSettings
+
+FULL_PAGE = 0.9  # an image covering this share of the page (each way) is the scan
+CHROMA = 12  # mean |R - G| above this on 0-255 means the image really has colour
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """A grey page image (uint8, 255 = paper) and how pixels map to points:
+    ``x_pt = left + x_px / scale_x``, ``y_pt = top + y_px / scale_y`` (top-left origin)."""
+
+    grey: np.ndarray
+    scale_x: float
+    scale_y: float
+    left: float = 0.0
+    top: float = 0.0
+    renderer: str = ""
+
+    @property
+    def dpi(self) -> float:
+        return 72.0 * (self.scale_x + self.scale_y) / 2
+
+
+def without_seal(pixels: np.ndarray, order: str = "RGB") -> np.ndarray:
+    """Grey from colour with red ink (seals, red stamps) turned to paper.
+
+    The red channel is the grey: black and blue ink are dark in it, red ink is not.
+    A grey or greyscale page is returned as its luminance unchanged.
+    """
+    if pixels.ndim == 2:
+        return pixels
+    if pixels.shape[2] == 1:
+        return pixels[..., 0]
+    r = pixels[..., order.index("R")]
+    g = pixels[..., order.index("G")]
+    b = pixels[..., order.index("B")]
+    sample = (slice(None, None, 8), slice(None, None, 8))
+    if np.abs(r[sample].astype(np.int16) - g[sample]).mean() < CHROMA / 4 and \
+            np.abs(r[sample].astype(np.int16) - g[sample]).max() < CHROMA:
+        # no colour anywhere: plain luminance keeps the most contrast
+        return ((r.astype(np.uint16) * 77 + g.astype(np.uint16) * 150 + b.astype(np.uint16) * 29)
+                >> 8).astype(np.uint8)
+    return np.ascontiguousarray(r)
+
+
+def _only_image(page: pdfium.PdfPage) -> pdfium.PdfImage | None:
+    """The page's one image when the page is nothing but that image, upright."""
+    if page.get_rotation() != 0:
+        return None
+    objects = list(page.get_objects(max_depth=1))
+    images = [o for o in objects if o.type == raw.FPDF_PAGEOBJ_IMAGE]
+    if len(images) != 1 or any(o.type == raw.FPDF_PAGEOBJ_TEXT for o in objects):
+        return None
+    image = images[0]
+    m = image.get_matrix()
+    if abs(m.b) > 1e-6 or abs(m.c) > 1e-6 or m.a <= 0 or m.d <= 0:
+        return None  # rotated or mirrored placement: let PDFium render it
+    width, height = page.get_size()
+    if m.a < FULL_PAGE * width or m.d < FULL_PAGE * height:
+        return None
+    return image
+
+
+def embedded(page: pdfium.PdfPage, settings: ExtractSettings) -> PageImage | None:
+    """The scan itself, at its native resolution, when the page is one image."""
+    image = _only_image(page)
+    if image is None:
+        return None
+    try:
+        bitmap = image.get_bitmap(render=False)
+    except pdfium.PdfiumError:
+        return None
+    pixels = bitmap.to_numpy()
+    order = bitmap.mode if bitmap.mode in ("BGR", "BGRA", "BGRX", "RGB", "RGBA", "RGBX") else "RGB"
+    grey = without_seal(pixels, order)
+    m = image.get_matrix()
+    height = page.get_size()[1]
+    h_px, w_px = grey.shape[:2]
+    return PageImage(np.ascontiguousarray(grey), w_px / m.a, h_px / m.d, left=m.e,
+                     top=height - (m.f + m.d), renderer="embedded")
+
+
+def rendered(page: pdfium.PdfPage, settings: ExtractSettings) -> PageImage:
+    """The page rendered by PDFium at ``settings.dpi``, in colour, seal removed."""
+    scale = settings.dpi / 72
+    bitmap = page.render(scale=scale, rev_byteorder=True)
+    grey = without_seal(bitmap.to_numpy(), "RGBA" if bitmap.n_channels == 4 else "RGB")
+    return PageImage(np.ascontiguousarray(grey), scale, scale, renderer="pdfium")
+
+
+Renderer = Callable[[pdfium.PdfPage, ExtractSettings], PageImage | None]
+RENDERERS: dict[str, Renderer] = {"embedded": embedded, "pdfium": rendered}
+
+
+def page_image(page: pdfium.PdfPage, settings: ExtractSettings) -> PageImage:
+    """The first renderer that can read the page (PDFium always can)."""
+    for render in RENDERERS.values():
+        got = render(page, settings)
+        if got is not None:
+            return got
+    raise AssertionError("the pdfium renderer always answers")

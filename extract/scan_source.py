@@ -1,0 +1,205 @@
+"""A page without a usable text layer, read from its pixels into the same PageGrid.
+
+image (raster.py) → flattened, deskewed, binarised → ruling lines (scan_lines.py)
+→ ``grid.trace`` on the lines alone gives the cells → the ink of each cell and of
+the page outside the grids is cut into pieces of text (scan_text.py) → all pieces
+recognised in batches (ocr.py) → one ``Glyph`` per piece, with its confidence →
+``grid.trace`` again, now with the glyphs, exactly as the text path does.
+
+OCR thus runs only where the grid says there is ink, and a piece never straddles
+a cell border, so no text box has to be split between cells afterwards.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+import pypdfium2 as pdfium
+
+from extract import grid, ocr, raster, scan_lines, scan_marks, scan_text
+from extract.model import ExtractSettings, Glyph, Grid, PageGrid, Segment
+from extract.raster import PageImage
+from extract.text import free_lines
+
+OUTSIDE = -1
+
+
+@dataclass
+class ScanTrace:
+    """Every intermediate of one scanned page, for ``jixiao show`` and debugging."""
+
+    image: PageImage
+    angle: float = 0.0
+    text_px: float = 0.0
+    flat: np.ndarray | None = None
+    rules: scan_lines.Rules | None = None
+    segments: list[Segment] | None = None
+    pieces: list[scan_text.Piece] | None = None
+    readings: list[ocr.Reading] | None = None
+    glyphs: list[Glyph] | None = None
+
+
+def limited(image: PageImage, max_dpi: int) -> PageImage:
+    """A scan finer than ``max_dpi`` scaled down to it."""
+    if image.dpi <= max_dpi:
+        return image
+    factor = max_dpi / image.dpi
+    h, w = image.grey.shape
+    grey = cv2.resize(image.grey, (int(w * factor), int(h * factor)), interpolation=cv2.INTER_AREA)
+    return replace(image, grey=grey, scale_x=image.scale_x * factor,
+                   scale_y=image.scale_y * factor)
+
+
+def prepare(image: PageImage, settings: ExtractSettings, trace: ScanTrace) -> np.ndarray:
+    """Flattened, deskewed grey page; returns its binary ink mask."""
+    px_per_pt = image.scale_y
+    flat = scan_lines.flatten(image.grey)
+    binary = scan_lines.binarize(flat, settings.ocr.ink)
+    angle = scan_lines.skew_angle(binary, px_per_pt, settings.ocr.max_skew)
+    if abs(angle) >= 0.05:
+        flat = scan_lines.rotate(flat, angle)
+        binary = scan_lines.binarize(flat, settings.ocr.ink)
+    trace.angle, trace.flat = angle, flat
+    trace.text_px = scan_lines.text_height(binary, px_per_pt)
+    return binary
+
+
+def _px_box(bbox: tuple[float, float, float, float], image: PageImage) -> scan_text.Box:
+    x0, y0, x1, y1 = bbox
+    return (int(round((x0 - image.left) * image.scale_x)), int(round((y0 - image.top) * image.scale_y)),
+            int(round((x1 - image.left) * image.scale_x)), int(round((y1 - image.top) * image.scale_y)))
+
+
+def _pt_box(box: scan_text.Box, image: PageImage) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box
+    return (image.left + x0 / image.scale_x, image.top + y0 / image.scale_y,
+            image.left + x1 / image.scale_x, image.top + y1 / image.scale_y)
+
+
+class CellLocator:
+    """Which cell (an index into ``boxes``) a pixel position falls in, or OUTSIDE."""
+
+    def __init__(self, grids: list[Grid], image: PageImage) -> None:
+        self.boxes: list[scan_text.Box] = []
+        self.tables = []
+        for g in grids:
+            xs = [(x - image.left) * image.scale_x for x in g.col_edges]
+            ys = [(y - image.top) * image.scale_y for y in g.row_edges]
+            slots = {}
+            for cell in g.cells:
+                index = len(self.boxes)
+                self.boxes.append(_px_box(cell.bbox, image))
+                for r in range(cell.row, cell.last_row + 1):
+                    for c in range(cell.col, cell.last_col + 1):
+                        slots[(r, c)] = index
+            self.tables.append((xs, ys, slots))
+
+    def __call__(self, blob: scan_text.Blob) -> int:
+        for xs, ys, slots in self.tables:
+            c = bisect.bisect_right(xs, blob.cx) - 1
+            r = bisect.bisect_right(ys, blob.cy) - 1
+            if 0 <= c < len(xs) - 1 and 0 <= r < len(ys) - 1:
+                return slots.get((r, c), OUTSIDE)
+        return OUTSIDE
+
+
+def text_ink(binary: np.ndarray, rules: scan_lines.Rules) -> np.ndarray:
+    """The ink that is not a ruling line."""
+    ruled = cv2.dilate(rules.horizontal | rules.vertical,
+                       cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    return cv2.bitwise_and(binary, cv2.bitwise_not(ruled))
+
+
+def locate_text(ink: np.ndarray, locator: CellLocator, text_px: float) -> list[scan_text.Piece]:
+    """Pieces of text in every cell and outside the grids."""
+    groups = scan_text.group_by_region(scan_text.blobs(ink, text_px), locator)
+    h, w = ink.shape
+    margin = 2
+    pieces: list[scan_text.Piece] = []
+    for region, blobs in sorted(groups.items()):
+        if region == OUTSIDE:
+            limit = (0, 0, w, h)
+        else:
+            x0, y0, x1, y1 = locator.boxes[region]
+            limit = (x0 + margin, y0 + margin, x1 - margin, y1 - margin)
+        pieces += scan_text.region_pieces(blobs, region, limit, text_px)
+    return pieces
+
+
+def crops_of(flat: np.ndarray, rules: scan_lines.Rules,
+             pieces: list[scan_text.Piece]) -> list[np.ndarray]:
+    """The grey crop of each piece, with ruling lines painted over as paper."""
+    clean = flat.copy()
+    ruled = cv2.dilate(rules.horizontal | rules.vertical,
+                       cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    clean[ruled > 0] = 255
+    out = []
+    for piece in pieces:
+        x0, y0, x1, y1 = piece.crop
+        out.append(clean[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)])
+    return out
+
+
+def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
+              ink: np.ndarray, flat: np.ndarray, image: PageImage) -> list[Glyph]:
+    """One glyph per piece read: ‰ and comparators settled by their ink
+    (scan_marks.py), known misreadings repaired (``ocr.fix_text``), a lone flat
+    stroke read as the dash it is."""
+    out = []
+    for piece, reading in zip(pieces, readings, strict=True):
+        x0, y0, x1, y1 = piece.crop
+        text = ocr.fix_text(scan_marks.settle(reading, ink[y0:y1, x0:x1], flat[y0:y1, x0:x1]))
+        confidence = reading.confidence
+        if piece.dash and (not text or ocr.is_dash(text)):
+            text, confidence = "—", max(confidence, 0.9)
+        if not text:
+            continue
+        out.append(Glyph(text, _pt_box(piece.ink, image), confidence=round(confidence, 4)))
+    return out
+
+
+def scan_image(image: PageImage, number: int, settings: ExtractSettings) -> ScanTrace:
+    """The whole chain on one page image, keeping every intermediate."""
+    trace = ScanTrace(image=image)
+    binary = prepare(image, settings, trace)
+    trace.rules = scan_lines.find_rules(binary, trace.text_px)
+    trace.segments = scan_lines.to_segments(trace.rules, image)
+    # deskewing turned the page about its centre: rules and text are in the turned frame
+    cells = grid.trace(trace.segments, [], number, settings, source="ocr")
+    locator = CellLocator(cells.grids, image)
+    ink = text_ink(binary, trace.rules)
+    trace.pieces = locate_text(ink, locator, trace.text_px)
+    crops = crops_of(trace.flat, trace.rules, trace.pieces)
+    trace.readings = ocr.recognizer(settings.ocr).read(crops)
+    trace.glyphs = to_glyphs(trace.pieces, trace.readings, ink, trace.flat, image)
+    return trace
+
+
+def scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> ScanTrace:
+    return scan_image(limited(raster.page_image(page, settings), settings.ocr.max_dpi),
+                      number, settings)
+
+
+def page_grid(trace: ScanTrace, number: int, width: float, height: float,
+              settings: ExtractSettings, reason: str) -> PageGrid:
+    """The scanned page as the same ``PageGrid`` the text path gives."""
+    found = grid.trace(trace.segments or [], trace.glyphs or [], number, settings, source="ocr")
+    lines = tuple(replace(line, source="ocr", confidence=_line_confidence(line.bbox, found.outside))
+                  for line in free_lines(found.outside, number))
+    return PageGrid(page=number, width=width, height=height, kind="scan",
+                    grids=tuple(found.grids), lines=lines, reason=reason)
+
+
+def read_scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings,
+                   reason: str) -> PageGrid:
+    width, height = page.get_size()
+    return page_grid(scan_page(page, number, settings), number, width, height, settings, reason)
+
+
+def _line_confidence(bbox, glyphs: list[Glyph]) -> float:
+    inside = [g.confidence for g in glyphs
+              if bbox[0] <= g.cx <= bbox[2] and bbox[1] <= g.cy <= bbox[3]]
+    return min(inside, default=1.0)

@@ -1,0 +1,165 @@
+"""Where the text is: ink blobs → lines → pieces, per cell and outside the grids.
+
+Every length is a multiple of the page's text height ``t`` (extract/scan_lines.py).
+A blob at least a quarter ``t`` tall or half ``t`` wide is a *seed*: a character or
+a stroke of one ("—" is a seed: wide). Smaller blobs (dots, commas, dust) never
+start a line; they are read only when they lie inside a seeded line's crop, so a
+decimal point is kept and a speck of dust in an empty cell stays empty.
+
+Seeds of one region are cut into lines where their vertical extents leave a gap,
+then lines thinner than one character (the three bars of 三, ≤ over its bar) are
+merged with their neighbours while the union stays one character tall. A line is
+cut into pieces at horizontal gaps wider than ``PIECE_GAP`` × t (a form's
+"填报部门：…  单位：万元" is two pieces, read and placed separately).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+SEED_HEIGHT = 0.25
+SEED_WIDTH = 0.5
+PIECE_GAP = 1.6
+ONE_LINE = 1.3  # lines merged while their union is at most this many t tall
+PAD = 0.22  # crop margin around a piece, in t
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, end exclusive
+
+
+@dataclass(frozen=True)
+class Blob:
+    box: Box
+    seed: bool = True
+
+    @property
+    def cx(self) -> float:
+        return (self.box[0] + self.box[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One run of text to recognise: its ink box, the crop box read, the region it
+    belongs to (a cell's index, or -1 outside every grid) and whether its only seed
+    is a flat stroke (a dash)."""
+
+    ink: Box
+    crop: Box
+    region: int
+    dash: bool = False
+
+
+def blobs(ink: np.ndarray, t: float) -> list[Blob]:
+    """Connected ink blobs, each marked seed or not (see the module docstring);
+    single stray pixels are dropped."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    smallest = max(2.0, 0.004 * t * t)
+    out = []
+    for x, y, w, h, area in stats[1:n]:
+        if h > 4 * t or area < smallest:
+            continue
+        seed = bool(h >= SEED_HEIGHT * t or w >= SEED_WIDTH * t)
+        out.append(Blob((int(x), int(y), int(x + w), int(y + h)), seed))
+    return out
+
+
+def _runs(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping intervals merged, in order."""
+    out: list[list[int]] = []
+    for a, b in sorted(intervals):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def lines_of(blobs: Sequence[Blob], t: float) -> list[list[Blob]]:
+    """Blobs of one region as text lines, top to bottom: seeds make the lines, a
+    small blob joins the line whose band holds its centre (else it is dropped)."""
+    seeds = [b for b in blobs if b.seed]
+    bands = _runs((b.box[1], b.box[3]) for b in seeds)
+    merged: list[tuple[int, int]] = []
+    for a, b in bands:
+        if merged and b - merged[-1][0] <= ONE_LINE * t and (
+                merged[-1][1] - merged[-1][0] < 0.8 * t or b - a < 0.8 * t):
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    lines: list[list[Blob]] = [[] for _ in merged]
+    tops = [a for a, _ in merged]
+    slack = 0.15 * t
+    for blob in blobs:
+        k = max(0, int(np.searchsorted(tops, blob.cy if not blob.seed else blob.box[1],
+                                       side="right")) - 1)
+        if k >= len(merged):
+            continue
+        if not blob.seed and not merged[k][0] - slack <= blob.cy <= merged[k][1] + slack:
+            continue
+        lines[k].append(blob)
+    return [sorted(line, key=lambda b: b.box[0]) for line in lines if line]
+
+
+def pieces_of(line: Sequence[Blob], t: float) -> list[list[Blob]]:
+    """A line cut at wide horizontal gaps."""
+    out: list[list[Blob]] = []
+    right = 0
+    for blob in line:
+        if out and blob.box[0] - right <= PIECE_GAP * t:
+            out[-1].append(blob)
+            right = max(right, blob.box[2])
+        else:
+            out.append([blob])
+            right = blob.box[2]
+    return out
+
+
+def _bounds(blobs: Sequence[Blob]) -> Box:
+    return (min(b.box[0] for b in blobs), min(b.box[1] for b in blobs),
+            max(b.box[2] for b in blobs), max(b.box[3] for b in blobs))
+
+
+def crop_box(ink: Box, limit: Box, t: float) -> Box:
+    """The piece's box with a margin, at least one text height tall, inside ``limit``."""
+    x0, y0, x1, y1 = ink
+    pad = int(round(PAD * t))
+    cy, half = (y0 + y1) / 2, max((y1 - y0) / 2 + pad, 0.5 * t + pad)
+    lx0, ly0, lx1, ly1 = limit
+    return (max(lx0, x0 - pad), max(ly0, int(cy - half)), min(lx1, x1 + pad),
+            min(ly1, int(round(cy + half))))
+
+
+def is_flat(blob: Blob, t: float) -> bool:
+    x0, y0, x1, y1 = blob.box
+    return (y1 - y0) <= 0.2 * t and (x1 - x0) >= 0.5 * t
+
+
+def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float) -> list[Piece]:
+    """Every piece of text of one region, in reading order; a piece without a seed
+    (a lone dot, dust) is no text."""
+    out = []
+    for line in lines_of(blobs, t):
+        for part in pieces_of(line, t):
+            seeds = [b for b in part if b.seed]
+            if not seeds:
+                continue
+            ink = _bounds(part)
+            out.append(Piece(ink, crop_box(ink, limit, t), region,
+                             dash=len(seeds) == 1 and is_flat(seeds[0], t)))
+    return out
+
+
+def group_by_region(blobs: Iterable[Blob], region_of) -> dict[int, list[Blob]]:
+    """Blobs grouped by ``region_of(blob)`` (a region index, -1 outside every grid)."""
+    groups: dict[int, list[Blob]] = defaultdict(list)
+    for blob in blobs:
+        groups[region_of(blob)].append(blob)
+    return groups

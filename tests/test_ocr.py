@@ -1,0 +1,161 @@
+"""The OCR path on its known traps: scanned-looking tables committed as fixtures
+(tests/fixtures/ocr, made by make_fixtures.py), one trap per row, at 300 and 200 dpi."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from extract import ocr, scan_marks, scan_source
+from extract.model import ExtractSettings
+from extract.raster import PageImage, without_seal
+from normalize.values import parse_value
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ocr"
+EXPECTED = (FIXTURES / "traps.txt").read_text(encoding="utf-8").split("\n")[:-1]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def fold(text: str) -> str:
+    return "".join(text.split())
+
+
+@cache
+def trap_cells(dpi: int) -> tuple[tuple[str, float, str], ...]:
+    """(text, confidence, source) of each row of the trap table, top to bottom."""
+    grey = np.asarray(Image.open(FIXTURES / f"traps_{dpi}dpi.jpg").convert("L"))
+    image = PageImage(grey, dpi / 72, dpi / 72)
+    trace = scan_source.scan_image(image, 1, ExtractSettings())
+    page = scan_source.page_grid(trace, 1, grey.shape[1] * 72 / dpi, grey.shape[0] * 72 / dpi,
+                                 ExtractSettings(), "test")
+    (table,) = page.grids
+    assert table.n_cols == 1, table.to_rows()
+    return tuple((c.text, c.confidence, c.source) for c in sorted(table.cells, key=lambda c: c.row))
+
+
+@pytest.fixture(params=[300, 200], ids=lambda d: f"{d}dpi")
+def cells(request) -> tuple[tuple[str, float, str], ...]:
+    got = trap_cells(request.param)
+    assert len(got) == len(EXPECTED), [t for t, _, _ in got]
+    return got
+
+
+def row(cells, printed: str) -> str:
+    return fold(cells[EXPECTED.index(printed)][0])
+
+
+def test_permille_is_not_read_as_percent(cells):
+    assert row(cells, "≤3‰") == "≤3‰"
+    assert row(cells, "1‰") == "1‰"
+    assert row(cells, "0.15‰") == "0.15‰"
+
+
+def test_comparators_keep_their_bars(cells):
+    assert row(cells, "≦5%") == "≦5%"
+    assert row(cells, "≤3‰").startswith("≤")
+    assert row(cells, "≥90%") == "≥90%"
+
+
+def test_a_cell_holding_only_a_dash_is_read(cells):
+    assert row(cells, "—") == "—"
+    assert parse_value(row(cells, "—")).kind == "empty"
+
+
+def test_a_one_character_wrapped_line_is_kept(cells):
+    assert row(cells, "资金结余结转率") == "资金结余结转率"
+
+
+def test_an_empty_cell_stays_empty_despite_dust(cells):
+    assert row(cells, "") == ""
+
+
+def test_digits_and_decimal_points_are_exact(cells):
+    for printed in ("86,452,300.00", "0.87", "103.74%"):
+        assert row(cells, printed) == printed
+
+
+def test_every_cell_says_it_came_from_ocr_with_a_confidence(cells):
+    for text, confidence, source in cells:
+        assert source == "ocr"
+        assert 0.0 <= confidence <= 1.0
+        if text:
+            assert confidence > 0.5, text
+
+
+@pytest.mark.parametrize("read,fixed", [
+    ("≤3%0", "≤3‰"), ("1%o", "1‰"), ("0.15%0", "0.15‰"), ("100%", "100%"),
+    ("1O0%", "100%"), ("86.452,300.00", "86,452,300.00"), ("925.300.00", "925,300.00"),
+    ("86,452 300.00", "86,452,300.00"), ("12.5", "12.5"), ("1,234", "1,234"),
+    ("预算执行率", "预算执行率"),
+])
+def test_known_misreadings_are_repaired(read: str, fixed: str):
+    assert ocr.fix_text(read) == fixed
+
+
+def test_a_dash_reading_is_recognised_only_alone():
+    assert ocr.is_dash("一") and ocr.is_dash("-") and ocr.is_dash("—")
+    assert not ocr.is_dash("一级") and not ocr.is_dash("")
+
+
+def test_the_seal_is_taken_out_and_black_ink_kept():
+    rgb = np.full((32, 32, 3), 246, np.uint8)
+    rgb[0:8, 0:8] = (30, 30, 30)  # black ink
+    rgb[8:24, 8:24] = (205, 40, 45)  # seal red
+    rgb[12:16, 12:16] = (25, 6, 8)  # ink under the seal
+    grey = without_seal(rgb, "RGB")
+    assert grey[0, 0] < 60 and grey[13, 13] < 60
+    assert grey[9, 9] > 180
+
+
+def test_permille_column_needs_a_close_ring_nobody_claims():
+    percent, ring = (0, 0, 20, 24), (21, 14, 29, 24)
+    assert scan_marks.is_permille([percent, ring], at=10, claimed_from=100)
+    assert not scan_marks.is_permille([percent, ring], at=10, claimed_from=22)  # "%。"
+    assert not scan_marks.is_permille([percent], at=10, claimed_from=100)
+
+
+def test_the_models_come_from_the_wheel():
+    path = ocr.model_file()
+    assert path.is_file() and "rapidocr" in path.parts
+
+
+NO_NETWORK = """
+import socket, sys
+def refuse(*args, **kwargs):
+    raise OSError("network used")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+sys.path.insert(0, {root!r})
+import numpy as np
+from PIL import Image
+from extract import scan_source
+from extract.model import ExtractSettings
+from extract.raster import PageImage
+grey = np.asarray(Image.open({fixture!r}).convert("L"))
+trace = scan_source.scan_image(PageImage(grey, 200 / 72, 200 / 72), 1, ExtractSettings())
+print("|".join(g.text for g in trace.glyphs))
+"""
+
+
+def test_ocr_runs_with_no_network():
+    """The recogniser loads from the installed wheel: with the network taken away
+    (a network namespace of its own where the machine allows it, and sockets
+    refused either way) the traps still read."""
+    script = NO_NETWORK.format(root=str(ROOT), fixture=str(FIXTURES / "traps_200dpi.jpg"))
+    command = [sys.executable, "-c", script]
+    if shutil.which("unshare") and subprocess.run(["unshare", "-n", "true"],
+                                                  capture_output=True).returncode == 0:
+        command = ["unshare", "-n", *command]
+    env = {**os.environ, "NO_PROXY": "", "HTTP_PROXY": "http://127.0.0.1:9",
+           "HTTPS_PROXY": "http://127.0.0.1:9"}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "86,452,300.00" in done.stdout
