@@ -40,7 +40,7 @@ def differences(got: Any, expected: Any, path: str = "$") -> list[str]:
         out = []
         if len(got) != len(expected):
             out.append(f"{path}: {len(got)} items, expected {len(expected)}")
-        for i, (g, e) in enumerate(zip(got, expected)):
+        for i, (g, e) in enumerate(zip(got, expected, strict=False)):
             out.extend(differences(g, e, f"{path}[{i}]"))
         return out
     if isinstance(expected, bool) or expected is None:
