@@ -54,6 +54,11 @@ def test_corrected_file_supersedes_and_history_is_kept(sqlite_url: str, tmp_path
                         db=sqlite_url)
     assert history.values.tolist() == [["yancheng_hpf_2021.pdf", 1, 0],
                                        ["yancheng_corrected.pdf", 2, 1]]
+    counts = api.query("SELECT (SELECT COUNT(*) FROM indicator) AS every_version, "
+                       "(SELECT COUNT(*) FROM current_indicator) AS current, "
+                       "(SELECT COUNT(DISTINCT file) FROM current_budget_line) AS files",
+                       db=sqlite_url)
+    assert counts.values.tolist() == [[78, 39, 1]]
 
 
 def test_force_rereads_in_place(sqlite_url: str):

@@ -1,0 +1,40 @@
+"""Views of current versions: current_indicator and current_budget_line.
+
+The tables keep every version of every declaration; most questions are about
+today's picture. These views are the indicator and budget rows of current
+declarations, with the department, year and file beside each row, so a query
+needs no join to ask "every department's 2021 indicators whose target is a rate".
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+CURRENT = """
+SELECT d.department AS department, d.year AS year, d.version AS version,
+       doc.file_name AS file, t.*
+FROM {table} t
+JOIN declaration d ON d.id = t.declaration_id
+JOIN document doc ON doc.id = d.document_id
+WHERE d.is_current
+"""
+VIEWS = {"current_indicator": "indicator", "current_budget_line": "budget_line"}
+
+
+def upgrade() -> None:
+    for view, table in VIEWS.items():
+        op.execute(f"CREATE VIEW {view} AS " + CURRENT.format(table=table))
+
+
+def downgrade() -> None:
+    for view in VIEWS:
+        op.execute(f"DROP VIEW IF EXISTS {view}")
