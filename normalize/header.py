@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from extract.model import Cell
 from normalize.model import Signoff
 from normalize.rows import Row
 from normalize.values import fold
@@ -88,20 +89,31 @@ def _iso_date(text: str) -> str | None:
 
 def _signoff_text(rows: Sequence[Row]) -> str:
     """The lines that carry sign-off labels, each with the short unlabelled lines
-    right after it (a name wrapped onto the next line), but not longer text."""
+    that continue it (a name wrapped onto the next line: right below it, from its
+    left edge), but not a footer further down or a note."""
     words = [w for ws in _SIGNOFF_LABELS.values() for w in ws]
     out: list[str] = []
-    taking = False
-    for text in texts(rows):
-        folded = fold(text)
-        if any(w in folded for w in words):
-            out.append(folded)
-            taking = True
-        elif taking and len(folded) <= WRAPPED_TAIL:
-            out.append(folded)
-        else:
-            taking = False
+    last: Cell | None = None
+    for row in rows:
+        for cell in row.cells:
+            folded = fold(cell.text)
+            if not folded:
+                continue
+            if any(w in folded for w in words):
+                out.append(folded)
+                last = cell
+            elif last is not None and len(folded) <= WRAPPED_TAIL and _continues(last, cell):
+                out.append(folded)
+                last = cell
+            else:
+                last = None
     return "".join(out)
+
+
+def _continues(line: Cell, below: Cell) -> bool:
+    height = max(line.bbox[3] - line.bbox[1], 1.0)
+    return (below.page == line.page and 0 <= below.bbox[1] - line.bbox[3] <= height
+            and abs(below.bbox[0] - line.bbox[0]) <= 2 * height)
 
 
 WRAPPED_TAIL = 8  # characters: a wrapped name or number, not a note

@@ -207,6 +207,13 @@ def test_signoff_wrapped_onto_a_second_line():
         ("许晓燕", "2025-01-22", "0517-83662145", "孙建军")
 
 
+def test_a_footer_below_the_signoff_is_not_part_of_it():
+    signoff = line_row(TextLine("填表人：沈佳怡 填报单位负责人：周立新", (40, 700, 550, 710), 1))
+    footer = line_row(TextLine("第?页", (280, 800, 310, 810), 1))  # a page number misread by OCR
+    got = find_signoff([signoff, footer])
+    assert (got.filled_by, got.head) == ("沈佳怡", "周立新")
+
+
 @pytest.mark.parametrize("printed,group,key", [
     ("部门年度整体绩效目标", "section", "section.annual_goals"),   # a neutral word added
     ("绩效目标年度", "section", "section.annual_goals"),           # words reordered
