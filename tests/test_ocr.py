@@ -159,3 +159,18 @@ def test_ocr_runs_with_no_network():
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "86,452,300.00" in done.stdout
+
+
+def test_a_lone_zero_split_between_0_and_o_is_not_doubtful():
+    """The recogniser cannot tell 0 from o or O on a glyph alone; fix_text reads
+    them alike in a value, so the frame's confidence is the group's."""
+    import numpy as np
+
+    from extract.ocr import decode
+
+    charset = ("", "0", "o", "O", "5", "%")
+    frame = np.array([[0.0, 0.5, 0.35, 0.1, 0.05, 0.0]])
+    reading = decode(frame, charset)
+    assert reading.text == "0" and reading.confidence == pytest.approx(0.95)
+    five = decode(np.array([[0.0, 0.05, 0.0, 0.0, 0.55, 0.4]]), charset)
+    assert five.text == "5" and five.confidence == pytest.approx(0.55)  # no group: as read
