@@ -162,8 +162,9 @@ def ingest(paths: tuple[str, ...], db: str, force: bool, workers: int, source: s
 @click.option("--year", type=int, help="Only this year.")
 @click.option("--department", help="Only this department (部门名称).")
 def export(db: str, fmt: str, out: str | None, year: int | None, department: str | None) -> None:
-    """Export the current declarations: json (the shared schema), csv (a folder of
-    declarations.csv, indicators.csv, budget.csv) or xlsx (one sheet per table).
+    """Export the current declarations: json (the shared schema), csv (a folder with
+    one file per table: declarations, prior_year_results, work_tasks, budget,
+    indicators, issues) or xlsx (the same tables as sheets).
 
     Example: jixiao export --format json --out declarations.json
     """

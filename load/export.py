@@ -267,8 +267,11 @@ def _tables(
 #: File name of each CSV written by :func:`write_csv`.
 CSV_FILES = {
     "declarations": "declarations.csv",
-    "indicators": "indicators.csv",
+    "prior_year_results": "prior_year_results.csv",
+    "work_tasks": "work_tasks.csv",
     "budget": "budget.csv",
+    "indicators": "indicators.csv",
+    "issues": "issues.csv",
 }
 
 #: Sheet name of each table written by :func:`write_xlsx`, in workbook order.
@@ -290,8 +293,9 @@ def write_csv(
     *,
     chinese_headers: bool = False,
 ) -> list[Path]:
-    """Write declarations.csv, indicators.csv and budget.csv (UTF-8 with BOM) into
-    ``out_dir`` (created if missing); returns their paths."""
+    """Write one CSV per table of the form (UTF-8 with BOM, for Excel) into
+    ``out_dir`` (created if missing): the same tables as the xlsx sheets, named in
+    ``CSV_FILES``; returns their paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = _tables(engine, year, department)

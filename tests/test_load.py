@@ -721,7 +721,8 @@ def test_write_json_to_path(engine, tmp_path, validator):
 def test_csv_written_with_bom_and_readable(engine, tmp_path):
     store.save(engine, make_declaration())
     paths = export.write_csv(engine, tmp_path / "csv")
-    assert [p.name for p in paths] == ["declarations.csv", "indicators.csv", "budget.csv"]
+    assert [p.name for p in paths] == ["declarations.csv", "prior_year_results.csv", "work_tasks.csv",
+                                       "budget.csv", "indicators.csv", "issues.csv"]
     for path in paths:
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     decl = pd.read_csv(tmp_path / "csv" / "declarations.csv", encoding="utf-8-sig")
@@ -734,8 +735,10 @@ def test_csv_written_with_bom_and_readable(engine, tmp_path):
     assert indicators["level3"].tolist()[1] == "个贷逾期率"
 
     zh = export.write_csv(engine, tmp_path / "zh", chinese_headers=True)
-    frame = pd.read_csv(zh[1], encoding="utf-8-sig")
+    frame = pd.read_csv(tmp_path / "zh" / "indicators.csv", encoding="utf-8-sig")
     assert {"一级指标", "二级指标", "三级指标", "指标值", "依据或说明"} <= set(frame.columns)
+    tasks = pd.read_csv(tmp_path / "csv" / "work_tasks.csv", encoding="utf-8-sig")
+    assert len(tasks) == len(make_declaration().work_tasks)
 
 
 def test_xlsx_written_with_chinese_headers(engine, tmp_path):
