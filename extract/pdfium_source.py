@@ -16,6 +16,7 @@ import ctypes
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -87,8 +88,45 @@ def _is_ink(color: tuple[int, int, int, int] | None) -> bool:
     return a > 0 and not (r >= WHITE and g >= WHITE and b >= WHITE)
 
 
-def _subpaths(obj: ctypes.c_void_p, m: Matrix) -> list[list[tuple[float, float, bool]]]:
-    """Each subpath as page-space points, each flagged True when reached by a
+@dataclass(frozen=True)
+class Frame:
+    """PDF user space (origin bottom-left, before /Rotate) to the page as it is
+    displayed (origin top-left, after /Rotate): what a reader sees is what the
+    grid is built on, so a landscape page stored as a rotated portrait reads right."""
+
+    rotation: int
+    x0: float
+    y0: float
+    width: float  # of the unrotated media box
+    height: float
+
+    @classmethod
+    def of(cls, page: pdfium.PdfPage) -> Frame:
+        left, bottom, right, top = page.get_mediabox()
+        return cls(page.get_rotation() % 360, left, bottom, right - left, top - bottom)
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        x, y = x - self.x0, y - self.y0
+        if self.rotation == 90:
+            return y, x
+        if self.rotation == 180:
+            return self.width - x, y
+        if self.rotation == 270:
+            return self.height - y, self.width - x
+        return x, self.height - y
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, ...]:
+        (ax, ay), (bx, by) = self.point(left, bottom), self.point(right, top)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+    @property
+    def upright(self) -> float:
+        """The angle (radians, as PDFium reports it) of text upright on display."""
+        return math.radians((360 - self.rotation) % 360)
+
+
+def _subpaths(obj: ctypes.c_void_p, m: Matrix, frame: Frame) -> list[list[tuple[float, float, bool]]]:
+    """Each subpath as displayed points, each flagged True when reached by a
     straight line (False after a curve)."""
     a, b, c, d, e, f = m
     out: list[list[tuple[float, float, bool]]] = []
@@ -96,7 +134,7 @@ def _subpaths(obj: ctypes.c_void_p, m: Matrix) -> list[list[tuple[float, float, 
     for i in range(raw.FPDFPath_CountSegments(obj)):
         seg = raw.FPDFPath_GetPathSegment(obj, i)
         raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
-        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        px, py = frame.point(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
         kind = raw.FPDFPathSegment_GetType(seg)
         if kind == raw.FPDF_SEGMENT_MOVETO or not out:
             out.append([(px, py, True)])
@@ -108,68 +146,72 @@ def _subpaths(obj: ctypes.c_void_p, m: Matrix) -> list[list[tuple[float, float, 
     return out
 
 
-def _path_segments(obj: ctypes.c_void_p, m: Matrix, height: float) -> list[Segment]:
+def _path_segments(obj: ctypes.c_void_p, m: Matrix, frame: Frame) -> list[Segment]:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
     stroked = bool(stroke.value) and _is_ink(_color(raw.FPDFPageObj_GetStrokeColor, obj))
     filled = fill.value != raw.FPDF_FILLMODE_NONE and _is_ink(
         _color(raw.FPDFPageObj_GetFillColor, obj))
     out: list[Segment] = []
-    for points in _subpaths(obj, m):
+    for points in _subpaths(obj, m, frame):
         if stroked:
             for (x0, y0, _), (x1, y1, straight) in zip(points, points[1:], strict=False):
                 if not straight:
                     continue
                 if abs(y1 - y0) <= 1.0 and abs(x1 - x0) > 1.0:
-                    out.append(Segment("h", height - (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+                    out.append(Segment("h", (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
                 elif abs(x1 - x0) <= 1.0 and abs(y1 - y0) > 1.0:
-                    out.append(Segment("v", (x0 + x1) / 2, height - max(y0, y1),
-                                       height - min(y0, y1)))
+                    out.append(Segment("v", (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
         elif filled and len(points) >= 3:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
             w, h = max(xs) - min(xs), max(ys) - min(ys)
             if min(w, h) <= THIN and max(w, h) > THIN:
                 if w >= h:
-                    out.append(Segment("h", height - (max(ys) + min(ys)) / 2, min(xs), max(xs)))
+                    out.append(Segment("h", (max(ys) + min(ys)) / 2, min(xs), max(xs)))
                 else:
-                    out.append(Segment("v", (max(xs) + min(xs)) / 2, height - max(ys),
-                                       height - min(ys)))
+                    out.append(Segment("v", (max(xs) + min(xs)) / 2, min(ys), max(ys)))
     return out
 
 
-def page_segments_and_images(page: pdfium.PdfPage, height: float) -> tuple[list[Segment], int]:
+def page_segments_and_images(page: pdfium.PdfPage, frame: Frame) -> tuple[list[Segment], int]:
     segments: list[Segment] = []
     images = 0
     for obj, outer in _objects(page):
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_PATH:
-            segments.extend(_path_segments(obj, _compose(_matrix(obj), outer), height))
+            segments.extend(_path_segments(obj, _compose(_matrix(obj), outer), frame))
         elif kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
     return segments, images
 
 
-def page_glyphs(page: pdfium.PdfPage, height: float) -> list[Glyph]:
-    """Upright characters with loose boxes; PDFium's generated spaces and line
-    breaks are dropped (grouping glyphs into lines is grid.py's job)."""
+def _turn(angle: float, upright: float) -> float:
+    """How far a character is turned from upright on display, in radians (0..π)."""
+    diff = abs(angle - upright) % (2 * math.pi)
+    return min(diff, 2 * math.pi - diff)
+
+
+def page_glyphs(page: pdfium.PdfPage, frame: Frame) -> list[Glyph]:
+    """Characters upright on display, with loose boxes; PDFium's generated spaces
+    and line breaks are dropped (grouping glyphs into lines is grid.py's job)."""
     textpage = page.get_textpage()
     try:
         tp = textpage.raw
         box = raw.FS_RECTF()
         ox, oy = ctypes.c_double(), ctypes.c_double()
+        upright = frame.upright
         out: list[Glyph] = []
         for i in range(raw.FPDFText_CountChars(tp)):
             code = raw.FPDFText_GetUnicode(tp, i)
             if code in (0, 0xFFFE, 0x0D, 0x0A) or raw.FPDFText_IsGenerated(tp, i) == 1:
                 continue
-            angle = raw.FPDFText_GetCharAngle(tp, i)
-            if angle > 0.05 and abs(angle - 2 * math.pi) > 0.05:
-                continue
+            if _turn(raw.FPDFText_GetCharAngle(tp, i), upright) > 0.05:
+                continue  # a rotated stamp or a sideways label is not cell content
             if not raw.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(box)):
                 continue
             raw.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy))
-            out.append(Glyph(chr(code), (box.left, height - box.top, box.right,
-                                         height - box.bottom), baseline=height - oy.value))
+            bbox = frame.box(box.left, box.bottom, box.right, box.top)
+            out.append(Glyph(chr(code), bbox, baseline=frame.point(ox.value, oy.value)[1]))
         return out
     finally:
         textpage.close()
@@ -177,8 +219,9 @@ def page_glyphs(page: pdfium.PdfPage, height: float) -> list[Glyph]:
 
 def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> PageGrid:
     width, height = page.get_size()
-    glyphs = page_glyphs(page, height)
-    segments, images = page_segments_and_images(page, height)
+    frame = Frame.of(page)
+    glyphs = page_glyphs(page, frame)
+    segments, images = page_segments_and_images(page, frame)
     kind, reason = triage("".join(g.text for g in glyphs), images > 0)
     if kind == "scan":
         return scan_source.read_scan_page(page, number, settings, reason)

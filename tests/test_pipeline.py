@@ -106,3 +106,25 @@ def test_query_prints_a_table(sqlite_url: str):
                                     "SELECT department, indicator_count FROM declaration_summary"])
     assert out.exit_code == 0
     assert "盐城市住房公积金管理中心" in out.stdout and "39" in out.stdout
+
+
+def test_a_landscape_form_stored_as_rotated_portrait_pages(sqlite_url: str, tmp_path: Path):
+    """Many producers store a landscape page as a portrait one whose content is
+    drawn sideways, with /Rotate to show it upright: it must read the same."""
+    from pypdf import PdfReader, PdfWriter
+
+    original = SAMPLES / "nantong_edu_2022.pdf"
+    writer = PdfWriter(clone_from=PdfReader(original))
+    for page in writer.pages:
+        page.rotate(90)
+        page.transfer_rotation_to_content()  # content now drawn sideways, /Rotate 0
+        page.rotate(270)  # shown upright again
+    rotated = tmp_path / "nantong_rotated.pdf"
+    with rotated.open("wb") as fh:
+        writer.write(fh)
+    assert PdfReader(rotated).pages[0].rotation == 270
+    api.ingest([rotated], db=sqlite_url)
+    (record,) = api.export(db=sqlite_url, fmt="json")
+    expected = expected_for(original)
+    assert differences({k: v for k, v in record.items() if k != "source"},
+                       {k: v for k, v in expected.items() if k != "source"}) == []

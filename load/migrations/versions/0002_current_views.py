@@ -19,22 +19,31 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-CURRENT = """
+CURRENT_INDICATOR = """
+CREATE VIEW current_indicator AS
 SELECT d.department AS department, d.year AS year, d.version AS version,
        doc.file_name AS file, t.*
-FROM {table} t
+FROM indicator t
 JOIN declaration d ON d.id = t.declaration_id
 JOIN document doc ON doc.id = d.document_id
 WHERE d.is_current
 """
-VIEWS = {"current_indicator": "indicator", "current_budget_line": "budget_line"}
+CURRENT_BUDGET_LINE = """
+CREATE VIEW current_budget_line AS
+SELECT d.department AS department, d.year AS year, d.version AS version,
+       doc.file_name AS file, t.*
+FROM budget_line t
+JOIN declaration d ON d.id = t.declaration_id
+JOIN document doc ON doc.id = d.document_id
+WHERE d.is_current
+"""
 
 
 def upgrade() -> None:
-    for view, table in VIEWS.items():
-        op.execute(f"CREATE VIEW {view} AS " + CURRENT.format(table=table))
+    op.execute(CURRENT_INDICATOR)
+    op.execute(CURRENT_BUDGET_LINE)
 
 
 def downgrade() -> None:
-    for view in VIEWS:
-        op.execute(f"DROP VIEW IF EXISTS {view}")
+    op.execute("DROP VIEW IF EXISTS current_budget_line")
+    op.execute("DROP VIEW IF EXISTS current_indicator")
