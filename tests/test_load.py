@@ -734,7 +734,7 @@ def test_csv_written_with_bom_and_readable(engine, tmp_path):
     indicators = pd.read_csv(tmp_path / "csv" / "indicators.csv", encoding="utf-8-sig")
     assert indicators["level3"].tolist()[1] == "个贷逾期率"
 
-    zh = export.write_csv(engine, tmp_path / "zh", chinese_headers=True)
+    export.write_csv(engine, tmp_path / "zh", chinese_headers=True)
     frame = pd.read_csv(tmp_path / "zh" / "indicators.csv", encoding="utf-8-sig")
     assert {"一级指标", "二级指标", "三级指标", "指标值", "依据或说明"} <= set(frame.columns)
     tasks = pd.read_csv(tmp_path / "csv" / "work_tasks.csv", encoding="utf-8-sig")
