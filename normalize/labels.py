@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -77,6 +78,7 @@ _SUFFIX = re.compile(r"(?:\(续\)|续表|续)$")
 MAX_EDITS = 1
 MIN_WORDS_LABEL = 5  # shorter labels are two words, whose order is their meaning (项目支出/支出项目)
 NEUTRAL_WORDS = frozenset({"部门", "单位", "整体", "主要", "情况", "说明", "名称", "内容", "具体", "本"})
+NEUTRAL_CHARS = frozenset("".join(NEUTRAL_WORDS))
 
 
 def fold_label(text: str) -> str:
@@ -124,6 +126,9 @@ def _same_words(text: str, wording: str) -> bool:
     neutral word added? (The character check first spares most cells jieba.)"""
     if not set(wording) <= set(text) or len(text) > len(wording) + 2:
         return False
+    extra = Counter(text) - Counter(wording)
+    if any(ch not in NEUTRAL_CHARS for ch in extra.elements()):
+        return False  # what it adds cannot be a neutral word: no need to load jieba
     have, want = sorted(_words(text)), sorted(_words(wording))
     if have == want:
         return True
