@@ -123,10 +123,13 @@ def _input_width(crop: np.ndarray) -> int:
 
 
 def _batches(order: list[int], widths: list[int], size: int) -> list[list[int]]:
-    """Crops of similar width together, so padding wastes little."""
+    """Crops of nearly the same width together. A batch runs at its widest crop,
+    and on one core the padding costs more than separate calls: measured on a
+    dense 300 dpi page, batches up to 1.5× wide took 3.28 s, near-equal widths
+    2.95 s, one crop a call 2.91 s. Many value cells ("100%") share a width."""
     batches: list[list[int]] = []
     for k in order:
-        if batches and len(batches[-1]) < size and widths[k] <= 1.5 * widths[batches[-1][0]] + 32:
+        if batches and len(batches[-1]) < size and widths[k] <= 1.05 * widths[batches[-1][0]] + 8:
             batches[-1].append(k)
         else:
             batches.append([k])
@@ -196,6 +199,10 @@ def fix_text(text: str) -> str:
     # letters standing in for digits inside a plain number ("1O0%", "2O.5")
     if _NUMERIC.match(text) and any(ch.isdigit() for ch in text):
         text = text.translate(_LOOKALIKE_DIGITS)
+    # a cell that is one ring alone is a zero: a lone Latin O means nothing on
+    # these forms, and the recogniser cannot tell 0 from o or O without context
+    if text in ZERO_LIKE:
+        text = "0"
     # an amount with thousands separators and cents: small type blurs "," and "."
     # into each other, but the grouping itself says which is which
     grouped = _GROUPED.match(text)

@@ -150,6 +150,9 @@ def settle(reading: Reading, binary: np.ndarray, grey: np.ndarray | None = None)
     sizes bars touch and rings close up, so a missing part proves nothing."""
     if not reading.chars:
         return reading.text
+    bare_value = reading.chars[0][0].isdigit() and _VALUE.match(reading.text)
+    if not bare_value and not any(ch in "%<>≤≥≦≧" for ch, _, _ in reading.chars):
+        return reading.text  # nothing here a shape could settle (most prose): skip the labelling
     width = binary.shape[1]
     parts = boxes(binary)
     cols = columns(parts)
@@ -167,7 +170,7 @@ def settle(reading: Reading, binary: np.ndarray, grey: np.ndarray | None = None)
             shape = comparator(binary, within(parts, *extents[k]), grey)
             if shape is not None and RANK[shape] > RANK[ch] and shape in SAME_WAY[ch]:
                 chars[k] = shape
-    if chars[0].isdigit() and _VALUE.match(reading.text):
+    if bare_value:
         before = within(parts, -1.0, extents[0][0])
         shape = comparator(binary, before, grey) if before else None
         if shape is not None:

@@ -174,3 +174,11 @@ def test_a_lone_zero_split_between_0_and_o_is_not_doubtful():
     assert reading.text == "0" and reading.confidence == pytest.approx(0.95)
     five = decode(np.array([[0.0, 0.05, 0.0, 0.0, 0.55, 0.4]]), charset)
     assert five.text == "5" and five.confidence == pytest.approx(0.55)  # no group: as read
+
+
+@pytest.mark.parametrize("read", ["0", "o", "O", "〇", "Ｏ"])
+def test_a_lone_ring_is_zero(read):
+    from extract.ocr import fix_text
+
+    assert fix_text(read) == "0"
+    assert fix_text("Oct") == "Oct"  # only a ring alone
