@@ -84,6 +84,10 @@ class Recognizer:
         options = ort.SessionOptions()
         options.intra_op_num_threads = self.settings.threads or available_threads()
         options.inter_op_num_threads = 1
+        # every crop width is a new input shape: onnxruntime's arena keeps the
+        # largest buffers it ever needed and grew to 1.5 GB over 95 scanned pages;
+        # without it memory levels off at ~0.7 GB, for ~11% more time per page
+        options.enable_cpu_mem_arena = False
         options.log_severity_level = 3
         session = ort.InferenceSession(str(model_file()), sess_options=options,
                                        providers=["CPUExecutionProvider"])
