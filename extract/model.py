@@ -176,18 +176,24 @@ class ExtractedDocument:
         return [p.kind for p in self.pages]
 
 
+OCR_ENGINES = ("auto", "openvino", "onnxruntime")
+
+
 @dataclass(frozen=True)
 class OCRSettings:
     """Knobs of the scan path (extract/raster.py, scan_*.py, ocr.py).
 
-    ``batch``: line crops recognised per model call. ``threads``: onnxruntime
-    threads, 0 for every core this process may run on. ``ink``: a pixel darker
+    ``engine``: what runs the recognition model: "openvino", "onnxruntime", or
+    "auto" (OpenVINO where installed). ``batch``: most line crops recognised per
+    model call. ``threads``: the engine's threads, 0 for every core this process
+    may run on. ``ink``: a pixel darker
     than this (0-255, after the background is flattened to 255) is ink.
     ``max_skew``: largest rotation corrected, degrees. ``max_dpi``: an embedded
     scan finer than this is scaled down first (finer adds time, not accuracy).
     """
 
-    batch: int = 16
+    engine: str = "auto"
+    batch: int = 1
     threads: int = 0
     ink: int = 170
     max_skew: float = 5.0
@@ -197,6 +203,9 @@ class OCRSettings:
         if self.batch < 1 or self.threads < 0:
             raise ValueError(f"OCRSettings.batch must be >= 1 and threads >= 0, got "
                              f"{self.batch} and {self.threads}")
+        if self.engine not in OCR_ENGINES:
+            raise ValueError(f"OCRSettings.engine must be one of {', '.join(OCR_ENGINES)}, "
+                             f"got {self.engine!r}")
         if not 0 < self.ink < 255:
             raise ValueError(f"OCRSettings.ink must be within 1..254, got {self.ink}")
 

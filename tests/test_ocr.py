@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from extract import ocr, scan_marks, scan_source
-from extract.model import ExtractSettings
+from extract.model import ExtractSettings, OCRSettings
 from extract.raster import PageImage, without_seal
 from normalize.values import parse_value
 
@@ -29,13 +29,14 @@ def fold(text: str) -> str:
 
 
 @cache
-def trap_cells(dpi: int) -> tuple[tuple[str, float, str], ...]:
+def trap_cells(dpi: int, engine: str = "auto") -> tuple[tuple[str, float, str], ...]:
     """(text, confidence, source) of each row of the trap table, top to bottom."""
+    settings = ExtractSettings(ocr=OCRSettings(engine=engine))
     grey = np.asarray(Image.open(FIXTURES / f"traps_{dpi}dpi.jpg").convert("L"))
     image = PageImage(grey, dpi / 72, dpi / 72)
-    trace = scan_source.scan_image(image, 1, ExtractSettings())
+    trace = scan_source.scan_image(image, 1, settings)
     page = scan_source.page_grid(trace, 1, grey.shape[1] * 72 / dpi, grey.shape[0] * 72 / dpi,
-                                 ExtractSettings(), "test")
+                                 settings, "test")
     (table,) = page.grids
     assert table.n_cols == 1, table.to_rows()
     return tuple((c.text, c.confidence, c.source) for c in sorted(table.cells, key=lambda c: c.row))
@@ -122,6 +123,20 @@ def test_permille_column_needs_a_close_ring_nobody_claims():
     assert not scan_marks.is_permille([percent], at=10, claimed_from=100)
 
 
+def test_openvino_runs_the_model_where_installed():
+    assert ocr.recognizer(OCRSettings()).engine == "openvino"
+    with pytest.raises(ValueError, match="engine must be one of"):
+        OCRSettings(engine="tesseract")
+
+
+def test_the_onnxruntime_fallback_reads_the_traps_alike():
+    """onnxruntime runs the model where OpenVINO is missing; on the 200 dpi trap
+    table it reads every cell as OpenVINO does."""
+    fallback = trap_cells(200, "onnxruntime")
+    assert [fold(t) for t, _, _ in fallback] == [fold(t) for t, _, _ in trap_cells(200)]
+    assert ocr.recognizer(OCRSettings(engine="onnxruntime")).engine == "onnxruntime"
+
+
 def test_the_models_come_from_the_wheel():
     path = ocr.model_file()
     assert path.is_file() and "rapidocr" in path.parts
@@ -137,7 +152,7 @@ sys.path.insert(0, {root!r})
 import numpy as np
 from PIL import Image
 from extract import scan_source
-from extract.model import ExtractSettings
+from extract.model import ExtractSettings, OCRSettings
 from extract.raster import PageImage
 grey = np.asarray(Image.open({fixture!r}).convert("L"))
 trace = scan_source.scan_image(PageImage(grey, 200 / 72, 200 / 72), 1, ExtractSettings())
