@@ -2,7 +2,9 @@
 
 Only this module (and the sources it names) touches files. A grid source reads
 one document page by page and triages each page itself (``triage.py``);
-``SOURCES`` is the registry the CLI's choices come from.
+``SOURCES`` is the registry the CLI's choices come from. A source parses only
+text-layer pages: a page it triages as a scan comes back empty, ``kind="scan"``,
+and ``read_scans`` hands it to the OCR path, whichever source read the file.
 """
 
 from __future__ import annotations
@@ -10,9 +12,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Collection, Iterator
+from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
-from extract import lattice, pdfium_source, plumber_source
+import pypdfium2 as pdfium
+
+from extract import lattice, pdfium_source, plumber_source, scan_source
 from extract.model import ExtractedDocument, ExtractError, ExtractSettings, NotAPDF, PageGrid
 
 log = logging.getLogger(__name__)
@@ -25,6 +31,38 @@ SOURCES: dict[str, Reader] = {
     "pdfplumber": plumber_source.read_document,
     "lattice": lattice.read_document,
 }
+
+
+def read_scans(pages: Iterator[tuple[int, int, PageGrid]], path: Path, settings: ExtractSettings,
+               password: str = "") -> Iterator[tuple[int, int, PageGrid]]:
+    """``pages`` as a source read them, each page triaged as a scan read by the
+    OCR path instead (``scan_source.py``: cells and lines with ``source="ocr"``).
+
+    The OCR path works on a page image, which PDFium renders (``raster.py``); the
+    file is opened with PDFium at the first scanned page, whatever library the
+    source read it with. Should PDFium refuse the file (the pdfium source fell
+    back to pdfminer), a scanned page is left empty and says why.
+    """
+    with ExitStack() as stack:
+        pdf: pdfium.PdfDocument | None = None
+        unreadable = ""
+        for number, total, page in pages:
+            if page.kind == "scan":
+                if pdf is None and not unreadable:
+                    try:
+                        pdf = stack.enter_context(pdfium_source.open_document(path, password))
+                    except NotAPDF as exc:
+                        unreadable = str(exc)
+                        log.warning("%s: scanned pages not read: %s", path, exc)
+                if pdf is not None:
+                    scanned = pdf[number - 1]
+                    try:
+                        page = scan_source.read_scan_page(scanned, number, settings, page.reason)
+                    finally:
+                        scanned.close()
+                else:
+                    page = replace(page, reason=f"{page.reason}; not read: {unreadable}")
+            yield number, total, page
 
 
 def sha256_of(path: Path) -> str:
@@ -59,7 +97,7 @@ def extract_document(
         raise ExtractError(f"cannot read file ({exc.strerror or exc})") from exc
     source = settings.source
     pages: list[PageGrid] = []
-    reader = SOURCES[source](path, settings, password, only)
+    reader = read_scans(SOURCES[source](path, settings, password, only), path, settings, password)
     try:
         first = next(reader, None)
     except NotAPDF:
@@ -69,7 +107,8 @@ def extract_document(
         # better when neither can): let pdfminer answer before giving up.
         log.info("%s: PDFium could not open it; reading it with pdfminer", path)
         source = "pdfplumber"
-        reader = SOURCES[source](path, settings, password, only)
+        reader = read_scans(SOURCES[source](path, settings, password, only), path, settings,
+                            password)
         first = next(reader, None)
     for number, total, page in ([first] if first else []) + list(reader):
         pages.append(page)

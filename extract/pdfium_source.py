@@ -22,7 +22,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from extract import grid, scan_source
+from extract import grid
 from extract.model import (
     EmptyPDF,
     EncryptedPDF,
@@ -223,9 +223,7 @@ def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> P
     glyphs = page_glyphs(page, frame)
     segments, images = page_segments_and_images(page, frame)
     kind, reason = triage("".join(g.text for g in glyphs), images > 0)
-    if kind == "scan":
-        return scan_source.read_scan_page(page, number, settings, reason)
-    if not glyphs:
+    if kind != "text" or not glyphs:  # a scan is read by the OCR path (pdf.py: read_scans)
         return PageGrid(page=number, width=width, height=height, kind=kind,  # type: ignore[arg-type]
                         reason=reason)
     found = grid.trace(segments, glyphs, number, settings, source="text")
