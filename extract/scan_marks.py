@@ -24,6 +24,9 @@ from extract.ocr import Reading
 
 Box = tuple[int, int, int, int]
 MERGED_PERMILLE = (1.18, 1.6)  # width over height of a ‰ in one blob; a % is about 0.9
+# height of a ‰'s third ring over the %'s: ~0.5 like the %'s own rings; a 。 after a
+# % is ~0.3, and in pieces smaller still
+RING = (0.38, 0.55)
 COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
                (">", 0): ">", (">", 1): "≥", (">", 2): "≧"}
 
@@ -67,13 +70,20 @@ def columns(components: Sequence[Box]) -> list[Box]:
     return [tuple(c) for c in out]  # type: ignore[misc]
 
 
-def is_permille(cols: Sequence[Box], at: float, claimed_from: float) -> bool:
-    """Is the % at ``at`` (x in the crop) a ‰? Its column must be followed closely
-    by a small ring in its lower half that the next character read does not claim
-    (its centre left of ``claimed_from``): the "%。" of a sentence end is a ring
-    too, but the recogniser reads the 。 as a character of its own."""
-    here = min(range(len(cols)), key=lambda k: 0 if cols[k][0] <= at < cols[k][2]
+def nearest(cols: Sequence[Box], at: float) -> int | None:
+    """The column holding ``at`` (x in the crop), else the closest one."""
+    return min(range(len(cols)), key=lambda k: 0 if cols[k][0] <= at < cols[k][2]
                else min(abs(cols[k][0] - at), abs(cols[k][2] - at)), default=None)
+
+
+def is_permille(cols: Sequence[Box], at: float, next_at: float | None) -> bool:
+    """Is the % at ``at`` (x in the crop) a ‰? Its column must be followed closely
+    by a small ring in its lower half that is not the next character read (centred
+    at ``next_at``): the "%。" of a sentence end is a ring too, but the recogniser
+    reads the 。 as a character of its own, with its frame on the ring. Which
+    column a frame falls on is what counts, not how near two frames are: in "1‰以"
+    the frames of % and 以 can sit closer to the ring than to each other."""
+    here = nearest(cols, at)
     if here is None:
         return False
     x0, y0, x1, y1 = cols[here]
@@ -84,9 +94,9 @@ def is_permille(cols: Sequence[Box], at: float, claimed_from: float) -> bool:
         return False
     rx0, ry0, rx1, ry1 = cols[here + 1]
     rh, rw = ry1 - ry0, rx1 - rx0
-    return (0.2 * h <= rh <= 0.55 * h and 0.5 <= rw / max(rh, 1) <= 1.6
+    return (RING[0] * h <= rh <= RING[1] * h and 0.5 <= rw / max(rh, 1) <= 1.6
             and (ry0 + ry1) / 2 > y0 + 0.5 * h and rx0 - x1 <= 0.25 * h
-            and (rx0 + rx1) / 2 < claimed_from)
+            and (next_at is None or nearest(cols, next_at) != here + 1))
 
 
 def bar_count(grey: np.ndarray, bar: Box) -> int:
@@ -161,10 +171,10 @@ def settle(reading: Reading, binary: np.ndarray, grey: np.ndarray | None = None)
     chars = [c for c, _, _ in reading.chars]
     for k, ch in enumerate(chars):
         if ch == "%":
-            claimed = (centres[k] + centres[k + 1]) / 2 if k + 1 < len(chars) else float(width)
+            following = centres[k + 1] if k + 1 < len(chars) else None
             if k + 1 < len(chars) and chars[k + 1] in "0oO○〇":
                 continue  # "%0": fix_text turns it into ‰ already
-            if is_permille(cols, centres[k], claimed):
+            if is_permille(cols, centres[k], following):
                 chars[k] = "‰"
         elif ch in "<>≤≥≦≧":
             shape = comparator(binary, within(parts, *extents[k]), grey)

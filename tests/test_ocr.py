@@ -117,10 +117,15 @@ def test_the_seal_is_taken_out_and_black_ink_kept():
 
 
 def test_permille_column_needs_a_close_ring_nobody_claims():
-    percent, ring = (0, 0, 20, 24), (21, 14, 29, 24)
-    assert scan_marks.is_permille([percent, ring], at=10, claimed_from=100)
-    assert not scan_marks.is_permille([percent, ring], at=10, claimed_from=22)  # "%。"
-    assert not scan_marks.is_permille([percent], at=10, claimed_from=100)
+    percent, ring, after = (0, 0, 20, 24), (21, 14, 29, 24), (32, 0, 56, 24)
+    assert scan_marks.is_permille([percent, ring], at=10, next_at=None)
+    assert scan_marks.is_permille([percent, ring, after], at=10, next_at=44)
+    # the frames of % and the next character read can sit closer to the ring than
+    # to each other ("1‰以内" at 300 dpi): the ring is still nobody's
+    assert scan_marks.is_permille([percent, ring, after], at=8, next_at=41)
+    assert not scan_marks.is_permille([percent, ring, after], at=10, next_at=26)  # "%。"
+    assert not scan_marks.is_permille([percent, ring], at=10, next_at=25)
+    assert not scan_marks.is_permille([percent], at=10, next_at=None)
 
 
 def test_openvino_runs_the_model_where_installed():
