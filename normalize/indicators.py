@@ -35,6 +35,7 @@ class _Group:
 
     name: str | None
     before: _Group | None = None
+    cell: Cell | None = None  # where the name is printed
 
     def resolved(self) -> str:
         group: _Group | None = self
@@ -91,6 +92,20 @@ def with_columns(parsed: Value, text: str, unit: str, value_type: str) -> Value:
                  comparator=again.comparator, direction=again.direction or parsed.direction)
 
 
+def _doubtful_names(pending: Sequence[_Pending]) -> list[Issue]:
+    """``low_confidence`` for OCR'd indicator names: a misread 二级指标 files every
+    indicator under it in the wrong group. A merged name is reported once."""
+    issues: list[Issue] = []
+    seen: set[int] = set()
+    for item in pending:
+        for level, group in (("一级指标", item.level1), ("二级指标", item.level2)):
+            if group.cell is not None and id(group) not in seen:
+                seen.add(id(group))
+                issues += checks.low_confidence(f"{level} name", [group.cell])
+        issues += checks.low_confidence("三级指标 name", item.cells.get("level3", []))
+    return issues
+
+
 def _next_group(current: _Group, cell: Cell | None, continues: bool) -> _Group:
     """The 一级/二级 group of a row, given the cell starting in that column (None
     when a merged cell from above covers it)."""
@@ -100,11 +115,12 @@ def _next_group(current: _Group, cell: Cell | None, continues: bool) -> _Group:
     if continues:
         if text and current.name is None:
             current.name = text  # the name of a group opened blank on the last page
+            current.cell = cell
             return current
         if not text:
             return current
     if text:
-        return _Group(text, before=current)
+        return _Group(text, before=current, cell=cell)
     return _Group(None, before=current)
 
 
@@ -146,7 +162,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Issue], 
                 item.cells.setdefault(name, []).append(cell)
         pending.append(item)
     has_periods = any(c.field in ("annual", "h1", "q3") for c in columns)
-    issues: list[Issue] = []
+    issues = _doubtful_names(pending)
     out = []
     for item in pending:
         values = {name: _value(item, name, issues) for name in VALUE_FIELDS}

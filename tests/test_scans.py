@@ -9,6 +9,7 @@ character error rate (benchmarks/metrics.py), as the shared README says.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -59,6 +60,11 @@ def test_scan_exports_its_expected_record(path: Path, tmp_path: Path):
     assert not wrong_numbers or flagged, "\n".join(wrong_numbers)
     for issue in flagged:
         assert issue["page"] is not None
+    # a misread 一级/二级 name files its indicators under a wrong group: never silent
+    for wrong in score.wrong:
+        name = re.match(r"\$\.indicators\[\d+\]\.level[12]: got '(.*)', expected", wrong)
+        if name:
+            assert any(f"read {name.group(1)!r}" in i["message"] for i in flagged), wrong
 
 
 def test_a_document_mixing_text_and_scanned_pages(tmp_path: Path):
