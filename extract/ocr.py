@@ -266,7 +266,7 @@ def recognizer(settings: OCRSettings) -> Recognizer:
 
 # --- fixes for known confusions -------------------------------------------------------
 
-_PERMILLE = re.compile(r"(?<=\d)\s*%\s*[0oO○〇](?![\d.])")
+_PERMILLE = re.compile(r"(?:(?<=\d)|^)\s*%\s*[0oO○〇](?![\d.])")
 _NUMERIC = re.compile(r"^[<>≤≥≦≧=±+\-—－~～约]*\s*[\dOoIl|.,，。%‰]+$")
 _LOOKALIKE_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1",
                                    "。": ".", "，": ","})
@@ -274,10 +274,29 @@ _GROUPED = re.compile(r"^(\d{1,3}(?:[.,\s]+\d{3})+[.,]\d{2})(元?)$")
 _DASHES = {"-", "－", "一", "—", "―", "‒", "–", "_", "ー", "二"}
 
 
+_DUST = "·•∙"
+
+
+def without_dust(reading: Reading) -> Reading:
+    """The reading without leading middle dots: a speck of dust left of the text
+    reads as one ("·%" in a 计量单位 cell, "·重点支出保障率" at 150 dpi), and no
+    cell of these forms starts with one. Confidence is the rest's: the speck's
+    doubt is not the text's."""
+    k = 0
+    while k < len(reading.chars) and reading.chars[k][0] in _DUST:
+        k += 1
+    if k == 0:
+        return reading
+    chars = reading.chars[k:]
+    confidence = float(np.mean([p for _, p, _ in chars])) if chars else 0.0
+    return Reading("".join(c for c, _, _ in chars), confidence, chars)
+
+
 def fix_text(text: str) -> str:
     """Known misreadings repaired; each rule names the confusion it undoes."""
     text = text.strip()
-    # ‰ is read as "%0" or "%o": a per-mille sign is a percent sign with a second ring
+    # ‰ is read as "%0" or "%o", after a number or alone (a 计量单位 cell): a
+    # per-mille sign is a percent sign with a second ring
     text = _PERMILLE.sub("‰", text)
     # letters standing in for digits inside a plain number ("1O0%", "2O.5")
     if _NUMERIC.match(text) and any(ch.isdigit() for ch in text):

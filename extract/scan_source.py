@@ -150,6 +150,7 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
     stroke read as the dash it is."""
     out = []
     for piece, reading in zip(pieces, readings, strict=True):
+        reading = ocr.without_dust(reading)
         x0, y0, x1, y1 = piece.crop
         text = ocr.fix_text(scan_marks.settle(reading, ink[y0:y1, x0:x1], flat[y0:y1, x0:x1]))
         confidence = reading.confidence

@@ -57,9 +57,13 @@ class _Pending:
 def _value(pending: _Pending, name: str, issues: list[Issue]) -> Value:
     cells = pending.cells.get(name, [])
     text = pending.text(name)
-    parsed = with_columns(parse_value(text), text, pending.text("unit"), pending.text("value_type"))
+    unit = pending.text("unit")
+    parsed = with_columns(parse_value(text), text, unit, pending.text("value_type"))
     if not cells:
         return parsed
+    if parsed.kind == "number" and parsed.unit is None and unit.strip(" -—－/"):
+        issues.append(Issue("value_unreadable", f"indicator {pending.text('level3')} {name}: "
+                            f"计量单位 {unit!r} does not go with {text!r}", cells[0].page))
     confidence = min(c.confidence for c in cells)
     issues += checks.low_confidence(f"indicator {pending.text('level3')} {name}", cells)
     return Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
@@ -76,25 +80,31 @@ def with_columns(parsed: Value, text: str, unit: str, value_type: str) -> Value:
     """
     if parsed.kind != "number":
         return parsed
-    combined = text
+    prefix = suffix = ""
     if unit.strip() and parsed.unit is None:
-        combined = combined + unit.strip()
+        suffix = unit.strip()
     stated = parse_value(value_type.strip() + "1") if value_type.strip() else None
     if stated is not None and stated.kind == "number" and stated.comparator not in (None, "=") \
             and parse_value(text).comparator == "=" and not text.strip().startswith(("=", "＝")):
-        combined = value_type.strip() + combined
-    if combined == text:
-        return parsed
-    again = parse_value(combined)
-    if again.kind != "number":
-        return parsed
-    return Value(raw=parsed.raw, kind="number", value=again.value, unit=again.unit,
-                 comparator=again.comparator, direction=again.direction or parsed.direction)
+        prefix = value_type.strip()
+    # both columns, else the comparator alone (a unit cell that does not parse must
+    # not take the 指标值类型 down with it)
+    for combined in (prefix + text + suffix, prefix + text):
+        if combined == text:
+            break
+        again = parse_value(combined)
+        if again.kind == "number":
+            return Value(raw=parsed.raw, kind="number", value=again.value, unit=again.unit,
+                         comparator=again.comparator,
+                         direction=again.direction or parsed.direction)
+    return parsed
 
 
-def _doubtful_names(pending: Sequence[_Pending]) -> list[Issue]:
-    """``low_confidence`` for OCR'd indicator names: a misread 二级指标 files every
-    indicator under it in the wrong group. A merged name is reported once."""
+def _doubtful_cells(pending: Sequence[_Pending]) -> list[Issue]:
+    """``low_confidence`` for OCR'd cells that are not values but change them: a
+    misread 二级指标 files every indicator under it in the wrong group (a merged
+    name is reported once); a misread 计量单位 or 指标值类型 changes every value
+    of its row."""
     issues: list[Issue] = []
     seen: set[int] = set()
     for item in pending:
@@ -103,6 +113,9 @@ def _doubtful_names(pending: Sequence[_Pending]) -> list[Issue]:
                 seen.add(id(group))
                 issues += checks.low_confidence(f"{level} name", [group.cell])
         issues += checks.low_confidence("三级指标 name", item.cells.get("level3", []))
+        for name, label in (("unit", "计量单位"), ("value_type", "指标值类型")):
+            issues += checks.low_confidence(f"indicator {item.text('level3')} {label}",
+                                            item.cells.get(name, []))
     return issues
 
 
@@ -162,7 +175,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Issue], 
                 item.cells.setdefault(name, []).append(cell)
         pending.append(item)
     has_periods = any(c.field in ("annual", "h1", "q3") for c in columns)
-    issues = _doubtful_names(pending)
+    issues = _doubtful_cells(pending)
     out = []
     for item in pending:
         values = {name: _value(item, name, issues) for name in VALUE_FIELDS}

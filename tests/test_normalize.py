@@ -192,6 +192,26 @@ def test_unit_and_type_columns(text, unit, value_type, expected):
     assert got.raw == text
 
 
+def test_a_unit_cell_that_does_not_parse_keeps_the_comparator_and_says_so():
+    """A 计量单位 cell OCR'd as junk must not silently drop the 指标值类型's ≤ too."""
+    from normalize.indicators import with_columns
+    from normalize.values import parse_value
+
+    got = with_columns(parse_value("100"), "100", "·%x", "≤")
+    assert (got.value, got.unit, got.comparator) == (100, None, "<=")
+    page = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(grid(1, [
+        [("二级指标", 1), ("三级指标", 1), ("计量单位", 1), ("指标值类型", 1), ("指标值", 1)],
+        [("数量指标", 2), ("在职人员控制率", 1), ("·%x", 1), ("≤", 1), ("100", 1)],
+        [None, ("信访按期办结率", 1), ("—", 1), ("", 1), ("100%", 1)],
+    ]),))
+    decl = normalize(document(page))
+    assert decl.indicators[0].target.comparator == "<="
+    assert decl.indicators[1].target.unit == "%"
+    unreadable = [i for i in decl.issues if i.code == "value_unreadable"]
+    assert [i.page for i in unreadable] == [1]
+    assert "在职人员控制率" in unreadable[0].message and "'·%x'" in unreadable[0].message
+
+
 def test_text_values_ignore_the_unit_column():
     from normalize.indicators import with_columns
     from normalize.values import parse_value

@@ -96,6 +96,8 @@ def test_every_cell_says_it_came_from_ocr_with_a_confidence(cells):
     ("1O0%", "100%"), ("86.452,300.00", "86,452,300.00"), ("925.300.00", "925,300.00"),
     ("86,452 300.00", "86,452,300.00"), ("12.5", "12.5"), ("1,234", "1,234"),
     ("预算执行率", "预算执行率"),
+    ("%o", "‰"), ("%0", "‰"),  # a 计量单位 cell
+    ("%", "%"),
 ])
 def test_known_misreadings_are_repaired(read: str, fixed: str):
     assert ocr.fix_text(read) == fixed
@@ -179,6 +181,15 @@ def test_ocr_runs_with_no_network():
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "86,452,300.00" in done.stdout
+
+
+def test_a_speck_of_dust_read_as_a_leading_dot_is_dropped_with_its_doubt():
+    reading = ocr.Reading("·%", 0.76, (("·", 0.55, 0.1), ("%", 0.97, 0.6)))
+    assert ocr.without_dust(reading) == ocr.Reading("%", 0.97, (("%", 0.97, 0.6),))
+    name = ocr.Reading("·率", 0.7, (("·", 0.5, 0.1), ("率", 0.9, 0.5)))
+    assert ocr.without_dust(name).text == "率"
+    middle = ocr.Reading("A·B", 0.9, (("A", 0.9, 0.1), ("·", 0.9, 0.5), ("B", 0.9, 0.9)))
+    assert ocr.without_dust(middle) is middle
 
 
 def test_a_lone_zero_split_between_0_and_o_is_not_doubtful():
