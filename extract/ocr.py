@@ -240,7 +240,7 @@ def _zero_like(charset: tuple[str, ...]) -> np.ndarray:
 def decode(probs: np.ndarray, charset: tuple[str, ...]) -> Reading:
     """Greedy CTC: the likeliest class per frame, repeats and blanks dropped."""
     best = probs.argmax(axis=1)
-    score = probs.max(axis=1)
+    score = probs[np.arange(len(best)), best]
     zeros = _zero_like(charset)
     if zeros.size:
         zero_frames = np.isin(best, zeros)
