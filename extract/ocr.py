@@ -271,6 +271,7 @@ _NUMERIC = re.compile(r"^[<>≤≥≦≧=±+\-—－~～约]*\s*[\dOoIl|.,，。
 _LOOKALIKE_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1",
                                    "。": ".", "，": ","})
 _GROUPED = re.compile(r"^(\d{1,3}(?:[.,\s]+\d{3})+[.,]\d{2})(元?)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DASHES = {"-", "－", "一", "—", "―", "‒", "–", "_", "ー", "二"}
 
 
@@ -299,8 +300,10 @@ def fix_text(text: str) -> str:
     # per-mille sign is a percent sign with a second ring
     text = _PERMILLE.sub("‰", text)
     # letters standing in for digits inside a plain number ("1O0%", "2O.5")
+    # (a 。 that ends a sentence after "%" is not a decimal point: "96.3%。")
     if _NUMERIC.match(text) and any(ch.isdigit() for ch in text):
-        text = text.translate(_LOOKALIKE_DIGITS)
+        end = len(text) - 1 if text.endswith("%。") or text.endswith("‰。") else len(text)
+        text = text[:end].translate(_LOOKALIKE_DIGITS) + text[end:]
     # a cell that is one ring alone is a zero: a lone Latin O means nothing on
     # these forms, and the recogniser cannot tell 0 from o or O without context
     if text in ZERO_LIKE:
@@ -311,6 +314,10 @@ def fix_text(text: str) -> str:
     if grouped:
         digits = re.split(r"[.,\s]+", grouped.group(1))
         text = ",".join(digits[:-1]) + "." + digits[-1] + grouped.group(2)
+    # a Chinese sentence ends with 。, which small type reads as "." ("达到100%.");
+    # after a digit a "." could still be a number's, so it stays
+    if text.endswith(".") and len(text) > 2 and not text[-2].isdigit() and _CJK.search(text):
+        text = text[:-1] + "。"
     return text
 
 

@@ -24,9 +24,9 @@ from extract.ocr import Reading
 
 Box = tuple[int, int, int, int]
 MERGED_PERMILLE = (1.18, 1.6)  # width over height of a ‰ in one blob; a % is about 0.9
-# height of a ‰'s third ring over the %'s: ~0.5 like the %'s own rings; a 。 after a
-# % is ~0.3, and in pieces smaller still
-RING = (0.38, 0.55)
+# height of a ‰'s third ring over the %'s: ~0.5 like the %'s own rings (0.57 blurred
+# at 150 dpi); a 。 after a % is ~0.3, and in pieces smaller still
+RING = (0.38, 0.65)
 COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
                (">", 0): ">", (">", 1): "≥", (">", 2): "≧"}
 
