@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +113,22 @@ def engine(db_url):
     engine = open_database(db_url)
     yield engine
     engine.dispose()
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+@pytest.fixture
+def mixed_document(tmp_path) -> tuple[Path, Path]:
+    """yancheng_hpf_2021 with pages 1-2 born-digital and 3-4 from its 300 dpi scan
+    (the budget and the indicators are on the scanned pages); also the original."""
+    import pypdfium2 as pdfium
+
+    original = SAMPLES / "yancheng_hpf_2021.pdf"
+    scan = SAMPLES / "scans" / "yancheng_hpf_2021_300dpi.pdf"
+    mixed = pdfium.PdfDocument.new()
+    mixed.import_pages(pdfium.PdfDocument(str(original)), [0, 1])
+    mixed.import_pages(pdfium.PdfDocument(str(scan)), [2, 3])
+    path = tmp_path / "yancheng_mixed.pdf"
+    mixed.save(str(path))
+    return path, original

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from expected import differences, fold
 
@@ -63,15 +62,9 @@ def test_a_scan_is_ocrd_under_every_source(source: str, tmp_path: Path, monkeypa
     assert differences(got, expected) == []
 
 
-def test_a_mixed_document_under_pdfplumber(tmp_path: Path, monkeypatch):
+def test_a_mixed_document_under_pdfplumber(tmp_path: Path, monkeypatch, mixed_document):
     """Pages 1-2 born-digital (read by pdfminer), 3-4 scanned (read by OCR)."""
-    original = ROOT / "samples" / "yancheng_hpf_2021.pdf"
-    scan = ROOT / "samples" / "scans" / "yancheng_hpf_2021_300dpi.pdf"
-    mixed = pdfium.PdfDocument.new()
-    mixed.import_pages(pdfium.PdfDocument(str(original)), [0, 1])
-    mixed.import_pages(pdfium.PdfDocument(str(scan)), [2, 3])
-    path = tmp_path / "yancheng_mixed.pdf"
-    mixed.save(str(path))
+    path, original = mixed_document
     got, doc = ingest_with(path, "pdfplumber", tmp_path, monkeypatch)
     assert got["source"]["page_kinds"] == ["text", "text", "scan", "scan"]
     assert sources_of(doc, "text") == {"text"}

@@ -13,7 +13,6 @@ import re
 import sys
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from expected import differences, fold
 
@@ -67,15 +66,9 @@ def test_scan_exports_its_expected_record(path: Path, tmp_path: Path):
             assert any(f"read {name.group(1)!r}" in i["message"] for i in flagged), wrong
 
 
-def test_a_document_mixing_text_and_scanned_pages(tmp_path: Path):
+def test_a_document_mixing_text_and_scanned_pages(tmp_path: Path, mixed_document):
     """Pages 1-2 born-digital, 3-4 scanned: one declaration, page_kinds per page."""
-    original = ROOT / "samples" / "yancheng_hpf_2021.pdf"
-    scan = ROOT / "samples" / "scans" / "yancheng_hpf_2021_300dpi.pdf"
-    mixed = pdfium.PdfDocument.new()
-    mixed.import_pages(pdfium.PdfDocument(str(original)), [0, 1])
-    mixed.import_pages(pdfium.PdfDocument(str(scan)), [2, 3])
-    path = tmp_path / "yancheng_mixed.pdf"
-    mixed.save(str(path))
+    path, original = mixed_document
     got = ingest_one(path, tmp_path)
     assert got["source"]["page_kinds"] == ["text", "text", "scan", "scan"]
     expected = json.loads(original.with_suffix(".expected.json").read_text(encoding="utf-8"))
