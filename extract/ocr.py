@@ -272,6 +272,10 @@ _LOOKALIKE_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": 
                                    "。": ".", "，": ","})
 _GROUPED = re.compile(r"^(\d{1,3}(?:[.,\s]+\d{3})+[.,]\d{2})(元?)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_TRAILING_SPECK = re.compile(r"^(\d[\d,]*\.\d+)[.。]$")
+_DOUBLED_ROMAN = re.compile(r"([ⅠⅡⅢⅣⅤⅥ])\1")
+_ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ"}
+_LATIN_CLASS = re.compile(r"(?<=[\u4e00-\u9fff~～-])(III|II|IV|VI|I|V)(?=类)")
 _DASHES = {"-", "－", "一", "—", "―", "‒", "–", "_", "ー", "二"}
 
 
@@ -314,11 +318,29 @@ def fix_text(text: str) -> str:
     if grouped:
         digits = re.split(r"[.,\s]+", grouped.group(1))
         text = ",".join(digits[:-1]) + "." + digits[-1] + grouped.group(2)
+    # a speck after an amount that already has its decimals ("27128.35.")
+    text = _TRAILING_SPECK.sub(r"\1", text)
+    # Ⅲ read twice (ⅢⅢ), and a water-quality class read as a Latin letter (劣V类)
+    text = _DOUBLED_ROMAN.sub(r"\1", text)
+    text = _LATIN_CLASS.sub(lambda m: _ROMAN[m.group(1)], text)
+    text = paired(text)
     # a Chinese sentence ends with 。, which small type reads as "." ("达到100%.");
     # after a digit a "." could still be a number's, so it stays
     if text.endswith(".") and len(text) > 2 and not text[-2].isdigit() and _CJK.search(text):
         text = text[:-1] + "。"
     return text
+
+
+def paired(text: str) -> str:
+    """A closing bracket as wide as its opening one: the recogniser reads
+    full-width and ASCII brackets alike and mixes them ("（一)")."""
+    out, opened = list(text), []
+    for k, ch in enumerate(out):
+        if ch in "(（":
+            opened.append(ch)
+        elif ch in ")）" and opened:
+            out[k] = "）" if opened.pop() == "（" else ")"
+    return "".join(out)
 
 
 def is_dash(text: str) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from extract.draw import COLORS, Box, draw_boxes, render_page
 from extract.model import ExtractSettings
+from extract.pdf import sha256_of
 from jixiao.pipeline import FileCallback, IngestReport
 from jixiao.pipeline import ingest as run_ingest
 from load import export as exporter
@@ -136,14 +137,20 @@ def show(doc: str, page: int, out: str | Path, db: str = DEFAULT_DB, dpi: int = 
     outlined and labelled (blue: text layer, orange: OCR, red: low confidence)."""
     engine = open_existing(db)
     try:
-        stored = find_document(engine, doc, page=page)
+        # a file at hand is found by its content, however its path is spelled
+        given = Path(doc)
+        ref = sha256_of(given) if given.is_file() else doc
+        stored = find_document(engine, ref, page=page)
     finally:
         engine.dispose()
-    if not stored.path or not Path(stored.path).is_file():
+    path = stored.path if stored.path and Path(stored.path).is_file() else None
+    if path is None and given.is_file():
+        path = str(given)
+    if path is None:
         raise ValueError(f"{stored.file_name}: the file is no longer at {stored.path}")
     boxes = [Box(b.bbox, b.field, COLORS["low"] if b.confidence < LOW_CONFIDENCE
                  else COLORS.get(b.source, COLORS["text"])) for b in stored.boxes]
-    image = draw_boxes(render_page(stored.path, page, dpi), boxes, dpi)
+    image = draw_boxes(render_page(path, page, dpi), boxes, dpi)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     image.save(target)

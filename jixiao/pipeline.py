@@ -131,7 +131,8 @@ def _save(engine: Engine, path: Path, read: _Read, force: bool, load_id: int) ->
     decl = read.declaration
     started = time.perf_counter()
     try:
-        saved = store.save(engine, decl, force=force, load_id=load_id, path=str(path))
+        # stored absolute: `show` must find the file from wherever it is run
+        saved = store.save(engine, decl, force=force, load_id=load_id, path=str(path.resolve()))
     except LoadError as exc:
         return FileResult(str(path), "failed", str(exc), read.pages, seconds,
                           page_kinds=read.page_kinds)

@@ -83,6 +83,22 @@ def test_show_draws_the_cells_read(tmp_path: Path):
     assert blue > 1000
 
 
+def test_show_works_from_anywhere_and_by_any_spelling_of_the_file(tmp_path: Path, monkeypatch):
+    """Ingested by a relative path, then shown from another folder: by its name, by
+    its absolute path, or by a copy (the same content) kept somewhere else."""
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    monkeypatch.chdir(SAMPLES)
+    jixiao.ingest([SEED.name], db=db)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    copy = tmp_path / "copy of the seed.pdf"
+    copy.write_bytes(SEED.read_bytes())
+    for ref in (SEED.name, str(SEED), str(copy), "../copy of the seed.pdf"):
+        result = run("show", ref, "--page", "1", "--out", str(tmp_path / "p.png"), "--db", db)
+        assert result.exit_code == 0, (ref, result.output)
+
+
 def test_show_finds_a_document_by_part_of_its_name(tmp_path: Path):
     db = f"sqlite:///{tmp_path / 'j.db'}"
     jixiao.ingest([SEED, SAMPLES / "nantong_edu_2022.pdf"], db=db)
