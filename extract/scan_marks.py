@@ -59,10 +59,11 @@ def _union(parts: Sequence[Box]) -> Box:
 
 def columns(components: Sequence[Box]) -> list[Box]:
     """Blobs that overlap horizontally joined into character columns, left to right
-    (the rings and the slash of a % are one column)."""
+    (the rings and the slash of a % are one column). Boxes end exclusive: a blob
+    that only touches the next (the "1" before a ‰ at 200 dpi) stays its own."""
     out: list[list[int]] = []
     for x0, y0, x1, y1 in sorted(components):
-        if out and x0 <= out[-1][2]:
+        if out and x0 < out[-1][2]:
             last = out[-1]
             last[1], last[2], last[3] = min(last[1], y0), max(last[2], x1), max(last[3], y1)
         else:
@@ -136,10 +137,10 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     # a bar that touches the angle's lower arm is part of the angle's blob: then the
     # blob's bottom rows are dark all across, where an arm alone ends in a point
     full = ink.mean(axis=1) > 0.7
-    if count < 2 and full[-max(1, ah // 8):].any():
+    if count < 2 and full[-max(2, ah // 4):].any():  # a speck may hang below it
         count += 1
     body = ink[~full] if (~full).any() else ink
-    fifth = max(1, aw // 5)
+    fifth = max(2, aw // 5)  # two columns at least: a 9 px wide angle at 200 dpi
     left_rows = np.nonzero(body[:, :fifth].any(axis=1))[0]
     right_rows = np.nonzero(body[:, -fifth:].any(axis=1))[0]
     if len(left_rows) == 0 or len(right_rows) == 0:

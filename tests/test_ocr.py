@@ -123,6 +123,45 @@ def test_the_seal_is_taken_out_and_black_ink_kept():
     assert grey[9, 9] > 180
 
 
+def test_a_digit_touching_a_merged_permille_is_a_column_of_its_own():
+    """200 dpi, "在1‰以内": the 1 ends where the ‰ (one blob, 22×17) begins."""
+    one, permille, after = (350, 9, 361, 24), (361, 8, 383, 25), (386, 6, 406, 27)
+    cols = scan_marks.columns([one, permille, after])
+    assert cols == [one, permille, after]
+    assert scan_marks.is_permille(cols, at=363, next_at=396)
+    percent = (177, 8, 192, 24)  # a % at 200 dpi: about as wide as tall
+    assert not scan_marks.is_permille([(165, 8, 177, 24), percent, (193, 6, 214, 26)],
+                                      at=183, next_at=205)
+
+
+LE_200DPI = """
+.......#.
+.....###.
+...####..
+..###....
+####.....
+###......
+###......
+.####....
+...###...
+....####.
+.....####
+#########
+......#..
+.........
+#########
+"""  # ≦ at 200 dpi (yancheng p3): the first bar merged into the angle, a speck under it
+
+
+def test_a_small_double_bar_comparator_is_read_from_its_ink():
+    rows = LE_200DPI.strip().splitlines()
+    binary = np.array([[255 if ch == "#" else 0 for ch in row] for row in rows], dtype=np.uint8)
+    angle_with_speck, bar = (0, 0, 9, 13), (0, 14, 9, 15)
+    assert scan_marks.comparator(binary, [angle_with_speck, bar]) == "≦"
+    assert scan_marks.comparator(binary[:13], [angle_with_speck]) == "≤"  # one bar, merged
+    assert scan_marks.comparator(binary[:11], [(0, 0, 9, 11)]) == "<"
+
+
 def test_permille_column_needs_a_close_ring_nobody_claims():
     percent, ring, after = (0, 0, 20, 24), (21, 14, 29, 24), (32, 0, 56, 24)
     assert scan_marks.is_permille([percent, ring], at=10, next_at=None)
