@@ -15,6 +15,7 @@ each rule for one observed confusion (‰ read as %0, a full-width colon, …).
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -32,6 +33,7 @@ import numpy as np
 from extract.model import OCRSettings
 
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
+log = logging.getLogger(__name__)
 HEIGHT = 48  # the recogniser's input height
 STRIDE = 8  # input pixels per output frame
 BUCKET = 32  # input widths come in steps of this many columns
@@ -79,17 +81,24 @@ class Recognizer:
     @property
     def engine(self) -> str:
         """The engine that runs the model ("openvino" or "onnxruntime")."""
+        return self._loaded().name
+
+    @property
+    def label(self) -> str:
+        """Engine and precision, e.g. "openvino-bf16" (recorded with each document)."""
+        return self._loaded().label
+
+    def _loaded(self) -> _Engine:
         with self._lock:
             if self._engine is None:
                 self._engine = open_engine(self.settings)
-        return self._engine.name
+            return self._engine
 
     def read(self, crops: Sequence[np.ndarray]) -> list[Reading]:
         """Each grey crop (uint8, text dark on light) read as one line of text."""
         if not crops:
             return []
-        self.engine  # noqa: B018 -- loads the model once, under the lock
-        engine = self._engine
+        engine = self._loaded()
         widths = [_input_width(c) for c in crops]
         order = sorted(range(len(crops)), key=lambda k: widths[k])
         out: list[Reading | None] = [None] * len(crops)
@@ -98,7 +107,8 @@ class Recognizer:
             tensor = np.zeros((len(batch), 3, HEIGHT, width), dtype=np.float32)
             for row, k in enumerate(batch):
                 tensor[row, :, :, :widths[k]] = _normalised(crops[k], widths[k])
-            probs = engine.run(tensor)
+            with self._lock:  # one inference request: threads take turns
+                probs = engine.run(tensor)
             for row, k in enumerate(batch):
                 frames = max(1, math.ceil(widths[k] / STRIDE))
                 out[k] = decode(probs[row, :frames], engine.charset)
@@ -119,8 +129,10 @@ def _bucket(width: int) -> int:
 
 
 def _batches(order: list[int], widths: list[int], size: int) -> list[list[int]]:
-    """Crops that pad to the same width together, in batches of 1, 2, 4, … up to
-    ``size``: a batch runs at its widest crop, and each batch size is one more shape."""
+    """Crops that pad to the same width together, in batches of at most ``size``,
+    largest power of two first (7 crops, size 8: 4, 2, 1), so that few batch sizes,
+    each one more input shape, occur. The default size is 1: with OpenVINO one
+    crop a call was fastest here, every new shape costing more than batching saves."""
     groups: list[list[int]] = []
     for k in order:
         if groups and _bucket(widths[k]) == _bucket(widths[groups[-1][0]]):
@@ -147,6 +159,7 @@ def _normalised(crop: np.ndarray, width: int) -> np.ndarray:
 
 class _Engine(Protocol):
     name: str
+    label: str
     charset: tuple[str, ...]
 
     def run(self, tensor: np.ndarray) -> np.ndarray: ...
@@ -177,6 +190,9 @@ class _OpenVINO:
                                                      "PERFORMANCE_HINT": "LATENCY",
                                                      "NUM_STREAMS": 1})
         self._request = compiled.create_infer_request()
+        precision = str(compiled.get_property("INFERENCE_PRECISION_HINT"))
+        self.label = "openvino-" + ("bf16" if "bfloat16" in precision else
+                                    "f16" if "float16" in precision else "f32")
 
     def run(self, tensor: np.ndarray) -> np.ndarray:
         return self._request.infer({0: tensor})[0]
@@ -203,6 +219,7 @@ class _OnnxRuntime:
             raise OCRUnavailable(f"{path.name} carries no character list")
         self.charset = _charset(meta["character"])
         self._input = self._session.get_inputs()[0].name
+        self.label = "onnxruntime-f32"
 
     def run(self, tensor: np.ndarray) -> np.ndarray:
         return self._session.run(None, {self._input: tensor})[0]
@@ -217,12 +234,18 @@ def open_engine(settings: OCRSettings) -> _Engine:
     names = list(ENGINES) if settings.engine == "auto" else [settings.engine]
     path = model_file()
     threads = settings.threads or available_threads()
+    failures = []
     for name in names:
         try:
             return ENGINES[name](path, threads)
         except ImportError:
-            continue
-    raise OCRUnavailable(f"no OCR engine is installed ({' or '.join(names)}): "
+            failures.append(f"{name} is not installed")
+        except Exception as exc:  # installed but unusable here (CPU plugin, model): try the next
+            if settings.engine != "auto":
+                raise OCRUnavailable(f"{name} cannot run the model: {exc}") from exc
+            log.warning("OCR engine %s cannot run the model (%s); trying the next", name, exc)
+            failures.append(f"{name} failed: {exc}")
+    raise OCRUnavailable(f"no OCR engine can run ({'; '.join(failures)}): "
                          f"pip install {names[0]}")
 
 
@@ -272,10 +295,10 @@ _LOOKALIKE_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": 
                                    "。": ".", "，": ","})
 _GROUPED = re.compile(r"^(\d{1,3}(?:[.,\s]+\d{3})+[.,]\d{2})(元?)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_TRAILING_SPECK = re.compile(r"^(\d[\d,]*\.\d+)[.。]$")
-_DOUBLED_ROMAN = re.compile(r"([ⅠⅡⅢⅣⅤⅥ])\1")
+_TRAILING_SPECK = re.compile(r"^(\d[\d,]*\.\d{2})[.。]$")  # amounts: two decimals
+_DOUBLED_ROMAN = re.compile(r"(?<!Ⅲ)(Ⅲ)Ⅲ(?!Ⅲ)")  # only seen for Ⅲ; ⅠⅠ may be a Ⅱ
 _ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ"}
-_LATIN_CLASS = re.compile(r"(?<=[\u4e00-\u9fff~～-])(III|II|IV|VI|I|V)(?=类)")
+_LATIN_CLASS = re.compile(r"(?<=[\u4e00-\u9fffⅠⅡⅢⅣⅤⅥ~～])(III|II|IV|VI|I|V)(?=类)")
 _DASHES = {"-", "－", "一", "—", "―", "‒", "–", "_", "ー", "二"}
 
 
@@ -325,8 +348,8 @@ def fix_text(text: str) -> str:
     text = _LATIN_CLASS.sub(lambda m: _ROMAN[m.group(1)], text)
     text = paired(text)
     # a Chinese sentence ends with 。, which small type reads as "." ("达到100%.");
-    # after a digit a "." could still be a number's, so it stays
-    if text.endswith(".") and len(text) > 2 and not text[-2].isdigit() and _CJK.search(text):
+    # only after a character a sentence ends on (not a digit, a letter or "...")
+    if text.endswith(".") and len(text) > 2 and (_CJK.match(text[-2]) or text[-2] in "%‰)）”"):
         text = text[:-1] + "。"
     return text
 

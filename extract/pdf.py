@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from extract import lattice, pdfium_source, plumber_source, scan_source
+from extract import lattice, ocr, pdfium_source, plumber_source, scan_source
 from extract.model import ExtractedDocument, ExtractError, ExtractSettings, NotAPDF, PageGrid
 
 log = logging.getLogger(__name__)
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: OCR by OpenVINO, scans read under every source
 Progress = Callable[[int, int], None]
 Reader = Callable[..., Iterator[tuple[int, int, PageGrid]]]
 
@@ -114,5 +114,10 @@ def extract_document(
         pages.append(page)
         if progress:
             progress(number, total)
+    version = f"{EXTRACTOR_VERSION}/{source}"
+    if any(p.kind == "scan" for p in pages):
+        # OCR readings (and so confidences and issues) depend on the engine and the
+        # precision it computes in on this CPU: recorded so they can be told apart
+        version += f"+{ocr.recognizer(settings.ocr).label}"
     return ExtractedDocument(path=str(path), sha256=digest, pages=tuple(pages),
-                             extractor_version=f"{EXTRACTOR_VERSION}/{source}")
+                             extractor_version=version)

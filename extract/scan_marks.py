@@ -81,8 +81,8 @@ def is_permille(cols: Sequence[Box], at: float, next_at: float | None) -> bool:
     """Is the % at ``at`` (x in the crop) a ‰? Its column must be followed closely
     by a small ring in its lower half that is not the next character read (centred
     at ``next_at``): the "%。" of a sentence end is a ring too, but the recogniser
-    reads the 。 as a character of its own, with its frame on the ring. Which
-    column a frame falls on is what counts, not how near two frames are: in "1‰以"
+    reads the 。 as a character of its own, with its frame on or before the ring.
+    Where the frame falls is what counts, not how near two frames are: in "1‰以"
     the frames of % and 以 can sit closer to the ring than to each other."""
     here = nearest(cols, at)
     if here is None:
@@ -97,7 +97,15 @@ def is_permille(cols: Sequence[Box], at: float, next_at: float | None) -> bool:
     rh, rw = ry1 - ry0, rx1 - rx0
     return (RING[0] * h <= rh <= RING[1] * h and 0.5 <= rw / max(rh, 1) <= 1.6
             and (ry0 + ry1) / 2 > y0 + 0.5 * h and rx0 - x1 <= 0.25 * h
-            and (next_at is None or nearest(cols, next_at) != here + 1))
+            and not _claimed(cols, here + 1, next_at, h))
+
+
+def _claimed(cols: Sequence[Box], ring: int, next_at: float | None, h: int) -> bool:
+    """Is the ring the next character read? Its frame falls on the ring's column,
+    or left of the ring's right edge (a frame a step early still lands there)."""
+    if next_at is None:
+        return False
+    return next_at < cols[ring][2] + 0.1 * h or nearest(cols, next_at) == ring
 
 
 def bar_count(grey: np.ndarray, bar: Box) -> int:

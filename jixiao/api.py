@@ -22,7 +22,7 @@ from jixiao.pipeline import FileCallback, IngestReport
 from jixiao.pipeline import ingest as run_ingest
 from load import export as exporter
 from load import query as q
-from load.history import find_document, history_frame
+from load.history import DocumentNotFound, find_document, history_frame
 from load.store import open_database
 from normalize.checks import LOW_CONFIDENCE
 
@@ -137,10 +137,13 @@ def show(doc: str, page: int, out: str | Path, db: str = DEFAULT_DB, dpi: int = 
     outlined and labelled (blue: text layer, orange: OCR, red: low confidence)."""
     engine = open_existing(db)
     try:
-        # a file at hand is found by its content, however its path is spelled
+        # a file at hand is found by its content, however its path is spelled; one
+        # changed since it was loaded, by its name or path as before
         given = Path(doc)
-        ref = sha256_of(given) if given.is_file() else doc
-        stored = find_document(engine, ref, page=page)
+        try:
+            stored = find_document(engine, sha256_of(given), page=page)
+        except (OSError, DocumentNotFound):
+            stored = find_document(engine, doc, page=page)
     finally:
         engine.dispose()
     path = stored.path if stored.path and Path(stored.path).is_file() else None

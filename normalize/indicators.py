@@ -61,9 +61,6 @@ def _value(pending: _Pending, name: str, issues: list[Issue]) -> Value:
     parsed = with_columns(parse_value(text), text, unit, pending.text("value_type"))
     if not cells:
         return parsed
-    if parsed.kind == "number" and parsed.unit is None and unit.strip(" -—－/"):
-        issues.append(Issue("value_unreadable", f"indicator {pending.text('level3')} {name}: "
-                            f"计量单位 {unit!r} does not go with {text!r}", cells[0].page))
     confidence = min(c.confidence for c in cells)
     issues += checks.low_confidence(f"indicator {pending.text('level3')} {name}", cells)
     return Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
@@ -80,9 +77,8 @@ def with_columns(parsed: Value, text: str, unit: str, value_type: str) -> Value:
     """
     if parsed.kind != "number":
         return parsed
-    prefix = suffix = ""
-    if unit.strip() and parsed.unit is None:
-        suffix = unit.strip()
+    prefix = ""
+    suffix = unit_suffix(unit) if parsed.unit is None else ""
     stated = parse_value(value_type.strip() + "1") if value_type.strip() else None
     if stated is not None and stated.kind == "number" and stated.comparator not in (None, "=") \
             and parse_value(text).comparator == "=" and not text.strip().startswith(("=", "＝")):
@@ -100,11 +96,32 @@ def with_columns(parsed: Value, text: str, unit: str, value_type: str) -> Value:
     return parsed
 
 
+def unit_suffix(unit: str) -> str:
+    """What a 计量单位 cell adds after a number: nothing for a blank or a dash
+    ("—", "/", "一"), nor for a cell that is itself a number ("1%" would make
+    "100" 1001 %)."""
+    unit = unit.strip()
+    if parse_value(unit).kind == "empty" or unit[:1].isdigit():
+        return ""
+    return unit
+
+
+def _unreadable_unit(item: _Pending) -> list[Issue]:
+    """``value_unreadable`` for an OCR'd 计量单位 cell that is not a unit ("·%x"):
+    its row's values are kept without it, so a person must look."""
+    cells = item.cells.get("unit", [])
+    unit = unit_suffix(item.text("unit"))
+    if not unit or not any(c.source == "ocr" for c in cells) \
+            or parse_value("1" + unit).kind == "number":
+        return []
+    return [Issue("value_unreadable", f"indicator {item.text('level3')}: 计量单位 {unit!r} "
+                  "is not a unit; its values are kept without one", cells[0].page)]
+
+
 def _doubtful_cells(pending: Sequence[_Pending]) -> list[Issue]:
-    """``low_confidence`` for OCR'd cells that are not values but change them: a
-    misread 二级指标 files every indicator under it in the wrong group (a merged
-    name is reported once); a misread 计量单位 or 指标值类型 changes every value
-    of its row."""
+    """Issues for OCR'd cells that are not values but change them: a misread
+    二级指标 files every indicator under it in the wrong group (a merged name is
+    reported once); a misread 计量单位 or 指标值类型 changes every value of its row."""
     issues: list[Issue] = []
     seen: set[int] = set()
     for item in pending:
@@ -116,6 +133,7 @@ def _doubtful_cells(pending: Sequence[_Pending]) -> list[Issue]:
         for name, label in (("unit", "计量单位"), ("value_type", "指标值类型")):
             issues += checks.low_confidence(f"indicator {item.text('level3')} {label}",
                                             item.cells.get(name, []))
+        issues += _unreadable_unit(item)
     return issues
 
 

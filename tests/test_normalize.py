@@ -182,6 +182,10 @@ def test_spreadsheet_merged_names_printed_on_the_next_page():
     ("95", "%", "≥", (95, "%", ">=")),
     ("≤5%", "", "≥", (5, "%", "<=")),            # the cell's own comparator wins
     ("100", "%", "定量", (100, "%", "=")),
+    ("100", "1%", "", (100, None, "=")),         # a unit cell that is a number adds nothing
+    ("95", "5%", "≥", (95, None, ">=")),
+    ("100", "一", "", (100, None, "=")),          # nor does a dash
+    ("100", "/", "", (100, None, "=")),
 ])
 def test_unit_and_type_columns(text, unit, value_type, expected):
     from normalize.indicators import with_columns
@@ -193,23 +197,36 @@ def test_unit_and_type_columns(text, unit, value_type, expected):
 
 
 def test_a_unit_cell_that_does_not_parse_keeps_the_comparator_and_says_so():
-    """A 计量单位 cell OCR'd as junk must not silently drop the 指标值类型's ≤ too."""
+    """A 计量单位 cell OCR'd as junk must not silently drop the 指标值类型's ≤ too;
+    an odd unit printed in a text layer is the form's own business."""
+    from dataclasses import replace
+
     from normalize.indicators import with_columns
     from normalize.values import parse_value
 
     got = with_columns(parse_value("100"), "100", "·%x", "≤")
     assert (got.value, got.unit, got.comparator) == (100, None, "<=")
-    page = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(grid(1, [
+    table = grid(1, [
         [("二级指标", 1), ("三级指标", 1), ("计量单位", 1), ("指标值类型", 1), ("指标值", 1)],
-        [("数量指标", 2), ("在职人员控制率", 1), ("·%x", 1), ("≤", 1), ("100", 1)],
+        [("数量指标", 3), ("在职人员控制率", 1), ("·%x", 1), ("≤", 1), ("100", 1)],
         [None, ("信访按期办结率", 1), ("—", 1), ("", 1), ("100%", 1)],
-    ]),))
-    decl = normalize(document(page))
-    assert decl.indicators[0].target.comparator == "<="
-    assert decl.indicators[1].target.unit == "%"
-    unreadable = [i for i in decl.issues if i.code == "value_unreadable"]
-    assert [i.page for i in unreadable] == [1]
-    assert "在职人员控制率" in unreadable[0].message and "'·%x'" in unreadable[0].message
+        [None, ("走访户数", 1), ("户（次）", 1), ("", 1), ("300", 1)],
+    ])
+
+    def unreadable(source: str) -> list:
+        cells = tuple(replace(c, source=source, confidence=0.95) for c in table.cells)
+        page = PageGrid(page=1, width=595, height=842, kind="scan" if source == "ocr" else "text",
+                        lines=title_lines(), grids=(replace(table, cells=cells),))
+        decl = normalize(document(page))
+        assert decl.indicators[0].target.comparator == "<="
+        assert decl.indicators[1].target.unit == "%"
+        return [i for i in decl.issues if i.code == "value_unreadable"]
+
+    scanned = unreadable("ocr")
+    assert [i.page for i in scanned] == [1, 1]  # once per row, not once per value
+    assert "在职人员控制率" in scanned[0].message and "'·%x'" in scanned[0].message
+    assert "走访户数" in scanned[1].message
+    assert unreadable("text") == []
 
 
 def test_text_values_ignore_the_unit_column():

@@ -99,8 +99,10 @@ def test_every_cell_says_it_came_from_ocr_with_a_confidence(cells):
     ("%o", "‰"), ("%0", "‰"),  # a 计量单位 cell
     ("发放率100%.", "发放率100%。"), ("满意度达到96.3%.", "满意度达到96.3%。"),
     ("达到96.", "达到96."), ("Ltd.", "Ltd."), ("96.3%。", "96.3%。"), ("12。5%", "12.5%"),
-    ("27128.35.", "27128.35"), ("1,234.5。", "1,234.5"), ("12.", "12."),
+    ("27128.35.", "27128.35"), ("1,234.50。", "1,234.50"), ("12.", "12."), ("2.3.", "2.3."),
+    ("完成各项工作等...", "完成各项工作等..."), ("公司Co.", "公司Co."),
     ("水质优ⅢⅢ类比例", "水质优Ⅲ类比例"), ("劣V类", "劣Ⅴ类"), ("Ⅱ~III类", "Ⅱ~Ⅲ类"), ("VI", "VI"),
+    ("ⅠⅠ类", "ⅠⅠ类"), ("A-I类", "A-I类"),
     ("（一)负责", "（一）负责"), ("(二）组织", "(二)组织"), ("(a))", "(a))"),
     ("%", "%"),
 ])
@@ -171,13 +173,25 @@ def test_permille_column_needs_a_close_ring_nobody_claims():
     assert scan_marks.is_permille([percent, ring, after], at=8, next_at=41)
     assert not scan_marks.is_permille([percent, ring, after], at=10, next_at=26)  # "%。"
     assert not scan_marks.is_permille([percent, ring], at=10, next_at=25)
+    assert not scan_marks.is_permille([percent, ring], at=10, next_at=20)  # 。's frame early
     assert not scan_marks.is_permille([percent], at=10, next_at=None)
 
 
-def test_openvino_runs_the_model_where_installed():
+def test_auto_picks_openvino_when_it_is_installed():
     assert ocr.recognizer(OCRSettings()).engine == "openvino"
     with pytest.raises(ValueError, match="engine must be one of"):
         OCRSettings(engine="tesseract")
+
+
+def test_auto_falls_back_when_openvino_cannot_run_here(monkeypatch):
+    class Broken:
+        def __init__(self, path, threads):
+            raise RuntimeError("CPU plugin: unsupported instruction set")
+
+    monkeypatch.setitem(ocr.ENGINES, "openvino", Broken)
+    assert ocr.open_engine(OCRSettings(engine="auto")).name == "onnxruntime"
+    with pytest.raises(ocr.OCRUnavailable, match="openvino cannot run the model: CPU plugin"):
+        ocr.open_engine(OCRSettings(engine="openvino"))
 
 
 def test_the_onnxruntime_fallback_reads_the_traps_alike():
