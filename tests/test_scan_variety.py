@@ -30,6 +30,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from expected import same_leaf
 
 from jixiao import api
 
@@ -100,15 +101,8 @@ def differences(got: Any, expected: Any, path: str = "") -> list[tuple[str, Any,
     key = path.rsplit(".", 1)[-1]
     if isinstance(expected, str) and key in PROSE:
         right = isinstance(got, str) and cer(got, expected) <= PROSE_CER
-    elif isinstance(expected, bool) or expected is None:
-        right = got == expected
-    elif isinstance(expected, (int, float)):
-        right = isinstance(got, (int, float)) and not isinstance(got, bool) and \
-            abs(float(got) - float(expected)) <= 1e-6 * max(1.0, abs(float(expected)))
-    elif isinstance(expected, str):
-        right = isinstance(got, str) and fold(got) == fold(expected)
     else:
-        right = got == expected
+        right = same_leaf(got, expected)
     return [] if right else [(path, got, expected)]
 
 
