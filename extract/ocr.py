@@ -6,8 +6,8 @@ most of a full-page OCR and misses lone marks such as a "—", is not needed.
 
 The model is the one inside the ``rapidocr`` wheel, run directly by OpenVINO
 (onnxruntime where OpenVINO is missing): its character list is stored in the
-model itself, so nothing is ever downloaded, and the greedy CTC decoding (a dozen lines) gives per-character
-probabilities and positions, which the fixes below use.
+model itself, so nothing is ever downloaded, and the greedy CTC decoding (a dozen
+lines) gives per-character probabilities and positions, which the fixes below use.
 
 ``fix_text`` repairs what the recogniser is known to get wrong on these forms,
 each rule for one observed confusion (‰ read as %0, a full-width colon, …).
@@ -32,8 +32,9 @@ import numpy as np
 
 from extract.model import OCRSettings
 
-REC_MODEL = "PP-OCRv6_rec_small.onnx"
 log = logging.getLogger(__name__)
+
+REC_MODEL = "PP-OCRv6_rec_small.onnx"
 HEIGHT = 48  # the recogniser's input height
 STRIDE = 8  # input pixels per output frame
 BUCKET = 32  # input widths come in steps of this many columns
@@ -51,6 +52,12 @@ class Reading:
     text: str
     confidence: float
     chars: tuple[tuple[str, float, float], ...] = ()
+
+    @classmethod
+    def of(cls, chars: tuple[tuple[str, float, float], ...]) -> Reading:
+        """The reading these characters make."""
+        confidence = float(np.mean([p for _, p, _ in chars])) if chars else 0.0
+        return cls("".join(c for c, _, _ in chars), confidence, chars)
 
 
 def model_file(name: str = REC_MODEL) -> Path:
@@ -274,10 +281,7 @@ def decode(probs: np.ndarray, charset: tuple[str, ...]) -> Reading:
     keep[1:] &= best[1:] != best[:-1]
     frames = np.flatnonzero(keep)
     n = max(len(best), 1)
-    chars = tuple((charset[best[f]], float(score[f]), (f + 0.5) / n) for f in frames)
-    text = "".join(c for c, _, _ in chars)
-    confidence = float(np.mean([p for _, p, _ in chars])) if chars else 0.0
-    return Reading(text, confidence, chars)
+    return Reading.of(tuple((charset[best[f]], float(score[f]), (f + 0.5) / n) for f in frames))
 
 
 @lru_cache(maxsize=2)
@@ -291,8 +295,8 @@ def recognizer(settings: OCRSettings) -> Recognizer:
 
 _PERMILLE = re.compile(r"(?:(?<=\d)|^)\s*%\s*[0oO○〇](?![\d.])")
 _NUMERIC = re.compile(r"^[<>≤≥≦≧=±+\-—－~～约]*\s*[\dOoIl|.,，。%‰]+$")
-_LOOKALIKE_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1",
-                                   "。": ".", "，": ","})
+_LOOKALIKE_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+_WIDE_SEPARATOR = re.compile(r"(?<=\d)([。，])(?=\d)")
 _GROUPED = re.compile(r"^(\d{1,3}(?:[.,\s]+\d{3})+[.,]\d{2})(元?)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TRAILING_SPECK = re.compile(r"^(\d[\d,]*\.\d{2})[.。]$")  # amounts: two decimals
@@ -313,11 +317,7 @@ def without_dust(reading: Reading) -> Reading:
     k = 0
     while k < len(reading.chars) and reading.chars[k][0] in _DUST:
         k += 1
-    if k == 0:
-        return reading
-    chars = reading.chars[k:]
-    confidence = float(np.mean([p for _, p, _ in chars])) if chars else 0.0
-    return Reading("".join(c for c, _, _ in chars), confidence, chars)
+    return Reading.of(reading.chars[k:]) if k else reading
 
 
 def fix_text(text: str) -> str:
@@ -326,11 +326,11 @@ def fix_text(text: str) -> str:
     # ‰ is read as "%0" or "%o", after a number or alone (a 计量单位 cell): a
     # per-mille sign is a percent sign with a second ring
     text = _PERMILLE.sub("‰", text)
-    # letters standing in for digits inside a plain number ("1O0%", "2O.5")
-    # (a 。 that ends a sentence after "%" is not a decimal point: "96.3%。")
+    # letters standing in for digits inside a plain number ("1O0%", "2O.5"), and
+    # full-width 。， between its digits ("12。5"); a 。 ending a sentence stays ("96.3%。")
     if _NUMERIC.match(text) and any(ch.isdigit() for ch in text):
-        end = len(text) - 1 if text.endswith("%。") or text.endswith("‰。") else len(text)
-        text = text[:end].translate(_LOOKALIKE_DIGITS) + text[end:]
+        text = text.translate(_LOOKALIKE_DIGITS)
+        text = _WIDE_SEPARATOR.sub(lambda m: "." if m.group(1) == "。" else ",", text)
     # a cell that is one ring alone is a zero: a lone Latin O means nothing on
     # these forms, and the recogniser cannot tell 0 from o or O without context
     if text in ZERO_LIKE:

@@ -57,8 +57,7 @@ class _Pending:
 def _value(pending: _Pending, name: str, issues: list[Issue]) -> Value:
     cells = pending.cells.get(name, [])
     text = pending.text(name)
-    unit = pending.text("unit")
-    parsed = with_columns(parse_value(text), text, unit, pending.text("value_type"))
+    parsed = with_columns(parse_value(text), text, pending.text("unit"), pending.text("value_type"))
     if not cells:
         return parsed
     confidence = min(c.confidence for c in cells)
