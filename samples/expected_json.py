@@ -6,7 +6,7 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from forms import Form, amount_wan
+from forms import Form, amount_wan, is_total
 
 
 def _budget(form: Form) -> list[dict]:
@@ -94,8 +94,8 @@ def check(form: Form) -> list[str]:
                 a, h, q = (dec(x) for x in line.amounts)
                 if not (h <= q <= a):
                     problems.append(f"{side} {line.printed}: periods out of order {line.amounts}")
-        top = [ln for ln in lines if ln.parent is None and ln.item != "合计"]
-        total = [ln for ln in lines if ln.item == "合计"]
+        top = [ln for ln in lines if ln.parent is None and not is_total(ln)]
+        total = [ln for ln in lines if is_total(ln)]
         if len(total) != 1:
             problems.append(f"{side}: {len(total)} 合计 lines")
             continue

@@ -27,6 +27,8 @@ def renderer(form: Form):
         from render_docx import render
     elif producer == "xlsx":
         from render_xlsx import render
+    elif producer == "html":
+        from render_html import render
     else:
         raise ValueError(producer)
     return render

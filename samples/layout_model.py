@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from forms import Form
+from forms import Form, is_total
 
 TEXT_LABELS = [
     ("functions", "部门职能"),
@@ -27,6 +27,7 @@ class Cell:
     text: str
     align: str = "C"     # C centred, L left (prose)
     size: float | None = None   # font size if not the form's ("\n" in text = a line break)
+    indent: int = 0      # levels of left indentation (budget sub-items shown by indentation)
 
 
 @dataclass
@@ -98,23 +99,23 @@ def _runs(keys: list[str]) -> list[tuple[int, int]]:
 
 
 def budget_pairs(form: Form) -> list[tuple]:
-    """Income and expenditure lines side by side, 合计 on the same last row."""
-    inc = [x for x in form.income if x.item != "合计"]
-    exp = [x for x in form.expenditure if x.item != "合计"]
+    """Income and expenditure lines side by side, 合计 (总计) on the same last row."""
+    inc = [x for x in form.income if not is_total(x)]
+    exp = [x for x in form.expenditure if not is_total(x)]
     rows = max(len(inc), len(exp))
     inc += [None] * (rows - len(inc))
     exp += [None] * (rows - len(exp))
-    tot_i = next(x for x in form.income if x.item == "合计")
-    tot_e = next(x for x in form.expenditure if x.item == "合计")
+    tot_i = next(x for x in form.income if is_total(x))
+    tot_e = next(x for x in form.expenditure if is_total(x))
     return list(zip(inc, exp, strict=True)) + [(tot_i, tot_e)]
 
 
 def _budget_cells(line, width: int) -> list[Cell]:
     if line is None:
         return [C("")] * (1 + width)
-    if line.item == "合计":
-        return [C("合  计")] + [C(a) for a in line.amounts]
-    return [L(line.printed)] + [C(a) for a in line.amounts]
+    if is_total(line):
+        return [C("合  计" if line.printed == "合计" else line.printed)] + [C(a) for a in line.amounts]
+    return [Cell(line.printed, "L", indent=line.indent)] + [C(a) for a in line.amounts]
 
 
 def _ind_cells(form: Form, i) -> list[Cell]:
@@ -185,6 +186,8 @@ def _profile(t: Tbl, f: Form, cols: Cols) -> None:
 
 def _texts(t: Tbl, f: Form, cols: Cols) -> None:
     for attr, label in TEXT_LABELS:
+        if getattr(f, attr) is None:
+            continue  # a form without this section
         if cols.label:
             r = t.add([((0, 0), C(lab(f, label))), (cols.text[0], L(getattr(f, attr)))])
         else:
@@ -233,8 +236,16 @@ def _budget(t: Tbl, f: Form, cols: Cols) -> None:
         item = "" if cols.label else lab(f, "项目")
         heads = [C(item)] + [C(lab(f, x)) for x in f.period_labels]
         t.add(list(zip(cols.budget, heads + heads, strict=True)))
+    first = len(t.rows)
     for inc, exp in budget_pairs(f):
         r1 = t.add(list(zip(cols.budget, _budget_cells(inc, w) + _budget_cells(exp, w), strict=True)))
+    if f.layout.item_spans_header and not f.layout.two_row_headers:
+        # the seed form: the first income item's name cell reaches up into the period header row,
+        # its first line beside 全年数 and its amounts on the row below
+        col = cols.budget[0][0]
+        t.rows[first - 1][col] = t.rows[first][col]
+        t.rows[first][col] = None
+        t.merge(first - 1, col, first, col)
     if cols.label:
         t.vspan(0, r0, r1)
 
@@ -290,7 +301,7 @@ SECTION_FRACTIONS = {
 
 
 def _profile_section(f: Form, t: Tbl | None = None) -> Tbl:
-    t = t or Tbl(SECTION_FRACTIONS["profile"])
+    t = t or Tbl(list(SECTION_FRACTIONS["profile"]))
     t.add([((0, 0), C(lab(f, "部门名称"))), ((1, 1), C(f.department)), ((2, 2), C(lab(f, "下属单位数量"))),
            ((3, 3), C(str(f.subordinate_units)))])
     t.add([((0, 0), C(lab(f, "人员编制情况"))), ((1, 1), C(str(f.staffing_quota))),
@@ -333,6 +344,12 @@ def split_tbl(t: Tbl, cut: int, heading: str | None) -> tuple[Tbl, Tbl]:
     return a, b
 
 
+def _absent(form: Form, sec: str) -> bool:
+    """A section this form does not print at all."""
+    return ((sec == "prior" and not form.prior_year_results) or (sec == "tasks" and not form.work_tasks)
+            or (sec == "texts" and all(getattr(form, a) is None for a, _ in TEXT_LABELS)))
+
+
 def tables(form: Form) -> list[Tbl]:
     lay = form.layout
     if lay.style == "grid":
@@ -341,19 +358,23 @@ def tables(form: Form) -> list[Tbl]:
             _title_rows(t, form)
         cols = Cols(form, label=True)
         for sec in lay.order:
-            SECTIONS[sec](t, form, cols)
+            if not _absent(form, sec):
+                SECTIONS[sec](t, form, cols)
         return [t]
     out = []
     cols = Cols(form, label=False)
     for sec in lay.order:
+        if _absent(form, sec):
+            continue
         if sec == "profile":
-            t = Tbl(SECTION_FRACTIONS["profile"])
+            t = Tbl(list(lay.fractions.get("profile", SECTION_FRACTIONS["profile"])))
             if lay.title_in_grid and not out:
                 _title_rows(t, form)
             out.append(_profile_section(form, t))
             continue
         key = sec if sec in SECTION_FRACTIONS else (sec, lay.periods)
         fr = lay.ind_fractions if sec == "indicators" and lay.ind_fractions else SECTION_FRACTIONS[key]
+        fr = lay.fractions.get(sec, fr)
         assert sec != "indicators" or len(fr) == len(ind_keys(form)), "indicator column widths"
         t = Tbl(list(fr))
         assert not (lay.title_in_grid and not out), "title_in_grid: the first section must be the profile"

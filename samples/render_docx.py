@@ -15,9 +15,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from forms import Form
+from faces import face
+from forms import Form, page_mm
 from layout_model import Tbl, tables
 
+# The face of the document being built: build_docx sets it, so that every helper below
+# that adds a run need not be handed it.
 FONT = "WenQuanYi Zen Hei"
 
 
@@ -32,6 +35,17 @@ def _font(run_or_style, size: float | None = None) -> None:
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), FONT)
+
+
+def _cell_margins(table, top_pt: float) -> None:
+    """Vertical padding of every cell (twentieths of a point)."""
+    mar = OxmlElement("w:tblCellMar")
+    for edge, value in (("top", top_pt), ("bottom", top_pt), ("left", 3), ("right", 3)):
+        e = OxmlElement(f"w:{edge}")
+        e.set(qn("w:w"), str(int(value * 20)))
+        e.set(qn("w:type"), "dxa")
+        mar.append(e)
+    table._tbl.tblPr.append(mar)
 
 
 def _para(doc, text: str, size: float = 10.5, align=None, before: float = 0, after: float = 2):
@@ -87,13 +101,16 @@ def _page_number_footer(section, fmt: str = "第 {n} 页") -> None:
             _font(p.add_run(piece), 9)
 
 
-def _table(doc, tbl: Tbl, width_cm: float, size: float) -> None:
+def _table(doc, tbl: Tbl, width_cm: float, size: float, padding: float | None = None,
+           leading: float | None = None) -> None:
     nrows, ncols = len(tbl.rows), len(tbl.fractions)
     table = doc.add_table(rows=nrows, cols=ncols)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _borders(table)
+    if padding is not None:
+        _cell_margins(table, padding)
     widths = [Cm(width_cm * f) for f in tbl.fractions]
     for col, w in zip(table.columns, widths, strict=True):
         col.width = w
@@ -115,26 +132,30 @@ def _table(doc, tbl: Tbl, width_cm: float, size: float) -> None:
             p = tc.paragraphs[0]
             p.paragraph_format.space_after = Pt(0)
             p.paragraph_format.space_before = Pt(0)
+            if leading is not None:
+                p.paragraph_format.line_spacing = Pt((cell.size or size) * leading)
+            if cell.indent:
+                p.paragraph_format.left_indent = Pt(cell.indent * 1.5 * (cell.size or size))
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.align == "L" else WD_ALIGN_PARAGRAPH.CENTER
             if cell.text:
                 _font(p.add_run(cell.text), cell.size or size)
 
 
 def build_docx(form: Form, path: Path) -> None:
+    global FONT
     lay = form.layout
+    FONT = face(lay.font).family
     doc = Document()
     normal = doc.styles["Normal"]
     _font(normal, lay.font_size)
     sec = doc.sections[0]
     if lay.landscape:
         sec.orientation = WD_ORIENT.LANDSCAPE
-        sec.page_width, sec.page_height = Cm(29.7), Cm(21.0)
-    else:
-        sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
-    for side in ("left_margin", "right_margin"):
-        setattr(sec, side, Cm(1.6))
-    sec.top_margin, sec.bottom_margin = Cm(1.8), Cm(1.8)
-    width_cm = (29.7 if lay.landscape else 21.0) - 3.2
+    page_w, page_h = page_mm(lay)
+    sec.page_width, sec.page_height = Cm(page_w / 10), Cm(page_h / 10)
+    top, right, bottom, left = (x / 10 for x in lay.margins_mm) if lay.margins_mm else (1.8, 1.6, 1.8, 1.6)
+    sec.top_margin, sec.right_margin, sec.bottom_margin, sec.left_margin = Cm(top), Cm(right), Cm(bottom), Cm(left)
+    width_cm = page_w / 10 - left - right
     if lay.page_numbers:
         _page_number_footer(sec, lay.footer)
     if lay.attachment:
@@ -151,7 +172,7 @@ def build_docx(form: Form, path: Path) -> None:
                 h.paragraph_format.keep_with_next = True
         elif tbl.page_break:
             _para(doc, "", 6, after=0).runs[0].add_break(WD_BREAK.PAGE)
-        _table(doc, tbl, width_cm, lay.font_size)
+        _table(doc, tbl, width_cm, lay.font_size, lay.padding, lay.leading)
         if lay.style != "grid":
             _para(doc, "", 6, after=0)
     _para(doc, f"填表人：{form.filled_by}\u3000\u3000填表日期：{form.date_printed}\u3000\u3000"

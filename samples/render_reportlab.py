@@ -9,10 +9,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from forms import Form
+import faces
+from forms import Form, page_mm
 from layout_model import Tbl, tables
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
@@ -26,46 +27,76 @@ from reportlab.platypus import (
 )
 from rl_table import SpanTable
 
-FONT = "WQY"
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-def _register() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, FONT_PATH, subfontIndex=0))
+FONT = "WQY"  # the bundled samples' face; a generated form registers its own under its key
 
 
-def _esc(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _register(key: str) -> str:
+    """The reportlab font name of a typeface (samples/faces.py), registered once."""
+    name = FONT if key == "zenhei" else key
+    if name not in pdfmetrics.getRegisteredFontNames():
+        face = faces.face(key)
+        if not face.truetype:
+            raise ValueError(f"reportlab embeds TrueType outlines only; {face.family} is CFF")
+        pdfmetrics.registerFont(TTFont(name, face.path, subfontIndex=face.index))
+    return name
+
+
+class Markup:
+    """Paragraph markup in one typeface: characters the face lacks are set in the fallback
+    face, as word processors do (otherwise reportlab would draw nothing for them)."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.fallback = _register(faces.FALLBACK.key) if key != faces.FALLBACK.key else None
+
+    def __call__(self, s: str) -> str:
+        lacking = faces.missing(self.key, s) if self.fallback else set()
+        out = []
+        for ch in s:
+            esc = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(ch, ch)
+            out.append(f'<font face="{self.fallback}">{esc}</font>' if ch in lacking else esc)
+        return "".join(out)
 
 
 class Cells:
-    """Paragraph factories for one font size."""
+    """Paragraph factories for one typeface and font size."""
 
-    def __init__(self, size: float):
-        lead = size * 1.35
-        self.left = ParagraphStyle("l", fontName=FONT, fontSize=size, leading=lead, wordWrap="CJK")
+    def __init__(self, size: float, key: str = "zenhei", leading: float = 1.35):
+        font = _register(key)
+        self.esc = Markup(key)
+        self.size, self.leading = size, leading
+        lead = size * leading
+        self.left = ParagraphStyle("l", fontName=font, fontSize=size, leading=lead, wordWrap="CJK")
         self.center = ParagraphStyle("c", parent=self.left, alignment=1)
-        self.title = ParagraphStyle("t", fontName=FONT, fontSize=17, leading=24, alignment=1)
-        self.sub = ParagraphStyle("s", fontName=FONT, fontSize=11, leading=16, alignment=1)
-        self.line = ParagraphStyle("h", fontName=FONT, fontSize=10.5, leading=15)
-        self.heading = ParagraphStyle("g", fontName=FONT, fontSize=11, leading=16, spaceBefore=8, spaceAfter=3,
+        self.title = ParagraphStyle("t", fontName=font, fontSize=17, leading=24, alignment=1)
+        self.sub = ParagraphStyle("s", fontName=font, fontSize=11, leading=16, alignment=1)
+        self.line = ParagraphStyle("h", fontName=font, fontSize=10.5, leading=15)
+        self.heading = ParagraphStyle("g", fontName=font, fontSize=11, leading=16, spaceBefore=8, spaceAfter=3,
                                       keepWithNext=1)
         self.heading_free = ParagraphStyle("gf", parent=self.heading, keepWithNext=0)
 
     def L(self, s: str) -> Paragraph | str:
-        return Paragraph(_esc(s), self.left) if s else ""
+        return Paragraph(self.esc(s), self.left) if s else ""
 
     def C(self, s: str) -> Paragraph | str:
-        return Paragraph(_esc(s), self.center) if s else ""
+        return Paragraph(self.esc(s), self.center) if s else ""
+
+    def line_para(self, s: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(self.esc(s), style)
 
     def cell(self, x) -> Paragraph | str:
         if not x or not x.text:
             return ""
-        if x.size is None and "\n" not in x.text:
+        if x.size is None and "\n" not in x.text and not x.indent:
             return self.L(x.text) if x.align == "L" else self.C(x.text)
         style = self.left if x.align == "L" else self.center
         if x.size is not None:
-            style = ParagraphStyle(f"{style.name}{x.size}", parent=style, fontSize=x.size, leading=x.size * 1.35)
-        return Paragraph("<br/>".join(_esc(p) for p in x.text.split("\n")), style)
+            style = ParagraphStyle(f"{style.name}{x.size}", parent=style, fontSize=x.size,
+                                   leading=x.size * self.leading)
+        if x.indent:
+            style = ParagraphStyle(f"{style.name}i{x.indent}", parent=style,
+                                   leftIndent=x.indent * 1.5 * self.size)
+        return Paragraph("<br/>".join(self.esc(p) for p in x.text.split("\n")), style)
 
 
 class ContTable(SpanTable):
@@ -82,7 +113,8 @@ class ContTable(SpanTable):
         return parts
 
 
-def _table(tbl: Tbl, c: Cells, width: float, cont: str | None = None) -> SpanTable:
+def _table(tbl: Tbl, c: Cells, width: float, cont: str | None = None,
+           padding: float | None = None) -> SpanTable:
     data = [[c.cell(x) for x in row] for row in tbl.rows]
     cls = ContTable if cont else SpanTable
     t = cls(data, colWidths=[width * x for x in tbl.fractions], splitInRow=1, splitByRow=1,
@@ -95,18 +127,18 @@ def _table(tbl: Tbl, c: Cells, width: float, cont: str | None = None) -> SpanTab
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2 if padding is None else padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3 if padding is None else padding + 1),
     ] + [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in tbl.spans]))
     return t
 
 
-def _page_cb(form: Form, total: int | None = None):
+def _page_cb(form: Form, font: str, total: int | None = None):
     def draw(canvas, doc):
         if not form.layout.page_numbers:
             return
         canvas.saveState()
-        canvas.setFont(FONT, 9)
+        canvas.setFont(font, 9)
         canvas.drawCentredString(doc.pagesize[0] / 2, 20, form.layout.footer.format(n=doc.page, m=total))
         canvas.restoreState()
     return draw
@@ -115,11 +147,11 @@ def _page_cb(form: Form, total: int | None = None):
 def _head(form: Form, c: Cells, width: float) -> list:
     out = []
     if form.layout.attachment:
-        out.append(Paragraph(form.layout.attachment, c.line))
-    out.append(Paragraph(form.title, c.title))
-    out.append(Paragraph(f"({form.year}年度)", c.sub))
-    hdr = Table([[Paragraph(f"填报部门(盖章):{form.filler}", c.line),
-                  Paragraph(f"单位:{form.money_unit}", c.line)]],
+        out.append(c.line_para(form.layout.attachment, c.line))
+    out.append(c.line_para(form.title, c.title))
+    out.append(c.line_para(f"({form.year}年度)", c.sub))
+    hdr = Table([[c.line_para(f"填报部门(盖章):{form.filler}", c.line),
+                  c.line_para(f"单位:{form.money_unit}", c.line)]],
                 colWidths=[width * 0.75, width * 0.25])
     hdr.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
     out.append(hdr)
@@ -128,18 +160,21 @@ def _head(form: Form, c: Cells, width: float) -> list:
 
 
 def _signoff(form: Form, c: Cells) -> list:
-    s = (f"填表人:{form.filled_by}&nbsp;&nbsp;&nbsp;&nbsp;填表日期:{form.date_printed}&nbsp;&nbsp;&nbsp;&nbsp;"
-         f"联系电话:{form.phone}&nbsp;&nbsp;&nbsp;&nbsp;填报单位负责人:{form.head}")
+    gap = "&nbsp;" * 4
+    s = gap.join(c.esc(x) for x in (f"填表人:{form.filled_by}", f"填表日期:{form.date_printed}",
+                                    f"联系电话:{form.phone}", f"填报单位负责人:{form.head}"))
     return [Spacer(1, 6), Paragraph(s, c.line)]
 
 
 def render(form: Form, out: Path) -> None:
-    _register()
     lay = form.layout
-    size = landscape(A4) if lay.landscape else A4
+    font = _register(lay.font)
+    size = tuple(x * mm for x in page_mm(lay))
     margin = 36 if lay.landscape else 40
-    width = size[0] - 2 * margin
-    c = Cells(lay.font_size)
+    top, right, bottom, left = (x * mm for x in lay.margins_mm) if lay.margins_mm else \
+        (margin, margin, margin + 6, margin)
+    width = size[0] - left - right
+    c = Cells(lay.font_size, lay.font, lay.leading or 1.35)
 
     def story() -> list:
         out = [] if lay.title_in_grid else _head(form, c, width)
@@ -148,19 +183,19 @@ def render(form: Form, out: Path) -> None:
                 # let the table split under its heading (a page's rest is used, the rest goes under 续表);
                 # only a heading near the page foot moves on with it
                 out.append(CondPageBreak(80))
-                out.append(Paragraph(tbl.heading, c.heading_free))
+                out.append(c.line_para(tbl.heading, c.heading_free))
             elif tbl.heading:
-                out.append(Paragraph(tbl.heading, c.heading))
-            out.append(_table(tbl, c, width, lay.continued))
+                out.append(c.line_para(tbl.heading, c.heading))
+            out.append(_table(tbl, c, width, lay.continued, lay.padding))
             if lay.style != "grid":
                 out.append(Spacer(1, 8))
         return out + _signoff(form, c)
 
     def build(target, total: int | None) -> int:
-        doc = SimpleDocTemplate(target, pagesize=size, leftMargin=margin, rightMargin=margin,
-                                topMargin=margin, bottomMargin=margin + 6, title=form.title,
+        doc = SimpleDocTemplate(target, pagesize=size, leftMargin=left, rightMargin=right,
+                                topMargin=top, bottomMargin=bottom, title=form.title,
                                 author=form.filler, creator="jixiao samples (reportlab)", invariant=True)
-        cb = _page_cb(form, total)
+        cb = _page_cb(form, font, total)
         doc.build(story(), onFirstPage=cb, onLaterPages=cb)
         return doc.page
 

@@ -122,11 +122,20 @@ class BudgetLine:
     amounts: tuple          # printed amount strings (全年, 上半年, 前三季度) or (全年,); "" = blank
     item: str               # expected item name, e.g. "工资福利支出"
     parent: str | None = None
+    indent: int = 0         # levels the item text is indented (sub-items shown by indentation only)
 
 
 def b(printed: str, *amounts: str, item: str | None = None, parent: str | None = None) -> BudgetLine:
     """A budget line; item defaults to the printed text (top-level lines without numbering)."""
     return BudgetLine(printed, tuple(amounts), item if item is not None else printed, parent)
+
+
+TOTAL_ITEMS = ("合计", "总计")
+
+
+def is_total(line: BudgetLine) -> bool:
+    """The side's total line (合计, or 总计 on some forms)."""
+    return line.item in TOTAL_ITEMS
 
 
 def amount_wan(printed: str, money_unit: str) -> float | int | None:
@@ -174,6 +183,25 @@ class Layout:
     title_in_grid: bool = False          # title and 填报部门/单位 lines are merged rows of the first table
     stacked: bool = False                # xlsx: tables touch (one sheet grid), no gaps
     ind_fractions: tuple | None = None   # indicator table column widths (tables style)
+    # ---- typesetting of generated forms (samples/synth); the defaults keep the bundled samples
+    font: str = "zenhei"                 # typeface: a key of samples/faces.py
+    page: str = "A4"                     # a key of PAGE_SIZES_MM
+    margins_mm: tuple | None = None      # (top, right, bottom, left); None: the producer's default
+    padding: float | None = None         # vertical padding inside cells, pt; None: the producer's default
+    leading: float | None = None         # line height over font size; None: the producer's default
+    fractions: dict = field(default_factory=dict)   # tables style: section -> column widths
+    item_spans_header: bool = False      # budget: the first income item's cell spans the period header row
+
+
+# Page sizes (portrait, mm) of the paper forms are printed on.
+PAGE_SIZES_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0), "B5": (176.0, 250.0),
+                 "Letter": (215.9, 279.4), "16K": (184.0, 260.0)}
+
+
+def page_mm(layout: Layout) -> tuple[float, float]:
+    """(width, height) of the layout's page in mm, turned for landscape."""
+    w, h = PAGE_SIZES_MM[layout.page]
+    return (h, w) if layout.landscape else (w, h)
 
 
 @dataclass
