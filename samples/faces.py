@@ -11,7 +11,7 @@ to ``FALLBACK`` for that character, as Word and LibreOffice do.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 
@@ -65,7 +65,7 @@ def face(key: str) -> Face:
         raise KeyError(f"unknown typeface {key!r}; known: {', '.join(BY_KEY)}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def charset(key: str) -> frozenset[int]:
     """Code points the face has a glyph for."""
     from fontTools.ttLib import TTFont
