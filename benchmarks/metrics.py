@@ -54,10 +54,12 @@ class Score:
     right: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     total: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     wrong: list[str] = field(default_factory=list)
+    fields: list[tuple[str, str, float]] = field(default_factory=list)  # (path, kind, credit)
 
     def add(self, kind: str, credit: float, path: str, got: Any, expected: Any) -> None:
         self.right[kind] += credit
         self.total[kind] += 1
+        self.fields.append((path, kind, credit))
         if credit < 1.0:
             self.wrong.append(f"{path}: got {got!r}, expected {expected!r}")
 
@@ -66,6 +68,7 @@ class Score:
             self.right[kind] += other.right[kind]
             self.total[kind] += other.total[kind]
         self.wrong += other.wrong
+        self.fields += other.fields
 
     def accuracy(self, kind: str | None = None) -> float:
         kinds = [kind] if kind else list(self.total)

@@ -17,21 +17,7 @@ sys.path.insert(1, str(HERE.parent))
 import expected_json  # noqa: E402
 import pdfplumber  # noqa: E402
 from forms import FORM_NAMES, Form  # noqa: E402
-
-
-def renderer(form: Form):
-    producer = form.layout.producer
-    if producer == "reportlab":
-        from render_reportlab import render
-    elif producer == "docx":
-        from render_docx import render
-    elif producer == "xlsx":
-        from render_xlsx import render
-    elif producer == "html":
-        from render_html import render
-    else:
-        raise ValueError(producer)
-    return render
+from synth import renderer  # noqa: E402
 
 
 def build(name: str) -> dict:
@@ -41,7 +27,7 @@ def build(name: str) -> dict:
     if problems and form.totals_add_up:
         raise SystemExit(f"{name}: " + "; ".join(problems))
     pdf = HERE / f"{name}.pdf"
-    renderer(form)(form, pdf)
+    renderer(form.layout.producer)(form, pdf)
     with pdfplumber.open(pdf) as doc:
         pages = len(doc.pages)
         text = "".join(p.extract_text() or "" for p in doc.pages)

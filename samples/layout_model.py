@@ -61,8 +61,15 @@ class Tbl:
             self.spans.append((r0, c0, r1, c1))
 
 
+# The indicator section's title is worded apart from the prior-year column 绩效目标 it
+# shares its canonical text with (a form titling it 绩效指标 keeps that column's header).
+INDICATORS_TITLE = "绩效目标(指标)"
+
+
 def lab(form: Form, text: str) -> str:
     """The label as this form prints it (synonyms, spaced or wrapped labels, typos)."""
+    if text == INDICATORS_TITLE:
+        return form.layout.labels.get(text, lab(form, "绩效目标"))
     return form.layout.labels.get(text, text)
 
 
@@ -253,7 +260,7 @@ def _budget(t: Tbl, f: Form, cols: Cols) -> None:
 def _indicators(t: Tbl, f: Form, cols: Cols) -> None:
     lay = f.layout
     if cols.label:
-        t.add([((0, len(t.fractions) - 1), C(lab(f, "绩效目标")))])
+        t.add([((0, len(t.fractions) - 1), C(lab(f, INDICATORS_TITLE)))])
     keys = ind_keys(f)
     if lay.two_row_headers and lay.periods:
         # the three period columns under one merged 年度目标值分解; every other header spans two rows
@@ -286,7 +293,7 @@ SECTIONS = {"profile": _profile, "texts": _texts, "prior": _prior, "tasks": _tas
             "budget": _budget, "indicators": _indicators}
 
 SECTION_TITLES = {"prior": "上年度绩效目标完成情况", "tasks": "年度工作任务", "budget": "年度部门预算",
-                  "indicators": "绩效目标"}
+                  "indicators": INDICATORS_TITLE}
 
 SECTION_FRACTIONS = {
     "profile": [0.18, 0.42, 0.22, 0.18],
@@ -347,6 +354,7 @@ def split_tbl(t: Tbl, cut: int, heading: str | None) -> tuple[Tbl, Tbl]:
 def _absent(form: Form, sec: str) -> bool:
     """A section this form does not print at all."""
     return ((sec == "prior" and not form.prior_year_results) or (sec == "tasks" and not form.work_tasks)
+            or (sec == "indicators" and not form.indicators)
             or (sec == "texts" and all(getattr(form, a) is None for a, _ in TEXT_LABELS)))
 
 

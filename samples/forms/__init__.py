@@ -143,7 +143,10 @@ def amount_wan(printed: str, money_unit: str) -> float | int | None:
     s = printed.replace(" ", "").replace(",", "")
     if not s:
         return None
-    d = Decimal(s)
+    try:
+        d = Decimal(s)
+    except ArithmeticError:  # an unreadable amount (a defect made on purpose) has no value
+        return None
     if money_unit == "元":
         d = d / Decimal(10000)
     elif money_unit != "万元":

@@ -1,0 +1,216 @@
+"""Accuracy and checks on random generated forms (samples/synth): forms, producers,
+typefaces and layouts that no test tuned on.
+
+    .venv/bin/python benchmarks/accuracy.py --random N [--seed S] [--defects] [--jobs J]
+                                            [--keep DIR] [-v]
+
+Seeds S .. S+N-1 are generated (or taken from ``--keep DIR`` when already there), each
+ingested into a database of its own, exported and scored field by field against the
+truth it was made from (benchmarks/metrics.py). ``--defects`` also breaks each seed's
+form in one known way (the defects in turn) and reports whether the right check fired
+on the right field. Prints accuracy overall and per producer, typeface, layout and
+value kind, the checks' catches and false alarms, and the worst fields.
+
+Seeds below 100000 are the tuning range; judge a change on seeds from 100000 up that
+were not looked at while making it (and name which were used).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "samples"))
+
+from metrics import KINDS, Score, score_record  # noqa: E402
+
+CHECK_CODES = ("budget_total_mismatch", "budget_subtotal_mismatch", "period_order", "value_unreadable",
+               "section_missing", "income_expenditure_mismatch")
+_INDICATOR = re.compile(r"^\$\.indicators\[(\d+)\]\.(target|annual|h1|q3)\b")
+
+
+def _read(job: tuple[int, str | None, str]) -> dict:
+    """Generate (unless kept) and ingest one form; the scored result."""
+    from synth import defects, write
+
+    from jixiao import api
+
+    seed, defect, folder = job
+    name = f"synth_{seed}" + (f"_{defect}" if defect else "")
+    pdf = Path(folder) / f"{name}.pdf"
+    started = time.perf_counter()
+    if not (pdf.exists() and pdf.with_suffix(".meta.json").exists()):
+        try:
+            write(seed, Path(folder), defect)
+        except defects.NotApplicable:
+            return {"seed": seed, "defect": defect, "skipped": True}
+    made = time.perf_counter() - started
+    meta = json.loads(pdf.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        db = f"sqlite:///{Path(tmp) / 'one.db'}"
+        started = time.perf_counter()
+        report = api.ingest([pdf], db=db, workers=1)
+        seconds = time.perf_counter() - started
+        result = report.results[0]
+        record = api.export(db=db, fmt="json")[0] if result.status != "failed" else None
+    score = score_record(record or {}, expected)
+    return {"seed": seed, "defect": defect, "name": name, "meta": meta, "pages": meta["pages"],
+            "failed": result.reason if record is None else "", "fields": score.fields,
+            "wrong": score.wrong, "issues": (record or {}).get("issues", []),
+            "seconds": seconds, "made": made}
+
+
+def _category(path: str, meta: dict) -> str | None:
+    m = _INDICATOR.match(path)
+    if not m:
+        return None
+    kinds = meta.get("value_kinds", [])
+    i = int(m.group(1))
+    return kinds[i].get(m.group(2)) if i < len(kinds) else None
+
+
+def _size_bucket(size: float) -> str:
+    return "6.5-8pt" if size <= 8 else "8.5-10pt" if size <= 10 else "10.5-12pt"
+
+
+def _groups(meta: dict) -> dict[str, str]:
+    return {"producer": meta["producer"], "typeface": f"{meta['face']} ({meta['face_style']})",
+            "style": meta["face_style"], "size": _size_bucket(meta["font_size"]),
+            "page": meta["page"], "layout": meta["style"] + (" +periods" if meta["periods"] else "")
+            + (" 2-row" if meta["two_row_headers"] else "") + (" unit-col" if meta["unit_column"] else "")
+            + (" type-col" if meta["type_column"] else "")}
+
+
+def _table(title: str, scores: dict[str, Score], forms: Counter) -> None:
+    print(f"\n{title:28s} {'forms':>5s} {'fields':>7s} {'accuracy':>9s}")
+    for key in sorted(scores, key=lambda k: scores[k].accuracy()):
+        s = scores[key]
+        print(f"  {key:26s} {forms[key]:5d} {sum(s.total.values()):7d} {100 * s.accuracy():8.2f}%")
+
+
+def _merge_fields(score: Score, fields) -> None:
+    for _path, kind, credit in fields:
+        score.right[kind] += credit
+        score.total[kind] += 1
+
+
+def report(results: list[dict], verbose: bool) -> None:
+    correct = [r for r in results if not r.get("skipped") and not r["defect"]]
+    broken = [r for r in results if not r.get("skipped") and r["defect"]]
+    overall = Score()
+    by: dict[str, dict[str, Score]] = defaultdict(lambda: defaultdict(Score))
+    forms: dict[str, Counter] = defaultdict(Counter)
+    by_value: dict[str, Score] = defaultdict(Score)
+    value_forms: Counter = Counter()
+    worst: Counter = Counter()
+    examples: dict[str, list[str]] = defaultdict(list)
+    failed = []
+    pages = seconds = 0.0
+    for r in correct:
+        pages += r["pages"]
+        seconds += r["seconds"]
+        if r["failed"]:
+            failed.append(f"{r['name']}: {r['failed']}")
+        _merge_fields(overall, r["fields"])
+        for dim, key in _groups(r["meta"]).items():
+            _merge_fields(by[dim][key], r["fields"])
+            forms[dim][key] += 1
+        seen = set()
+        for path, kind, credit in r["fields"]:
+            cat = _category(path, r["meta"])
+            if cat:
+                _merge_fields(by_value[cat], [(path, kind, credit)])
+                if cat not in seen:
+                    value_forms[cat] += 1
+                    seen.add(cat)
+            if credit < 1:
+                pattern = re.sub(r"\[\d+\]", "[]", path)
+                worst[pattern] += 1 - credit
+        for line in r["wrong"]:
+            pattern = re.sub(r"\[\d+\]", "[]", line.split(":", 1)[0])
+            if len(examples[pattern]) < 3:
+                examples[pattern].append(f"{r['name']} {line}")
+    total = sum(overall.total.values())
+    print(f"{len(correct)} random forms, {int(pages)} pages, {total} fields, "
+          f"{seconds / max(pages, 1):.3f} s/page to read")
+    print(f"field accuracy: {100 * overall.accuracy():.2f}%   ("
+          + ", ".join(f"{k} {100 * overall.accuracy(k):.2f}%" for k in KINDS if overall.total[k]) + ")")
+    for dim in ("producer", "typeface", "style", "size", "page", "layout"):
+        _table(dim, by[dim], forms[dim])
+    _table("value kind", by_value, value_forms)
+    if failed:
+        print(f"\nrefused ({len(failed)}):")
+        for line in failed:
+            print(f"  {line}")
+    _checks(correct, broken)
+    print("\nworst fields (fields lost, summed over forms):")
+    for pattern, lost in worst.most_common(15):
+        print(f"  {lost:7.1f}  {pattern}")
+        for ex in examples[pattern][: 3 if verbose else 1]:
+            print(f"             e.g. {ex[:160]}")
+    if verbose:
+        for r in correct:
+            if r["wrong"]:
+                print(f"\n{r['name']} ({r['meta']['producer']}, {r['meta']['face']}): {len(r['wrong'])} wrong")
+                for line in r["wrong"]:
+                    print(f"    {line[:200]}")
+
+
+def _checks(correct: list[dict], broken: list[dict]) -> None:
+    alarms = [(r["name"], i) for r in correct for i in r["issues"] if i["code"] in CHECK_CODES]
+    other = Counter(i["code"] for r in correct for i in r["issues"] if i["code"] not in CHECK_CODES)
+    print(f"\nchecks on {len(correct)} correct forms: {len(alarms)} false alarms"
+          + (f"; other issues: {dict(other)}" if other else ""))
+    for name, issue in alarms[:15]:
+        print(f"  {name}: {issue['code']} {issue.get('field')}: {issue['message'][:120]}")
+    if not broken:
+        return
+    caught: Counter = Counter()
+    elsewhere: Counter = Counter()
+    tried: Counter = Counter()
+    missed = []
+    for r in broken:
+        want = r["meta"]["defect"]
+        tried[want["name"]] += 1
+        fields = {want["field"], *want.get("also", [])}
+        codes = [i for i in r["issues"] if i["code"] == want["code"]]
+        if any(i.get("field") in fields for i in codes):
+            caught[want["name"]] += 1
+        elif codes:
+            elsewhere[want["name"]] += 1
+            missed.append(f"{r['name']}: {want['code']} at {[i.get('field') for i in codes]}, "
+                          f"expected {sorted(fields)}")
+        else:
+            missed.append(f"{r['name']}: no {want['code']} (expected at {want['field']}); got "
+                          f"{[(i['code'], i.get('field')) for i in r['issues']][:4]}"
+                          + (f"; refused: {r['failed']}" if r["failed"] else ""))
+    print(f"\ndefects caught by their code on their field ({len(broken)} broken forms):")
+    for name in sorted(tried):
+        print(f"  {name:20s} {caught[name]:4d}/{tried[name]:<4d} (code elsewhere: {elsewhere[name]})")
+    for line in missed[:20]:
+        print(f"  missed: {line[:220]}")
+
+
+def main(n: int, seed: int, with_defects: bool, jobs: int, keep: Path | None, verbose: bool) -> None:
+    from synth import defects
+
+    folder = keep or Path(tempfile.mkdtemp(prefix="jixiao-random-"))
+    work = [(s, None, str(folder)) for s in range(seed, seed + n)]
+    if with_defects:
+        work += [(s, defects.DEFECTS[k % len(defects.DEFECTS)], str(folder))
+                 for k, s in enumerate(range(seed, seed + n))]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(jobs) as pool:
+        results = list(pool.map(_read, work, chunksize=1))
+    print(f"seeds {seed}..{seed + n - 1} in {folder} ({time.perf_counter() - started:.0f} s)")
+    report(results, verbose)

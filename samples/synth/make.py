@@ -1,0 +1,55 @@
+"""Write generated forms: ``make.py --seeds 0-19 --out DIR [--defects] [--jobs N]``.
+
+``--defects`` also writes, for every seed, one copy broken by each defect that applies
+(synth_<seed>_<defect>.pdf). Seeds are ranges or lists: ``0-99``, ``5,7,1000-1009``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from synth import defects, write  # noqa: E402
+
+
+def seeds(spec: str) -> list[int]:
+    out: list[int] = []
+    for part in spec.split(","):
+        a, _, b = part.partition("-")
+        out += list(range(int(a), int(b) + 1)) if b else [int(a)]
+    return out
+
+
+def _one(job: tuple[int, str | None, Path, dict]) -> str:
+    seed, defect, folder, axes = job
+    try:
+        return str(write(seed, folder, defect, **axes))
+    except defects.NotApplicable:
+        return f"seed {seed}: {defect} does not apply"
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", required=True)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--defects", action="store_true")
+    ap.add_argument("--producer")
+    ap.add_argument("--face")
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args(argv)
+    axes = {k: v for k, v in (("producer", args.producer), ("face", args.face)) if v}
+    jobs = [(s, None, args.out, axes) for s in seeds(args.seeds)]
+    if args.defects:
+        jobs += [(s, d, args.out, axes) for s in seeds(args.seeds) for d in defects.DEFECTS]
+    with ProcessPoolExecutor(args.jobs) as pool:
+        for line in pool.map(_one, jobs):
+            print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
