@@ -22,6 +22,7 @@ from decimal import Decimal
 from extract.model import Cell
 from normalize import checks, labels
 from normalize.model import Amount, BudgetLine, Issue, Side
+from normalize.pointers import Concern, concerning
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import join_text
@@ -97,7 +98,8 @@ def item_name(text: str) -> tuple[str, bool, bool]:
     return folded, is_sub, numbered
 
 
-def read_budget(rows: Sequence[Row], money_unit: str) -> tuple[list[BudgetLine], list[Issue], bool]:
+def read_budget(rows: Sequence[Row], money_unit: str
+                ) -> tuple[list[BudgetLine], list[Concern], bool]:
     """The budget lines (income first, then expenditure), issues, and whether the
     form has the 上半年/前三季度 period columns."""
     layout = _layout([r for r in rows if not r.is_line])
@@ -105,7 +107,7 @@ def read_budget(rows: Sequence[Row], money_unit: str) -> tuple[list[BudgetLine],
         return [], [], False
     split, columns = layout
     has_periods = any(c.period != "annual" for c in columns)
-    issues: list[Issue] = []
+    issues: list[Concern] = []
     sides: dict[str, list[BudgetLine]] = {"income": [], "expenditure": []}
     parents: dict[str, BudgetLine | None] = {"income": None, "expenditure": None}
     in_sub: dict[str, bool] = {"income": False, "expenditure": False}
@@ -160,15 +162,18 @@ def item_is_total(name: str) -> bool:
     return name in ("合计", "总计")
 
 
-def _amount(cell: Cell | None, money_unit: str, item: str, issues: list[Issue]) -> Amount:
+def _amount(cell: Cell | None, money_unit: str, item: str, issues: list[Concern]) -> Amount:
     if cell is None:
         return Amount(raw="", value=None)
+    found: list[Issue] = []
     try:
         value = parse_amount(cell.text, money_unit)
     except ValueParseError:
-        issues.append(Issue("value_unreadable",
-                            f"budget line {item}: amount {cell.text!r} is not a number", cell.page))
+        found.append(Issue("value_unreadable",
+                           f"budget line {item}: amount {cell.text!r} is not a number", cell.page))
         value = None
     else:
-        issues += checks.low_confidence(f"budget line {item} amount", [cell])
-    return Amount(raw=cell.text, value=value, provenance=provenance(cell))
+        found += checks.low_confidence(f"budget line {item} amount", [cell])
+    amount = Amount(raw=cell.text, value=value, provenance=provenance(cell))
+    issues += concerning(amount, found)
+    return amount

@@ -6,6 +6,10 @@ is certainly printed on the form (both sides of a sum read as numbers).
 Codes: ``budget_total_mismatch``, ``budget_subtotal_mismatch``, ``period_order``,
 ``value_unreadable`` (raised while reading), ``section_missing``, ``low_confidence``
 (an OCR'd value cell read with confidence under ``LOW_CONFIDENCE``).
+
+Each issue points (``Issue.field``) at what it concerns: the checks here run on the
+final budget lines, whose index is their index in the export; the issues readers
+raise are pointed by normalize/pointers.py.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from extract.model import Cell
-from normalize.model import BudgetLine, Issue
+from normalize.model import BudgetLine, Issue, pointer
 
 LOW_CONFIDENCE = 0.8  # an OCR'd value read with less confidence than this needs a person
 REQUIRED_SECTIONS = {"budget": "年度部门预算", "indicators": "绩效目标"}
@@ -30,30 +34,32 @@ def budget_totals(lines: Sequence[BudgetLine]) -> list[Issue]:
     """合计 must equal the sum of its side's top-level lines, to the cent."""
     issues = []
     for side in ("income", "expenditure"):
-        mine = [ln for ln in lines if ln.side == side]
-        totals = [ln for ln in mine if ln.item == "合计"]
+        mine = [(i, ln) for i, ln in enumerate(lines) if ln.side == side]
+        totals = [(i, ln) for i, ln in mine if ln.item == "合计"]
         if not totals:
             continue
-        total = totals[-1]
-        tops = [ln for ln in mine if ln.parent is None and ln.item != "合计"]
+        at, total = totals[-1]
+        tops = [ln for _, ln in mine if ln.parent is None and ln.item != "合计"]
         for period in PERIOD_NAMES:
             printed = getattr(total, period).value
-            values = [getattr(ln, period).value for ln in tops]
-            if printed is None or all(v is None for v in values):
+            summed_lines = [ln for ln in tops if getattr(ln, period).value is not None]
+            if printed is None or not summed_lines:
                 continue
-            summed = sum((v for v in values if v is not None), Decimal(0))
+            summed = sum((getattr(ln, period).value for ln in summed_lines), Decimal(0))
             if abs(summed - printed) >= Decimal("0.000001"):
+                names = ", ".join(ln.item for ln in summed_lines)
                 issues.append(Issue(
                     "budget_total_mismatch",
                     f"{SIDE_NAMES[side]} 合计 {PERIOD_NAMES[period]} is {printed} 万元 but its "
-                    f"lines add up to {summed} 万元", _page(total)))
+                    f"lines ({names}) add up to {summed} 万元", _page(total),
+                    pointer("budget", at, period)))
     return issues
 
 
 def budget_subtotals(lines: Sequence[BudgetLine]) -> list[Issue]:
     """其中 sub-items must not add up to more than their parent line."""
     issues = []
-    for parent in lines:
+    for at, parent in enumerate(lines):
         if parent.parent is not None or parent.item == "合计":
             continue
         subs = [ln for ln in lines if ln.side == parent.side and ln.parent == parent.item]
@@ -67,21 +73,22 @@ def budget_subtotals(lines: Sequence[BudgetLine]) -> list[Issue]:
                 issues.append(Issue(
                     "budget_subtotal_mismatch",
                     f"{parent.item} {PERIOD_NAMES[period]} is {printed} 万元 but its 其中 items "
-                    f"add up to {summed} 万元", _page(parent)))
+                    f"add up to {summed} 万元", _page(parent), pointer("budget", at, period)))
     return issues
 
 
 def period_order(lines: Sequence[BudgetLine]) -> list[Issue]:
     """上半年 ≤ 前三季度 ≤ 全年 for every amount line."""
     issues = []
-    for line in lines:
+    for at, line in enumerate(lines):
         h1, q3, annual = line.h1.value, line.q3.value, line.annual.value
+        # the earlier period is the one pointed at: it is what exceeds
         if h1 is not None and q3 is not None and h1 > q3:
             issues.append(Issue("period_order", f"{line.item}: 上半年数 {h1} exceeds 前三季度数 {q3}",
-                                _page(line)))
+                                _page(line), pointer("budget", at, "h1")))
         if q3 is not None and annual is not None and q3 > annual:
             issues.append(Issue("period_order", f"{line.item}: 前三季度数 {q3} exceeds 全年数 {annual}",
-                                _page(line)))
+                                _page(line), pointer("budget", at, "q3")))
     return issues
 
 
@@ -102,10 +109,12 @@ def low_confidence(what: str, cells: Sequence[Cell]) -> list[Issue]:
 def missing_sections(read: set[str]) -> list[Issue]:
     """A required section is missing when nothing was read from it: its label
     alone (a header with no rows under it) is not the section."""
-    return [Issue("section_missing", f"section {label} ({name}) was not found")
+    return [Issue("section_missing", f"section {label} ({name}) was not found", field=pointer(name))
             for name, label in REQUIRED_SECTIONS.items() if name not in read]
 
 
 def run_all(lines: Sequence[BudgetLine], read_sections: set[str]) -> list[Issue]:
+    """The cross-checks of the declaration's final budget ``lines`` (pointers are their
+    indices) and of the sections read."""
     return (missing_sections(read_sections) + budget_totals(lines) + budget_subtotals(lines)
             + period_order(lines))

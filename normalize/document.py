@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.model import ExtractedDocument
-from normalize import budget, checks, header, indicators, records, sections
+from normalize import budget, checks, header, indicators, pointers, records, sections
 from normalize.model import Declaration, Issue, NotADeclaration, SourceInfo
 from normalize.rows import stream
 
@@ -45,7 +45,9 @@ def normalize(doc: ExtractedDocument) -> Declaration:
 
     texts = {name: records.long_text(parts.get(name))[0] for name in TEXT_SECTIONS}
     read = {name for name, got in (("budget", budget_lines), ("indicators", indicator_rows)) if got}
-    issues: list[Issue] = [*budget_issues, *indicator_issues,
+    # the arrays are final here: the readers' issues can point at their rows
+    issues: list[Issue] = [*pointers.locate([*budget_issues, *indicator_issues],
+                                            {"budget": budget_lines, "indicators": indicator_rows}),
                            *checks.run_all(budget_lines, read)]
     return Declaration(
         source=SourceInfo(file=Path(doc.path).name, sha256=doc.sha256, pages=len(doc.pages),

@@ -21,6 +21,7 @@ from extract.model import Cell
 from normalize import checks
 from normalize.columns import Column, covered, header_columns, place
 from normalize.model import Indicator, Issue, Value
+from normalize.pointers import Concern, concerning
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
@@ -54,17 +55,19 @@ class _Pending:
         return join_text(c.text for c in self.cells.get(name, []))
 
 
-def _value(pending: _Pending, name: str, issues: list[Issue]) -> Value:
+def _value(pending: _Pending, name: str, issues: list[Concern]) -> Value:
     cells = pending.cells.get(name, [])
     text = pending.text(name)
     parsed = with_columns(parse_value(text), text, pending.text("unit"), pending.text("value_type"))
     if not cells:
         return parsed
     confidence = min(c.confidence for c in cells)
-    issues += checks.low_confidence(f"indicator {pending.text('level3')} {name}", cells)
-    return Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
-                 comparator=parsed.comparator, direction=parsed.direction,
-                 confidence=confidence, provenance=provenance(cells[0]))
+    value = Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
+                  comparator=parsed.comparator, direction=parsed.direction,
+                  confidence=confidence, provenance=provenance(cells[0]))
+    issues += concerning(value, checks.low_confidence(
+        f"indicator {pending.text('level3')} {name}", cells))
+    return value
 
 
 def with_columns(parsed: Value, text: str, unit: str, value_type: str) -> Value:
@@ -117,22 +120,26 @@ def _unreadable_unit(item: _Pending) -> list[Issue]:
                   "is not a unit; its values are kept without one", cells[0].page)]
 
 
-def _doubtful_cells(pending: Sequence[_Pending]) -> list[Issue]:
+def _doubtful_cells(pending: Sequence[_Pending], read: Sequence[Indicator]) -> list[Concern]:
     """Issues for OCR'd cells that are not values but change them: a misread
     二级指标 files every indicator under it in the wrong group (a merged name is
-    reported once); a misread 计量单位 or 指标值类型 changes every value of its row."""
-    issues: list[Issue] = []
+    reported once, at its first indicator); a misread 计量单位 or 指标值类型
+    changes every value of its row (so the row is pointed at)."""
+    issues: list[Concern] = []
     seen: set[int] = set()
-    for item in pending:
-        for level, group in (("一级指标", item.level1), ("二级指标", item.level2)):
+    for item, indicator in zip(pending, read, strict=True):
+        for key, level, group in (("level1", "一级指标", item.level1),
+                                  ("level2", "二级指标", item.level2)):
             if group.cell is not None and id(group) not in seen:
                 seen.add(id(group))
-                issues += checks.low_confidence(f"{level} name", [group.cell])
-        issues += checks.low_confidence("三级指标 name", item.cells.get("level3", []))
+                issues += concerning(indicator, checks.low_confidence(f"{level} name",
+                                                                      [group.cell]), key)
+        issues += concerning(indicator, checks.low_confidence(
+            "三级指标 name", item.cells.get("level3", [])), "level3")
         for name, label in (("unit", "计量单位"), ("value_type", "指标值类型")):
-            issues += checks.low_confidence(f"indicator {item.text('level3')} {label}",
-                                            item.cells.get(name, []))
-        issues += _unreadable_unit(item)
+            issues += concerning(indicator, checks.low_confidence(
+                f"indicator {item.text('level3')} {label}", item.cells.get(name, [])))
+        issues += concerning(indicator, _unreadable_unit(item))
     return issues
 
 
@@ -154,7 +161,7 @@ def _next_group(current: _Group, cell: Cell | None, continues: bool) -> _Group:
     return _Group(None, before=current)
 
 
-def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Issue], bool]:
+def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern], bool]:
     """Indicators in form order, issues, and whether period columns exist."""
     columns: list[Column] = []
     pending: list[_Pending] = []
@@ -192,10 +199,10 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Issue], 
                 item.cells.setdefault(name, []).append(cell)
         pending.append(item)
     has_periods = any(c.field in ("annual", "h1", "q3") for c in columns)
-    issues = _doubtful_cells(pending)
+    value_issues: list[Concern] = []
     out = []
     for item in pending:
-        values = {name: _value(item, name, issues) for name in VALUE_FIELDS}
+        values = {name: _value(item, name, value_issues) for name in VALUE_FIELDS}
         basis = item.text("basis") or None
         level3_cells = item.cells.get("level3", [])
         out.append(Indicator(
@@ -207,4 +214,4 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Issue], 
             q3=values["q3"] if has_periods else None,
             basis=basis,
             provenance=provenance(level3_cells[0]) if level3_cells else None))
-    return out, issues, has_periods
+    return out, _doubtful_cells(pending, out) + value_issues, has_periods

@@ -102,11 +102,32 @@ class Signoff:
 
 @dataclass(frozen=True)
 class Issue:
-    """A finding about the declaration, with a stable ``code`` (see normalize/checks.py)."""
+    """A finding about the declaration, with a stable ``code`` (see normalize/checks.py).
+
+    ``field`` is a JSON Pointer (:func:`pointer`) into the exported declaration at what the
+    issue concerns: a value (``/budget/3/annual``), a row (``/indicators/12``) or a section
+    (``/budget``); None when it concerns the document as a whole.
+    """
 
     code: str
     message: str
     page: int | None = None
+    field: str | None = None
+
+
+def pointer(*tokens: str | int) -> str:
+    """The JSON Pointer (RFC 6901) to ``tokens``: ``pointer("budget", 3, "annual")`` is
+    ``/budget/3/annual``; ``~`` and ``/`` inside a token are escaped as ``~0`` and ``~1``."""
+    return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
+
+
+def pointer_tokens(path: str) -> list[str]:
+    """The tokens of a JSON Pointer, unescaped: the inverse of :func:`pointer`."""
+    if not path:
+        return []
+    if not path.startswith("/"):
+        raise ValueError(f"{path!r} is not a JSON Pointer (it must start with /)")
+    return [t.replace("~1", "/").replace("~0", "~") for t in path[1:].split("/")]
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,28 @@
 """The checks fire on forms broken on purpose and stay silent on correct ones.
 
 Each broken form is a real sample with one thing changed in its extracted grids
-(a figure, a swapped pair, a garbled amount, a dropped section), as a typo or a
-bad scan would change it.
+(a figure, a swapped pair, a garbled amount, a dropped section, a cell OCR'd with
+low confidence), as a typo or a bad scan would change it. Every issue points
+(``Issue.field``, a JSON Pointer) at exactly the field it concerns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from extract.model import ExtractedDocument
+from extract.model import Cell, ExtractedDocument
 from extract.pdf import extract_document
 from jixiao.cli import main
 from load.store import open_database, save
 from normalize.document import normalize
+from normalize.model import pointer, pointer_tokens
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SEED = SAMPLES / "yancheng_hpf_2021.pdf"
@@ -31,6 +35,20 @@ def extracted(path: Path) -> ExtractedDocument:
 
 def edit(doc: ExtractedDocument, change: dict[str, str], nth: int = 0) -> ExtractedDocument:
     """The document with the ``nth`` cell reading each key changed to its value."""
+    return changed(doc, {text: lambda c, new=new: replace(c, text=new)
+                         for text, new in change.items()}, nth)
+
+
+def misread(doc: ExtractedDocument, text: str, confidence: float = 0.5, nth: int = 0,
+            as_text: str | None = None) -> ExtractedDocument:
+    """The document with the ``nth`` cell reading ``text`` OCR'd with ``confidence``
+    (and read as ``as_text``)."""
+    return changed(doc, {text: lambda c: replace(c, source="ocr", confidence=confidence,
+                                                 text=text if as_text is None else as_text)}, nth)
+
+
+def changed(doc: ExtractedDocument, change: dict[str, Callable[[Cell], Cell]],
+            nth: int = 0) -> ExtractedDocument:
     seen: dict[str, int] = {}
     pages = []
     for page in doc.pages:
@@ -41,7 +59,7 @@ def edit(doc: ExtractedDocument, change: dict[str, str], nth: int = 0) -> Extrac
                 if cell.text in change:
                     seen[cell.text] = seen.get(cell.text, -1) + 1
                     if seen[cell.text] == nth:
-                        cell = replace(cell, text=change[cell.text])
+                        cell = change[cell.text](cell)
                 cells.append(cell)
             grids.append(replace(grid, cells=tuple(cells)))
         pages.append(replace(page, grids=tuple(grids)))
@@ -63,7 +81,9 @@ def test_a_changed_figure_breaks_the_total():
     decl = normalize(doc)
     (issue,) = decl.issues
     assert (issue.code, issue.page) == ("budget_total_mismatch", 3)
-    assert issue.message == "预算支出 合计 全年数 is 5218.16 万元 but its lines add up to 5191.16 万元"
+    assert issue.message == ("预算支出 合计 全年数 is 5218.16 万元 but its lines "
+                             "(基本支出, 职能项目支出, 预留机动经费) add up to 5191.16 万元")
+    assert issue.field == "/budget/18/annual"
 
 
 def test_sub_items_larger_than_their_parent():
@@ -104,6 +124,13 @@ def without_rows_of(doc: ExtractedDocument, label: str) -> ExtractedDocument:
     return replace(doc, pages=tuple(pages))
 
 
+def without_grids_holding(doc: ExtractedDocument, text: str) -> ExtractedDocument:
+    """The document without the grids that hold a cell reading ``text``."""
+    return replace(doc, pages=tuple(
+        replace(p, grids=tuple(g for g in p.grids if all(c.text != text for c in g.cells)))
+        for p in doc.pages))
+
+
 def test_a_budget_header_without_its_side_labels_is_still_read():
     doc = extracted(SEED)
     relabelled = replace(doc, pages=tuple(
@@ -133,5 +160,87 @@ def test_check_lists_documents_with_issues_by_code(tmp_path: Path):
     assert result.stdout.splitlines() == [
         "budget_total_mismatch (1)",
         "  盐城市住房公积金管理中心 2021 yancheng_hpf_2021.pdf p.3: "
-        "预算支出 合计 全年数 is 5218.16 万元 but its lines add up to 5191.16 万元",
+        "预算支出 合计 全年数 is 5218.16 万元 but its lines (基本支出, 职能项目支出, 预留机动经费) "
+        "add up to 5191.16 万元",
     ]
+
+
+# --- every issue points at its field -------------------------------------------------------
+
+HUAIAN = SAMPLES / "huaian_civil_2025.pdf"  # has 计量单位 and 指标值类型 columns
+XUZHOU = SAMPLES / "xuzhou_transport_2023.pdf"  # one table per section
+
+#: (broken form, [(code, field)] its issues must be, in order). yancheng's budget: 8 is
+#: 预算收入 合计, 9 基本支出 with its 其中 items 10-12, 18 预算支出 合计.
+BROKEN: dict[str, tuple[Callable[[], ExtractedDocument], list[tuple[str, str | None]]]] = {
+    "total": (lambda: edit(extracted(SEED), {"2241": "2214"}),
+              [("budget_total_mismatch", "/budget/18/annual")]),
+    "subtotal": (lambda: edit(extracted(SEED), {"2320.81": "2420.81"}),
+                 [("budget_subtotal_mismatch", "/budget/9/annual")]),
+    "period_order": (lambda: edit(extracted(SEED), {"1365": "2047.5", "2047.5": "1365"}),
+                     [("budget_total_mismatch", "/budget/18/h1"),
+                      ("budget_total_mismatch", "/budget/18/q3"),
+                      ("budget_subtotal_mismatch", "/budget/9/q3"),
+                      ("period_order", "/budget/9/h1")]),
+    "unreadable_amount": (lambda: edit(extracted(SEED), {"303.14": "3O3.14"}),
+                          [("value_unreadable", "/budget/12/annual")]),
+    "budget_missing": (lambda: without_rows_of(extracted(SEED), "年度部门预算"),
+                       [("section_missing", "/budget")]),
+    "indicators_missing": (lambda: without_grids_holding(extracted(XUZHOU), "三级指标"),
+                           [("section_missing", "/indicators")]),
+    "doubtful_amount": (lambda: misread(extracted(SEED), "2320.81"),
+                        [("low_confidence", "/budget/10/annual")]),
+    "doubtful_expenditure_total": (lambda: misread(extracted(SEED), "3647.5"),
+                                   [("low_confidence", "/budget/18/q3")]),
+    "doubtful_target": (lambda: misread(extracted(SEED), "96", nth=1),
+                        [("low_confidence", "/indicators/0/target")]),
+    "doubtful_level1": (lambda: misread(extracted(SEED), "部门产出"),
+                        [("low_confidence", "/indicators/11/level1")]),
+    "doubtful_level2": (lambda: misread(extracted(SEED), "质量"),
+                        [("low_confidence", "/indicators/19/level2")]),
+    "doubtful_level3": (lambda: misread(extracted(SEED), "公用经费控制率"),
+                        [("low_confidence", "/indicators/1/level3")]),
+    "doubtful_unit": (lambda: misread(extracted(HUAIAN), "万件"),
+                      [("low_confidence", "/indicators/10")]),
+    "unreadable_unit": (lambda: misread(extracted(HUAIAN), "万人", 0.95, as_text="·%x"),
+                        [("value_unreadable", "/indicators/6")]),
+}
+
+
+def follow(record: Any, path: str) -> Any:
+    """What a JSON Pointer points at in a declaration or its export (RFC 6901)."""
+    for token in pointer_tokens(path):
+        if isinstance(record, (list, tuple)):
+            record = record[int(token)]
+        elif isinstance(record, dict):
+            record = record[token]
+        else:
+            record = getattr(record, token)
+    return record
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_each_issue_points_at_its_field(case: str):
+    make, expected = BROKEN[case]
+    decl = normalize(make())
+    assert sorted((i.code, i.field) for i in decl.issues) == sorted(expected)
+    for issue in decl.issues:
+        if issue.code == "section_missing":
+            assert follow(decl, issue.field) == ()
+            continue
+        pointed = follow(decl, issue.field)
+        row = follow(decl, "/".join(issue.field.split("/")[:3]))
+        # the row named in the message is the row pointed at
+        assert (row.item if hasattr(row, "item") else row.level3) in issue.message \
+            or issue.field.endswith(("/level1", "/level2", "/level3"))
+        if issue.code in ("low_confidence", "value_unreadable") and hasattr(pointed, "raw"):
+            assert pointed.raw in issue.message  # the text read is the text pointed at
+        if issue.field.endswith(("/level1", "/level2", "/level3")):
+            assert repr(pointed) in issue.message
+
+
+def test_pointers_escape_tilde_and_slash():
+    assert pointer("budget", 3, "annual") == "/budget/3/annual"
+    assert pointer("a/b", "m~n") == "/a~1b/m~0n"
+    assert pointer_tokens("/a~1b/m~0n/~01") == ["a/b", "m~n", "~1"]
+    assert pointer_tokens(pointer("indicators")) == ["indicators"]
