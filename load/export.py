@@ -122,7 +122,10 @@ def declaration_record(row: m.Declaration) -> dict[str, Any]:
             "phone": row.signoff_phone,
             "head": row.signoff_head,
         },
-        "issues": [{"code": s.code, "message": s.message, "page": s.page} for s in row.issues],
+        "issues": [
+            {"code": s.code, "message": s.message, "page": s.page, "field": s.field}
+            for s in row.issues
+        ],
     }
 
 
@@ -237,7 +240,7 @@ _WORK_TASK = {
     "projects": "对应项目名称",
 }
 _PRIOR_YEAR = {"goal": "绩效目标", "result": "绩效目标完成情况"}
-_ISSUE = {"code": "问题代码", "message": "问题说明", "page": "页码"}
+_ISSUE = {"code": "问题代码", "message": "问题说明", "page": "页码", "field": "字段"}
 
 
 def _chinese(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:

@@ -322,6 +322,9 @@ class Provenance(Base):
 
 
 class Issue(Base):
+    """A finding of normalize's checks; ``field`` is the JSON Pointer (``/budget/3/annual``)
+    into the exported declaration at what it concerns, NULL for the document as a whole."""
+
     __tablename__ = "issue"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -330,6 +333,7 @@ class Issue(Base):
     code: Mapped[str] = mapped_column(Text)
     message: Mapped[str] = mapped_column(Text)
     page: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(Text)
 
 
 # --- views -------------------------------------------------------------------------------

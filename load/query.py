@@ -275,10 +275,11 @@ def budget_frame(
 def issues_frame(
     engine: Engine, year: int | None = None, department: str | None = None
 ) -> pd.DataFrame:
-    """One row per issue normalize found in current declarations."""
+    """One row per issue normalize found in current declarations; ``field`` is the JSON
+    Pointer into the exported declaration at what it concerns."""
     s = m.Issue
     stmt = (
-        select(*_who(), s.position, s.code, s.message, s.page)
+        select(*_who(), s.position, s.code, s.message, s.page, s.field)
         .join(m.Document, m.Document.id == m.Declaration.document_id)
         .join(s, s.declaration_id == m.Declaration.id)
         .order_by(m.Declaration.department, m.Declaration.year, m.Declaration.id, s.position)

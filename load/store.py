@@ -407,7 +407,8 @@ def _add_children(session: Session, row: m.Declaration, decl: nm.Declaration) ->
 
     for i, issue in enumerate(decl.issues):
         row.issues.append(
-            m.Issue(position=i, code=issue.code, message=issue.message, page=issue.page)
+            m.Issue(position=i, code=issue.code, message=issue.message, page=issue.page,
+                    field=issue.field)
         )
 
     row.provenance.extend(provenance)
@@ -537,5 +538,6 @@ def to_model(row: m.Declaration) -> nm.Declaration:
             phone=row.signoff_phone,
             head=row.signoff_head,
         ),
-        issues=tuple(nm.Issue(code=s.code, message=s.message, page=s.page) for s in row.issues),
+        issues=tuple(nm.Issue(code=s.code, message=s.message, page=s.page, field=s.field)
+                     for s in row.issues),
     )

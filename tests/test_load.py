@@ -184,7 +184,7 @@ def make_declaration(
         indicators=indicators,
         signoff=Signoff("王某某", "2021-02-03", "0515-88888888", "张某某"),
         issues=(
-            Issue("budget.sum_mismatch", "预算支出合计与分项之和相差0.01万元", 2),
+            Issue("budget.sum_mismatch", "预算支出合计与分项之和相差0.01万元", 2, "/budget/0/annual"),
             Issue("indicator.low_confidence", "指标值“按时”识别置信度低", None),
         ),
     )
@@ -268,7 +268,10 @@ def expected_record(decl: Declaration, version: int = 1) -> dict:
             "phone": decl.signoff.phone,
             "head": decl.signoff.head,
         },
-        "issues": [{"code": s.code, "message": s.message, "page": s.page} for s in decl.issues],
+        "issues": [
+            {"code": s.code, "message": s.message, "page": s.page, "field": s.field}
+            for s in decl.issues
+        ],
     }
 
 
@@ -739,6 +742,8 @@ def test_csv_written_with_bom_and_readable(engine, tmp_path):
     assert {"一级指标", "二级指标", "三级指标", "指标值", "依据或说明"} <= set(frame.columns)
     tasks = pd.read_csv(tmp_path / "csv" / "work_tasks.csv", encoding="utf-8-sig")
     assert len(tasks) == len(make_declaration().work_tasks)
+    issues = pd.read_csv(tmp_path / "csv" / "issues.csv", encoding="utf-8-sig")
+    assert issues["field"].tolist()[0] == "/budget/0/annual" and pd.isna(issues["field"].iloc[1])
 
 
 def test_xlsx_written_with_chinese_headers(engine, tmp_path):
@@ -767,6 +772,7 @@ def test_xlsx_written_with_chinese_headers(engine, tmp_path):
     assert budget["全年数"].tolist()[0] == 2730.16
     assert sheets["申报表"]["部门名称"].tolist() == [DEPARTMENT]
     assert len(sheets["问题"]) == 2
+    assert sheets["问题"]["字段"].tolist()[0] == "/budget/0/annual"
 
 
 def test_exports_of_an_empty_database(engine, tmp_path):

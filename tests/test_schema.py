@@ -3,26 +3,39 @@ is brought up to head when opened, and a database from a newer jixiao is refused
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from jsonschema import Draft202012Validator
+from sqlalchemy import MetaData, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
-from test_load import make_declaration
+from test_load import SCHEMA_PATH, make_declaration
 
+from load import export, query, schema, store
 from load import models as m
-from load import query, schema, store
 from load.errors import DatabaseNewerError
 
 
 def revision_of(engine) -> str | None:
     with engine.connect() as conn:
         return schema.current_revision(conn)
+
+
+def at_revision(db_url: str, revision: str) -> None:
+    """Give the empty database the schema of an older ``revision``, as that jixiao made it."""
+    raw = create_engine(db_url)
+    try:
+        with raw.begin() as conn:
+            command.upgrade(schema.alembic_config(conn), revision)
+    finally:
+        raw.dispose()
 
 
 def test_fresh_database_is_at_head(engine):
@@ -81,10 +94,12 @@ def test_newer_database_is_refused(db_url):
 
 def test_database_made_before_migrations_is_adopted(db_url):
     """Databases created by create_all (no alembic_version) are stamped, data kept."""
+    # create_all made then the schema revision 0001 froze; today's would have later columns
+    at_revision(db_url, "0001")
     raw = create_engine(db_url)
     try:
         with raw.begin() as conn:
-            m.Base.metadata.create_all(conn)  # also creates the view (models' event hook)
+            conn.execute(text("DROP TABLE alembic_version"))
             conn.execute(
                 text("INSERT INTO load_run (id, started_at) VALUES (7, CURRENT_TIMESTAMP)")
             )
@@ -96,6 +111,48 @@ def test_database_made_before_migrations_is_adopted(db_url):
         assert query.run_sql(engine, "SELECT id FROM load_run")["id"].tolist() == [7]
         store.save(engine, make_declaration())
         assert len(query.run_sql(engine, "SELECT * FROM declaration_summary")) == 1
+    finally:
+        engine.dispose()
+
+
+def test_database_at_0002_gets_issue_fields_in_place(db_url):
+    """An issue stored before issues had fields keeps NULL; new ones store theirs."""
+    at_revision(db_url, "0002")
+    raw = create_engine(db_url)
+    try:
+        with raw.begin() as conn:
+            tables = MetaData()
+            tables.reflect(conn)
+            assert "field" not in tables.tables["issue"].columns
+            (document,) = conn.execute(tables.tables["document"].insert().values(
+                file_name="old.pdf", path="old.pdf", sha256="a" * 64, pages=4,
+                page_kinds=["text"] * 4, extractor_version="1", ingested_at=m.utcnow())
+            ).inserted_primary_key
+            (declaration,) = conn.execute(tables.tables["declaration"].insert().values(
+                document_id=document, department="盐城市住房公积金管理中心", year=2020,
+                version=1, is_current=True, money_unit="万元")).inserted_primary_key
+            conn.execute(tables.tables["issue"].insert().values(
+                declaration_id=declaration, position=0, code="budget_total_mismatch",
+                message="预算支出 合计 全年数 is 1 万元 but its lines add up to 2 万元", page=3))
+    finally:
+        raw.dispose()
+
+    engine = store.open_database(db_url)
+    try:
+        assert revision_of(engine) == schema.head_revision()
+        old = query.issues_frame(engine, year=2020)
+        assert old[["code", "page"]].values.tolist() == [["budget_total_mismatch", 3]]
+        assert old["field"].isna().all()
+        assert store.fetch_declaration(engine, declaration).issues[0].field is None
+        store.save(engine, make_declaration())
+        new = query.issues_frame(engine, year=2021)
+        assert new["field"].tolist()[0] == "/budget/0/annual"
+        validator = Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+        records = export.export_declarations(engine)
+        assert [[i["field"] for i in r["issues"]] for r in records] == [
+            [None], ["/budget/0/annual", None]]
+        for record in records:
+            assert not list(validator.iter_errors(record))
     finally:
         engine.dispose()
 
