@@ -134,7 +134,8 @@ def check(db: str = DEFAULT_DB, year: int | None = None,
 
 def show(doc: str, page: int, out: str | Path, db: str = DEFAULT_DB, dpi: int = 110) -> Path:
     """Render page ``page`` of a stored document with every cell read from it
-    outlined and labelled (blue: text layer, orange: OCR, red: low confidence)."""
+    outlined and labelled (blue: text layer, orange: OCR, red: low confidence, or
+    pointed at by an issue, whose code is added to the label)."""
     engine = open_existing(db)
     try:
         # a file at hand is found by its content, however its path is spelled; one
@@ -151,7 +152,8 @@ def show(doc: str, page: int, out: str | Path, db: str = DEFAULT_DB, dpi: int = 
         path = str(given)
     if path is None:
         raise ValueError(f"{stored.file_name}: the file is no longer at {stored.path}")
-    boxes = [Box(b.bbox, b.field, COLORS["low"] if b.confidence < LOW_CONFIDENCE
+    boxes = [Box(b.bbox, " ".join((b.field, *b.issues)),
+                 COLORS["low"] if b.issues or b.confidence < LOW_CONFIDENCE
                  else COLORS.get(b.source, COLORS["text"])) for b in stored.boxes]
     image = draw_boxes(render_page(path, page, dpi), boxes, dpi)
     target = Path(out)

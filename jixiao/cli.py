@@ -207,7 +207,9 @@ def history(department: str | None, year: int | None, db: str, fmt: str) -> None
 @output_option
 def check(db: str, year: int | None, department: str | None, fmt: str) -> None:
     """List the current declarations that have issues, grouped by issue code
-    (budget_total_mismatch, period_order, value_unreadable, section_missing, …).
+    (budget_total_mismatch, period_order, value_unreadable, section_missing, …),
+    each with the field it points at (a JSON Pointer into the export, e.g.
+    /budget/7/annual).
 
     Example: jixiao check --db sqlite:///jixiao.db
     """
@@ -221,7 +223,8 @@ def check(db: str, year: int | None, department: str | None, fmt: str) -> None:
         click.echo(f"{code} ({len(group)})")
         for row in group.itertuples():
             page = f" p.{int(row.page)}" if pd.notna(row.page) else ""
-            click.echo(f"  {row.department} {row.year} {row.file}{page}: {row.message}")
+            field = f" {row.field}" if pd.notna(row.field) else ""
+            click.echo(f"  {row.department} {row.year} {row.file}{page}{field}: {row.message}")
 
 
 @main.command()
@@ -232,7 +235,8 @@ def check(db: str, year: int | None, department: str | None, fmt: str) -> None:
 @db_option
 def show(doc: str, page: int, out: str, dpi: int, db: str) -> None:
     """Render a page of a stored document with every cell read from it outlined
-    and labelled by field (blue: text layer, orange: OCR, red: low confidence).
+    and labelled by field (blue: text layer, orange: OCR, red: low confidence or
+    pointed at by an issue, labelled with its code).
     DOC is a document id, sha256 (or its first 8+ characters), file name or path.
 
     Example: jixiao show yancheng_hpf_2021.pdf --page 4 --out page4.png

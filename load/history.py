@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from load import models as m
 from load.errors import LoadError
+from normalize.model import pointer_tokens
 
 
 class DocumentNotFound(LoadError):
@@ -38,11 +39,14 @@ def history_frame(engine: Engine, department: str | None = None,
 
 @dataclass(frozen=True)
 class StoredBox:
+    """A cell a value was read from; ``issues`` are the codes of the issues pointing at it."""
+
     field: str
     page: int
     bbox: tuple[float, float, float, float]
     source: str
     confidence: float
+    issues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,24 @@ class StoredDocument:
     boxes: tuple[StoredBox, ...]
 
 
+def box_field(pointer: str | None) -> str | None:
+    """The provenance field (``budget[3].annual``) of the cell holding what an issue's
+    JSON Pointer (``/budget/3/annual``) points at; None when no cell is stored for it (a
+    section, a profile field). A part of a value (``/indicators/3/target/unit``) is in
+    the value's cell; a row, or a field of a row with no box of its own
+    (``/budget/3/item``, ``/indicators/3/level2``), is the row's box: the cell naming it."""
+    tokens = pointer_tokens(pointer or "")
+    if len(tokens) < 2 or not tokens[1].isdigit():
+        return None
+    row = f"{tokens[0]}[{tokens[1]}]"
+    return f"{row}.{tokens[2]}" if len(tokens) > 2 and tokens[2] in m.PERIODS else row
+
+
 def find_document(engine: Engine, ref: str, page: int | None = None) -> StoredDocument:
     """A document by id, sha256 (or a prefix of 8+ characters), file name or path,
     or a part of its file name that names only one document, with the provenance
-    boxes of its declaration (on ``page`` only, if given)."""
+    boxes of its declaration (on ``page`` only, if given), each with the codes of the
+    issues pointing at it."""
     doc = m.Document
     exact = [doc.file_name == ref, doc.path == ref]
     if ref.isdigit():
@@ -78,6 +96,14 @@ def find_document(engine: Engine, ref: str, page: int | None = None) -> StoredDo
         stmt = select(m.Provenance).join(m.Declaration).where(m.Declaration.document_id == hit.id)
         if page is not None:
             stmt = stmt.where(m.Provenance.page == page)
+        codes: dict[str, dict[str, None]] = {}  # a dict keeps the codes in order, once
+        issues = select(m.Issue.code, m.Issue.field).join(m.Declaration) \
+            .where(m.Declaration.document_id == hit.id).order_by(m.Issue.position)
+        for code, pointer in session.execute(issues):
+            field = box_field(pointer)
+            if field is not None:
+                codes.setdefault(field, {})[code] = None
         boxes = tuple(StoredBox(p.field, p.page, (p.x0, p.top, p.x1, p.bottom), p.source,
-                                p.confidence) for p in session.scalars(stmt))
+                                p.confidence, tuple(codes.get(p.field, ())))
+                      for p in session.scalars(stmt))
         return StoredDocument(hit.id, hit.file_name, hit.path, hit.pages, boxes)

@@ -15,13 +15,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
+from PIL import Image
 
+from extract.draw import COLORS
 from extract.model import Cell, ExtractedDocument
 from extract.pdf import extract_document
 from jixiao.cli import main
+from load.history import box_field, find_document
 from load.store import open_database, save
 from normalize.document import normalize
 from normalize.model import Amount, Value, pointer, pointer_tokens
@@ -162,7 +166,7 @@ def test_check_lists_documents_with_issues_by_code(tmp_path: Path):
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         "budget_total_mismatch (1)",
-        "  盐城市住房公积金管理中心 2021 yancheng_hpf_2021.pdf p.3: "
+        "  盐城市住房公积金管理中心 2021 yancheng_hpf_2021.pdf p.3 /budget/18/annual: "
         "预算支出 合计 全年数 is 5218.16 万元 but its lines (基本支出, 职能项目支出, 预留机动经费) "
         "add up to 5191.16 万元",
     ]
@@ -288,3 +292,45 @@ def test_exported_issues_point_into_the_export(case: str, tmp_path: Path, valida
             assert got["raw"] == want.raw
         elif isinstance(want, str):
             assert got == want
+
+
+@pytest.mark.parametrize("path,field", [
+    ("/budget/18/annual", "budget[18].annual"),
+    ("/budget/18/item", "budget[18]"),
+    ("/indicators/3/target", "indicators[3].target"),
+    ("/indicators/3/target/unit", "indicators[3].target"),
+    ("/indicators/3/level2", "indicators[3]"),
+    ("/indicators/3", "indicators[3]"),
+    ("/work_tasks/0/name", "work_tasks[0]"),
+    ("/budget", None),
+    ("/department", None),
+    (None, None),
+])
+def test_a_pointer_names_the_box_of_its_cell(path, field):
+    assert box_field(path) == field
+
+
+def test_show_draws_the_cells_issues_point_at_in_red(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    engine = open_database(db)
+    try:
+        save(engine, normalize(edit(extracted(SEED), {"2241": "2214"})), path=str(SEED))
+        stored = find_document(engine, str(SEED), page=3)
+    finally:
+        engine.dispose()
+    flagged = {b.field: b.issues for b in stored.boxes if b.issues}
+    assert flagged == {"budget[18].annual": ("budget_total_mismatch",)}
+
+    out = tmp_path / "p3.png"
+    result = CliRunner().invoke(main, ["show", str(SEED), "--page", "3", "--out", str(out),
+                                       "--db", db, "--dpi", "72"])
+    assert result.exit_code == 0, result.output
+    pixels = np.asarray(Image.open(out).convert("RGB")).astype(int)
+
+    def outline(field: str) -> tuple[int, int, int]:
+        (box,) = [b for b in stored.boxes if b.field == field]
+        x0, top, _, bottom = box.bbox
+        return tuple(pixels[int((top + bottom) / 2), int(x0)])
+
+    assert outline("budget[18].annual") == COLORS["low"]
+    assert outline("budget[18].h1") == COLORS["text"]
