@@ -53,6 +53,9 @@ def _read(job: tuple[int, str | None, str]) -> dict:
             write(seed, Path(folder), defect)
         except defects.NotApplicable:
             return {"seed": seed, "defect": defect, "skipped": True}
+        except Exception as exc:  # noqa: BLE001 - a producer that failed is reported, not fatal
+            return {"seed": seed, "defect": defect, "skipped": True,
+                    "error": f"{type(exc).__name__}: {exc}"[:200]}
     made = time.perf_counter() - started
     meta = json.loads(pdf.with_suffix(".meta.json").read_text(encoding="utf-8"))
     expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
@@ -105,6 +108,9 @@ def _merge_fields(score: Score, fields) -> None:
 
 
 def report(results: list[dict], verbose: bool) -> None:
+    for r in results:
+        if r.get("error"):
+            print(f"  generator failed on seed {r['seed']} ({r['defect'] or 'correct'}): {r['error']}")
     correct = [r for r in results if not r.get("skipped") and not r["defect"]]
     broken = [r for r in results if not r.get("skipped") and r["defect"]]
     overall = Score()

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from extract.model import Cell, ExtractSettings, Glyph, Grid, Segment, Source
+from extract.model import BBox, Cell, ExtractSettings, Glyph, Grid, Segment, Source
 from extract.text import cell_text
 
 
@@ -215,6 +215,15 @@ def assign_glyphs(
     return inside, outside
 
 
+def text_box(glyphs: Sequence[Glyph]) -> BBox | None:
+    """The box around a cell's glyphs (None for a blank cell)."""
+    ink = [g.bbox for g in glyphs if not g.text.isspace()]
+    if not ink:
+        return None
+    return (min(b[0] for b in ink), min(b[1] for b in ink), max(b[2] for b in ink),
+            max(b[3] for b in ink))
+
+
 def build_grid(
     xs: Sequence[float], ys: Sequence[float], regions: Sequence[Region], glyphs: Iterable[Glyph],
     page: int, source: Source,
@@ -227,7 +236,8 @@ def build_grid(
         Cell(row=reg.row, col=reg.col, rowspan=reg.last_row - reg.row + 1,
              colspan=reg.last_col - reg.col + 1, text=cell_text(gl),
              bbox=(xs[reg.col], ys[reg.row], xs[reg.last_col + 1], ys[reg.last_row + 1]),
-             page=page, source=source, confidence=min((g.confidence for g in gl), default=1.0))
+             page=page, source=source, confidence=min((g.confidence for g in gl), default=1.0),
+             text_bbox=text_box(gl))
         for reg, gl in zip(regions, inside, strict=True)
     )
     return Grid(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), col_edges=tuple(xs),

@@ -68,7 +68,12 @@ class Glyph:
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell of a ruled table; a merged cell is one Cell with spans > 1."""
+    """One cell of a ruled table; a merged cell is one Cell with spans > 1.
+
+    ``text_bbox`` is the box of the cell's text (None when blank): where the text
+    sits inside the cell (indented, or pushed to one edge) is part of what a page
+    says, and only the glyphs know it.
+    """
 
     row: int
     col: int
@@ -79,6 +84,7 @@ class Cell:
     page: int
     source: Source = "text"
     confidence: float = 1.0
+    text_bbox: BBox | None = None
 
     @property
     def last_row(self) -> int:

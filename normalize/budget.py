@@ -1,26 +1,42 @@
-"""年度部门预算: income and expenditure side by side in one grid, read as lines.
+"""年度部门预算: income and expenditure side by side in one grid, read as lines with
+their hierarchy.
 
-The split between the sides is where the 预算支出 header begins (or, without
-side headers, after the first group of period columns). On each side, cells
-under a period header (全年数/上半年数/前三季度数, or a lone 金额) are amounts in
-the form's money unit; the other cells name the line.
+Columns. A header row holding period labels (全年数/上半年数/前三季度数, or a lone 金额
+per side) lays out the rows below it, until the next header row (a table continued on
+a new page repeats its header, perhaps a point to the left). One side's periods form a
+group; the expenditure side begins where a period label repeats (the second 全年数),
+or at the 预算支出 label when only one side has amounts. Cells under a period label
+are amounts in the form's money unit; the other cells of a side name its line. A name
+cell that reaches up into the header row (the seed form's 公共财政预算拨款收入) names
+the first line below.
 
-"其中: 1. 工资福利支出" is a sub-item of the last top-level line. The lines after
-it stay sub-items while they are numbered ("2. …"), or, unnumbered ("其中：人员
-经费" then "公用经费"), while they still fit within the parent's amount: the
-first line that would make the 其中 items exceed their parent is the next
-top-level line.
+Hierarchy (normalize/budget_items.py reads the names), decided from what the form
+prints and confirmed by the arithmetic:
+
+* 其中, or a numbering style lower than the side's top-level lines (``(1)`` under
+  ``基本支出``, ``（一）`` under ``一、``), makes a line a sub-item of the top-level
+  line above it; the top-level style makes it a top-level line.
+* An unnumbered line after numbered sub-items is not one of them (the list would go
+  on numbered). After 其中 and unnumbered sub-items it is one more when it is indented like
+  them, when the classification says it is a part of that parent (商品和服务支出 of
+  基本支出), or, failing both, when it still fits within the parent while the parent
+  is not yet made up; it is a top-level line when indented like the top-level lines,
+  when it is a standard top-level item (预留机动经费 after 项目支出), or when the
+  sub-items already add up to their parent. A line decided by arithmetic alone whose
+  group never adds up exactly is reported (``budget_hierarchy_uncertain``).
+
+A row a page break cut in two is joined (normalize/stitch.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extract.model import Cell
-from normalize import checks, labels
+from normalize import budget_items, checks, labels, stitch
+from normalize.budget_items import ItemName, read_name
 from normalize.model import Amount, BudgetLine, Issue, Side
 from normalize.pointers import Concern, concerning
 from normalize.records import provenance
@@ -28,10 +44,9 @@ from normalize.rows import Row
 from normalize.text import join_text
 from normalize.values import ValueParseError, fold, parse_amount
 
-_SUB_PREFIX = re.compile(r"^其中[:：]?")
-_NUMBERED = re.compile(r"^(?:\d+[.、．]|[(（]\d+[)）])")
-_CN_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])")
 PERIODS = ("annual", "h1", "q3")
+SIDES: tuple[Side, Side] = ("income", "expenditure")
+_EXACT = Decimal("0.000001")
 
 
 @dataclass(frozen=True)
@@ -47,133 +62,328 @@ class PeriodColumn:
         return overlap >= width / 2
 
 
-def _header_keys(row: Row) -> list[tuple[str, Cell]]:
-    found = []
-    for cell in row.cells:
-        key = labels.field_of(labels.match(cell.text, "budget"))
-        if key:
-            found.append((key, cell))
-    return found
+@dataclass(frozen=True)
+class Layout:
+    split: float                       # x where the expenditure side begins
+    columns: tuple[PeriodColumn, ...]
+
+    def side_of(self, cell: Cell) -> Side:
+        return "income" if (cell.bbox[0] + cell.bbox[2]) / 2 < self.split else "expenditure"
+
+    def period_of(self, cell: Cell, side: Side) -> str | None:
+        return next((c.period for c in self.columns if c.side == side and c.holds(cell)), None)
 
 
-def _layout(rows: Sequence[Row]) -> tuple[float, list[PeriodColumn]] | None:
-    """(split x, period columns) from the header rows.
+def _key(cell: Cell) -> str | None:
+    return labels.field_of(labels.match(cell.text, "budget"))
 
-    The expenditure side begins where the income side's group of period columns
-    ends, i.e. before the second 全年数: that holds whether 预算支出 is printed
-    over the item column too or only over the amounts. With one group of
-    periods, the 预算支出 header (if any) marks the split.
-    """
-    expenditure_x: float | None = None
-    periods: list[tuple[str, Cell]] = []
-    for row in rows:
-        for key, cell in _header_keys(row):
-            if key == "expenditure" and expenditure_x is None:
-                expenditure_x = cell.bbox[0]
-            elif key in PERIODS:
-                periods.append((key, cell))
+
+def is_header(row: Row) -> bool:
+    return any(_key(c) in (*PERIODS, "income", "expenditure") for c in row.cells)
+
+
+def layout_of(header: Sequence[Row]) -> Layout | None:
+    """Columns from a block of header rows (one row, or two with merged cells)."""
+    periods = sorted(((k, c) for row in header for c in row.cells if (k := _key(c)) in PERIODS),
+                     key=lambda kc: kc[1].bbox[0])
     if not periods:
         return None
-    periods.sort(key=lambda kc: kc[1].bbox[0])
-    annual_at = [k for k, (key, _) in enumerate(periods) if key == "annual"]
-    if len(annual_at) >= 2:
-        split = max(cell.bbox[2] for _, cell in periods[:annual_at[1]])
-    elif expenditure_x is not None:
-        split = expenditure_x
+    groups: list[list[tuple[str, Cell]]] = [[]]
+    for key, cell in periods:
+        if any(k == key for k, _ in groups[-1]):
+            groups.append([])
+        groups[-1].append((key, cell))
+    if len(groups) >= 2:
+        split = max(c.bbox[2] for _, c in groups[0]) + 0.5
     else:
-        split = max(cell.bbox[2] for _, cell in periods) + 1.0
-    columns = [PeriodColumn("income" if cell.bbox[2] <= split + 1.0 else "expenditure", key,
-                            cell.bbox[0], cell.bbox[2]) for key, cell in periods]
-    return split, columns
+        spent = [c.bbox[0] for row in header for c in row.cells if _key(c) == "expenditure"]
+        split = min(spent) if spent else max(c.bbox[2] for _, c in groups[0]) + 0.5
+    columns = tuple(PeriodColumn("income" if (c.bbox[0] + c.bbox[2]) / 2 < split else "expenditure",
+                                 k, c.bbox[0], c.bbox[2]) for k, c in periods)
+    return Layout(split, columns)
 
 
-def item_name(text: str) -> tuple[str, bool, bool]:
-    """(name, is 其中, is numbered): numbering and the 其中 prefix removed."""
-    folded = fold(text)
-    is_sub = bool(_SUB_PREFIX.match(folded))
-    folded = _SUB_PREFIX.sub("", folded)
-    numbered = bool(_NUMBERED.match(folded))
-    folded = _NUMBERED.sub("", folded)
-    folded = _CN_NUMBERED.sub("", folded)
-    return folded, is_sub, numbered
+@dataclass
+class _Line:
+    """One side of a printed line while it is read: name cells, amount cells."""
+
+    side: Side
+    names: list[Cell] = field(default_factory=list)
+    amounts: dict[str, list[Cell]] = field(default_factory=dict)
+
+    def texts(self) -> dict[str, str]:
+        out = {"name": join_text(c.text for c in self.names)}
+        for period in PERIODS:
+            out[period] = join_text(c.text for c in self.amounts.get(period, []))
+        return out
+
+    def extend(self, other: _Line) -> None:
+        self.names += other.names
+        for period, cells in other.amounts.items():
+            self.amounts.setdefault(period, []).extend(cells)
+
+
+def _split_row(row: Row, lay: Layout, carried: dict[Side, list[Cell]]) -> dict[Side, _Line]:
+    parts = {side: _Line(side) for side in SIDES}
+    for cell in row.cells:
+        side = lay.side_of(cell)
+        period = lay.period_of(cell, side)
+        if period is None:
+            parts[side].names.append(cell)
+        else:
+            parts[side].amounts.setdefault(period, []).append(cell)
+    for side in SIDES:  # a name cell reaching up into the header row names this line
+        if carried.get(side) and not fold(join_text(c.text for c in parts[side].names)):
+            parts[side].names = carried.pop(side)
+    return parts
+
+
+def _amount_whole(text: str) -> bool:
+    try:
+        return parse_amount(text, "万元") is not None
+    except ValueParseError:
+        return False
+
+
+FIELDS = {
+    f"{side}.{name}": stitch.Field(
+        pair=stitch.grammar_pair(lambda t: budget_items.complete(t) is True,
+                                 lambda t: bool(read_name(t).style or read_name(t).qizhong)),
+        key=True) if name == "name" else stitch.Field(pair=stitch.grammar_pair(_amount_whole))
+    for side in SIDES for name in ("name", *PERIODS)
+}
+
+
+def _texts(parts: dict[Side, _Line]) -> dict[str, str]:
+    return {f"{side}.{k}": t for side in SIDES for k, t in parts[side].texts().items()}
+
+
+def read_rows(rows: Sequence[Row]) -> tuple[list[dict[Side, _Line]], list[Concern], bool]:
+    """Data rows split into their two sides, rows cut by page breaks joined; issues
+    for doubtful joins; whether the period columns are there."""
+    lay: Layout | None = None
+    header: list[Row] = []
+    printed: list[dict[Side, _Line]] = []
+    concerns: list[Concern] = []
+    carried: dict[Side, list[Cell]] = {}
+    after_break = False
+    has_periods = False
+    for row in rows:
+        if row.is_line or not (row.cells or row.covering):
+            continue
+        after_break = after_break or row.continues
+        if is_header(row):
+            header.append(row)
+            lay = layout_of(header) or lay
+            has_periods = has_periods or any(c.period != "annual" for c in (lay.columns if lay else ()))
+            carried = {}
+            for cell in row.cells:  # a name cell that reaches into the row below
+                if lay and cell.rowspan > 1 and not _key(cell) and fold(cell.text) \
+                        and lay.period_of(cell, lay.side_of(cell)) is None:
+                    carried[lay.side_of(cell)] = [cell]
+            continue
+        header = []
+        if lay is None:
+            continue
+        parts = _split_row(row, lay, carried)
+        texts = _texts(parts)
+        if not any(t.strip() for t in texts.values()):
+            continue
+        if after_break and printed:
+            verdict = stitch.decide(_texts(printed[-1]), texts, FIELDS)
+            after_break = False
+            if verdict is not stitch.Join.NEW:
+                for side in SIDES:
+                    printed[-1][side].extend(parts[side])
+                if verdict is stitch.Join.DOUBT:
+                    concerns.append(Concern(Issue(
+                        "row_join_uncertain", f"a budget row cut by the page break after page "
+                        f"{row.page - 1} was joined with the row above it: check", row.page),
+                        printed[-1], None))
+                continue
+        after_break = False
+        printed.append(parts)
+    return printed, concerns, has_periods
+
+
+@dataclass
+class _Read:
+    """A line with its name read, before the hierarchy is decided."""
+
+    item: ItemName
+    part: _Line
+    amounts: dict[str, Amount]
+    indent: float | None
+    total: bool
+    parent: int | None = None
+    by_sums: bool = False     # a sub-item on arithmetic alone
+
+    def value(self, period: str) -> Decimal | None:
+        return self.amounts[period].value
 
 
 def read_budget(rows: Sequence[Row], money_unit: str
                 ) -> tuple[list[BudgetLine], list[Concern], bool]:
     """The budget lines (income first, then expenditure), issues, and whether the
     form has the 上半年/前三季度 period columns."""
-    layout = _layout([r for r in rows if not r.is_line])
-    if layout is None:
-        return [], [], False
-    split, columns = layout
-    has_periods = any(c.period != "annual" for c in columns)
-    issues: list[Concern] = []
-    sides: dict[str, list[BudgetLine]] = {"income": [], "expenditure": []}
-    parents: dict[str, BudgetLine | None] = {"income": None, "expenditure": None}
-    in_sub: dict[str, bool] = {"income": False, "expenditure": False}
-    sub_sums: dict[str, Decimal] = {"income": Decimal(0), "expenditure": Decimal(0)}
-    for row in rows:
-        if row.is_line or not row.cells or _header_keys(row):
-            continue
-        for side in ("income", "expenditure"):
-            mine = [c for c in row.cells
-                    if ((c.bbox[0] + c.bbox[2]) / 2 < split) == (side == "income")]
-            amount_cells: dict[str, Cell] = {}
-            name_cells: list[Cell] = []
-            for cell in mine:
-                col = next((p for p in columns if p.side == side and p.holds(cell)), None)
-                if col is not None:
-                    amount_cells.setdefault(col.period, cell)
-                else:
-                    name_cells.append(cell)
-            printed = join_text(c.text for c in name_cells)
-            if not fold(printed):
+    printed, concerns, has_periods = read_rows(rows)
+    lines: list[BudgetLine] = []
+    # doubts about a joined row or a decided parent concern the line they end up in
+    subject: dict[int, tuple[BudgetLine, str | None]] = {}
+    for side in SIDES:
+        read: list[_Read] = []
+        for parts in printed:
+            part = parts[side]
+            name = join_text(c.text for c in part.names)
+            if not fold(name):
                 continue
-            name, is_sub, numbered = item_name(printed)
-            amounts = {period: _amount(amount_cells.get(period), money_unit, name, issues)
-                       for period in PERIODS}
-            parent_line = parents[side]
-            sub = is_sub or (in_sub[side] and parent_line is not None and (
-                numbered or _fits(parent_line, sub_sums[side], amounts["annual"].value)))
-            if sub and parent_line is not None:
-                in_sub[side] = True
-                sub_sums[side] += amounts["annual"].value or Decimal(0)
-            else:
-                in_sub[side], sub_sums[side] = False, Decimal(0)
-            line = BudgetLine(side=side, item=name,  # type: ignore[arg-type]
-                              parent=parent_line.item if sub and parent_line else None,
-                              annual=amounts["annual"], h1=amounts["h1"], q3=amounts["q3"],
-                              provenance=provenance(name_cells[0]))
-            if line.parent is None:
-                parents[side] = line
-            sides[side].append(line)
-    return sides["income"] + sides["expenditure"], issues, has_periods
+            item = read_name(name)
+            amounts = {p: _amount(part.amounts.get(p, []), money_unit, item.name, concerns)
+                       for p in PERIODS}
+            read.append(_Read(item, part, amounts, _indent(part.names), budget_items.is_total(name)))
+        concerns += _hierarchy(read)
+        for r in read:
+            line = BudgetLine(side=side, item=r.item.name,
+                              parent=None if r.parent is None else read[r.parent].item.name,
+                              annual=r.amounts["annual"], h1=r.amounts["h1"], q3=r.amounts["q3"],
+                              provenance=provenance(r.part.names[0]))
+            subject[id(r)] = (line, "parent")
+            owner = next(parts for parts in printed if parts[side] is r.part)
+            subject.setdefault(id(owner), (line, "item"))
+            lines.append(line)
+    return lines, [Concern(c.issue, *subject[id(c.subject)]) if id(c.subject) in subject else c
+                   for c in concerns], has_periods
 
 
-def _fits(parent: BudgetLine, so_far: Decimal, value: Decimal | None) -> bool:
-    """Would an unnumbered line after 其中 still fit within its parent's amount?"""
-    total = parent.annual.value
-    if total is None or value is None or item_is_total(parent.item):
+def _indent(cells: Sequence[Cell]) -> float | None:
+    """How far the name's text starts from its cell's left edge."""
+    boxes = [(c.text_bbox[0] - c.bbox[0], c.text_bbox[3] - c.text_bbox[1])
+             for c in cells if c.text_bbox is not None]
+    return boxes[0][0] if boxes else None
+
+
+def _indent_levels(read: Sequence[_Read]) -> list[int | None]:
+    """0 for a line set flush like the side's top-level lines, 1 for one set in by at
+    least a character, None when the side's names are not set flush (centred text
+    says nothing by where it starts)."""
+    named = [(k, r.indent) for k, r in enumerate(read) if not r.total and r.indent is not None]
+    if len(named) < 2:
+        return [None] * len(read)
+    least = min(i for _, i in named)
+    em = min((c.text_bbox[3] - c.text_bbox[1] for r in read for c in r.part.names
+              if c.text_bbox is not None), default=8.0)
+    flush = sum(1 for _, i in named if i - least < 0.5 * em)
+    if flush < 0.5 * len(named):
+        return [None] * len(read)
+    levels: list[int | None] = [None] * len(read)
+    for k, i in named:
+        levels[k] = 0 if i - least < 0.5 * em else 1 if i - least >= 0.8 * em else None
+    if 1 not in levels:
+        return [None] * len(read)  # the side sets every name flush: indentation says nothing
+    return levels
+
+
+def _hierarchy(read: list[_Read]) -> list[Concern]:
+    """Decide each line's parent (see the module docstring); doubts as concerns."""
+    indents = _indent_levels(read)
+    tops = [r for r in read if not r.total]
+    top_rank = tops[0].item.rank if tops else -1
+    current: int | None = None      # the top-level line sub-items would belong to
+    group: list[int] = []           # its sub-items so far
+    for k, r in enumerate(read):
+        if r.total:
+            current, group = None, []
+            continue
+        child = _is_child(r, k, read, indents, top_rank, current, group)
+        if child and current is not None:
+            r.parent = current
+            r.by_sums = child == "sums"
+            group.append(k)
+        else:
+            current, group = k, []
+    concerns = []
+    for r in read:
+        if r.by_sums and not _made_up(read, r.parent):
+            concerns.append(Concern(Issue(
+                "budget_hierarchy_uncertain",
+                f"{r.item.name}: filed under {read[r.parent].item.name} because its amount fits "
+                f"there, but nothing printed says so and the 其中 items do not add up to it",
+                r.part.names[0].page), r, None))
+    return concerns
+
+
+def _is_child(r: _Read, k: int, read: list[_Read], indents: list[int | None], top_rank: int,
+              current: int | None, group: list[int]) -> str | bool:
+    """Is line ``k`` a sub-item of ``current``? "marked"/"indented"/"known"/"sums" say
+    on what evidence; False for a top-level line."""
+    item = r.item
+    if current is None:
         return False
-    return so_far + value <= total
+    if item.qizhong or (item.style is not None and item.rank > top_rank):
+        return "marked"
+    if item.style is not None:
+        return False  # numbered like the top-level lines
+    if any(read[i].item.style for i in group):
+        return False  # a numbered list of sub-items goes on with a number
+    level = indents[k]
+    if group and {indents[i] for i in group} == {1}:
+        # the group is set in: a line set in like it is one more, a flush one is not
+        if level is not None:
+            return "indented" if level == 1 else False
+    elif not group and level == 1 and indents[current] == 0:
+        return "indented"
+    said = budget_items.standing(item.name, read[current].item.name)
+    if said is not None:
+        return "known" if said == "sub" else False
+    if not group or _made_up(read, current, group):
+        return False  # nothing opened a group, or it is complete
+    return "sums" if _fits(read, current, group + [k]) else False
+
+
+def _sum(read: list[_Read], group: Sequence[int], period: str) -> Decimal | None:
+    values = [read[i].value(period) for i in group if read[i].value(period) is not None]
+    return sum(values, Decimal(0)) if values else None
+
+
+def _fits(read: list[_Read], parent: int, group: Sequence[int]) -> bool:
+    """Do the sub-items stay within their parent in every period?"""
+    for period in PERIODS:
+        total, summed = read[parent].value(period), _sum(read, group, period)
+        if summed is not None and (total is None or summed - total >= _EXACT):
+            return False
+    return _sum(read, group, "annual") is not None
+
+
+def _made_up(read: list[_Read], parent: int | None, group: Sequence[int] | None = None) -> bool:
+    """Do the sub-items (by default: all lines filed under ``parent``) add up to it exactly?"""
+    if parent is None:
+        return False
+    if group is None:
+        group = [k for k, r in enumerate(read) if r.parent == parent]
+    for period in PERIODS:
+        total, summed = read[parent].value(period), _sum(read, group, period)
+        if (total is None) != (summed is None) or (total is not None and abs(total - summed) >= _EXACT):
+            return False
+    return True
+
+
+def _amount(cells: Sequence[Cell], money_unit: str, item: str, concerns: list[Concern]) -> Amount:
+    if not cells:
+        return Amount(raw="", value=None)
+    text = join_text(c.text for c in cells)
+    found: list[Issue] = []
+    try:
+        value = parse_amount(text, money_unit)
+    except ValueParseError:
+        found.append(Issue("value_unreadable",
+                           f"budget line {item}: amount {text!r} is not a number", cells[0].page))
+        value = None
+    else:
+        found += checks.low_confidence(f"budget line {item} amount", list(cells))
+    amount = Amount(raw=text, value=value, provenance=provenance(cells[0]))
+    concerns += concerning(amount, found)
+    return amount
 
 
 def item_is_total(name: str) -> bool:
-    return name in ("合计", "总计")
-
-
-def _amount(cell: Cell | None, money_unit: str, item: str, issues: list[Concern]) -> Amount:
-    if cell is None:
-        return Amount(raw="", value=None)
-    found: list[Issue] = []
-    try:
-        value = parse_amount(cell.text, money_unit)
-    except ValueParseError:
-        found.append(Issue("value_unreadable",
-                           f"budget line {item}: amount {cell.text!r} is not a number", cell.page))
-        value = None
-    else:
-        found += checks.low_confidence(f"budget line {item} amount", [cell])
-    amount = Amount(raw=cell.text, value=value, provenance=provenance(cell))
-    issues += concerning(amount, found)
-    return amount
+    return budget_items.is_total(name)

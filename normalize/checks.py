@@ -4,6 +4,8 @@ A check that cries wolf is worse than none: each one fires only on evidence that
 is certainly printed on the form (both sides of a sum read as numbers).
 
 Codes: ``budget_total_mismatch``, ``budget_subtotal_mismatch``, ``period_order``,
+``income_expenditure_mismatch``, ``budget_hierarchy_uncertain`` and ``row_join_uncertain``
+(raised while reading),
 ``value_unreadable`` (raised while reading), ``section_missing``, ``low_confidence``
 (an OCR'd value cell read with confidence under ``LOW_CONFIDENCE``).
 
@@ -18,6 +20,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from extract.model import Cell
+from normalize.budget_items import is_total
 from normalize.model import BudgetLine, Issue, pointer
 
 LOW_CONFIDENCE = 0.8  # an OCR'd value read with less confidence than this needs a person
@@ -35,11 +38,11 @@ def budget_totals(lines: Sequence[BudgetLine]) -> list[Issue]:
     issues = []
     for side in ("income", "expenditure"):
         mine = [(i, ln) for i, ln in enumerate(lines) if ln.side == side]
-        totals = [(i, ln) for i, ln in mine if ln.item == "合计"]
+        totals = [(i, ln) for i, ln in mine if is_total(ln.item)]
         if not totals:
             continue
         at, total = totals[-1]
-        tops = [ln for _, ln in mine if ln.parent is None and ln.item != "合计"]
+        tops = [ln for _, ln in mine if ln.parent is None and not is_total(ln.item)]
         for period in PERIOD_NAMES:
             printed = getattr(total, period).value
             summed_lines = [ln for ln in tops if getattr(ln, period).value is not None]
@@ -50,7 +53,7 @@ def budget_totals(lines: Sequence[BudgetLine]) -> list[Issue]:
                 names = ", ".join(ln.item for ln in summed_lines)
                 issues.append(Issue(
                     "budget_total_mismatch",
-                    f"{SIDE_NAMES[side]} 合计 {PERIOD_NAMES[period]} is {printed} 万元 but its "
+                    f"{SIDE_NAMES[side]} {total.item} {PERIOD_NAMES[period]} is {printed} 万元 but its "
                     f"lines ({names}) add up to {summed} 万元", _page(total),
                     pointer("budget", at, period)))
     return issues
@@ -60,7 +63,7 @@ def budget_subtotals(lines: Sequence[BudgetLine]) -> list[Issue]:
     """其中 sub-items must not add up to more than their parent line."""
     issues = []
     for at, parent in enumerate(lines):
-        if parent.parent is not None or parent.item == "合计":
+        if parent.parent is not None or is_total(parent.item):
             continue
         subs = [ln for ln in lines if ln.side == parent.side and ln.parent == parent.item]
         for period in PERIOD_NAMES:
@@ -113,8 +116,27 @@ def missing_sections(read: set[str]) -> list[Issue]:
             for name, label in REQUIRED_SECTIONS.items() if name not in read]
 
 
+def sides_balance(lines: Sequence[BudgetLine]) -> list[Issue]:
+    """预算收入 合计 must equal 预算支出 合计, period by period: a form whose income and
+    expenditure differ is reported (at the income total), not refused."""
+    totals = {side: [(i, ln) for i, ln in enumerate(lines) if ln.side == side and is_total(ln.item)]
+              for side in SIDE_NAMES}
+    if not totals["income"] or not totals["expenditure"]:
+        return []
+    (at, income), (_, spent) = totals["income"][-1], totals["expenditure"][-1]
+    issues = []
+    for period, label in PERIOD_NAMES.items():
+        a, b = getattr(income, period).value, getattr(spent, period).value
+        if a is not None and b is not None and abs(a - b) >= Decimal("0.000001"):
+            issues.append(Issue(
+                "income_expenditure_mismatch",
+                f"预算收入 {income.item} {label} is {a} 万元 but 预算支出 {spent.item} is {b} 万元",
+                _page(income), pointer("budget", at, period)))
+    return issues
+
+
 def run_all(lines: Sequence[BudgetLine], read_sections: set[str]) -> list[Issue]:
     """The cross-checks of the declaration's final budget ``lines`` (pointers are their
     indices) and of the sections read."""
     return (missing_sections(read_sections) + budget_totals(lines) + budget_subtotals(lines)
-            + period_order(lines))
+            + period_order(lines) + sides_balance(lines))

@@ -45,10 +45,17 @@ def normalize(doc: ExtractedDocument) -> Declaration:
 
     texts = {name: records.long_text(parts.get(name))[0] for name in TEXT_SECTIONS}
     read = {name for name, got in (("budget", budget_lines), ("indicators", indicator_rows)) if got}
+    prior, prior_issues = records.prior_year(parts.get("prior_year"))
+    tasks, task_issues = records.tasks(parts.get("tasks"))
     # the arrays are final here: the readers' issues can point at their rows
-    issues: list[Issue] = [*pointers.locate([*budget_issues, *indicator_issues],
-                                            {"budget": budget_lines, "indicators": indicator_rows}),
+    issues: list[Issue] = [*pointers.locate([*budget_issues, *indicator_issues, *prior_issues,
+                                             *task_issues],
+                                            {"budget": budget_lines, "indicators": indicator_rows,
+                                             "prior_year_results": prior, "work_tasks": tasks}),
                            *checks.run_all(budget_lines, read)]
+    doubt = header.doubtful_title(rows)
+    if doubt is not None:
+        issues.insert(0, doubt)
     return Declaration(
         source=SourceInfo(file=Path(doc.path).name, sha256=doc.sha256, pages=len(doc.pages),
                           page_kinds=tuple(doc.page_kinds),
@@ -60,8 +67,8 @@ def normalize(doc: ExtractedDocument) -> Declaration:
         subordinate_units=records.as_int(profile.get("subordinate_units")),
         staffing_quota=records.as_int(profile.get("staffing_quota")),
         funded_staff=records.as_int(profile.get("funded_staff")),
-        prior_year_results=tuple(records.prior_year(parts.get("prior_year"))),
-        work_tasks=tuple(records.tasks(parts.get("tasks"))),
+        prior_year_results=tuple(prior),
+        work_tasks=tuple(tasks),
         budget=tuple(budget_lines),
         indicators=tuple(indicator_rows),
         signoff=header.find_signoff(head_rows),

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from extract.model import Cell
-from normalize.model import Signoff
+from normalize.model import Issue, Signoff
 from normalize.rows import Row
 from normalize.values import fold
 
@@ -35,14 +35,31 @@ def texts(rows: Sequence[Row]) -> list[str]:
 def find_title(rows: Sequence[Row]) -> str | None:
     """The text naming a 绩效目标申报表 on the first page, without its year part
     (a booklet that mentions such a table in its prose is not the form)."""
+    found = title_cell(rows)
+    return found[0] if found else None
+
+
+def title_cell(rows: Sequence[Row]) -> tuple[str, Cell] | None:
+    """The title (as ``find_title``) and the cell or line it was read from."""
     first = min((r.page for r in rows), default=1)
-    for text in texts([r for r in rows if r.page == first]):
-        folded = fold(text)
+    for cell in (c for r in rows if r.page == first for c in r.cells if c.text.strip()):
+        folded = fold(cell.text)
         if any(word in folded for word in TITLE_WORDS) and len(folded) <= 40:
             title = _YEAR.sub("", folded)
             title = re.sub(r"[(（][)）]", "", title)
-            return title.strip("()（）") or folded
+            return (title.strip("()（）") or folded), cell
     return None
+
+
+def doubtful_title(rows: Sequence[Row]) -> Issue | None:
+    """``low_confidence`` for a title read by OCR that is not the form's title word for
+    word: what else it holds (a seal's character beside it, say) may be a misreading."""
+    found = title_cell(rows)
+    if found is None or found[1].source != "ocr" or found[0] == FORM_TITLE:
+        return None
+    title, cell = found
+    return Issue("low_confidence", f"title: read {title!r}, which is not the form's title "
+                 f"{FORM_TITLE} as printed; check it on the page", cell.page, "/title")
 
 
 def find_year(rows: Sequence[Row]) -> int | None:

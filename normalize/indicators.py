@@ -18,14 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extract.model import Cell
-from normalize import checks
+from normalize import checks, stitch
 from normalize.columns import Column, covered, header_columns, place
 from normalize.model import Indicator, Issue, Value
 from normalize.pointers import Concern, concerning
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
-from normalize.values import parse_value
+from normalize.values import NUMBER, fold, parse_value
 
 VALUE_FIELDS = ("target", "annual", "h1", "q3")
 
@@ -86,8 +86,9 @@ def with_columns(parsed: Value, text: str, unit: str, value_type: str) -> Value:
             and parse_value(text).comparator == "=" and not text.strip().startswith(("=", "＝")):
         prefix = value_type.strip()
     # both columns, else the comparator alone (a unit cell that does not parse must
-    # not take the 指标值类型 down with it)
-    for combined in (prefix + text + suffix, prefix + text):
+    # not take the 指标值类型 down with it); the unit goes right after the number, before
+    # words that follow it ("21及以下" + "万米" is 21万米及以下)
+    for combined in (prefix + after_number(text, suffix), prefix + text):
         if combined == text:
             break
         again = parse_value(combined)
@@ -96,6 +97,15 @@ def with_columns(parsed: Value, text: str, unit: str, value_type: str) -> Value:
                          comparator=again.comparator,
                          direction=again.direction or parsed.direction)
     return parsed
+
+
+def after_number(text: str, unit: str) -> str:
+    """``text`` with ``unit`` put right after its (first) number."""
+    if not unit:
+        return text
+    folded = fold(text)
+    m = NUMBER.search(folded)
+    return folded[:m.end()] + unit + folded[m.end():] if m else text + unit
 
 
 def unit_suffix(unit: str) -> str:
@@ -161,14 +171,33 @@ def _next_group(current: _Group, cell: Cell | None, continues: bool) -> _Group:
     return _Group(None, before=current)
 
 
+def _whole_value(text: str) -> bool:
+    """A cell that is a value by itself (a dash for "not applicable" is one too)."""
+    return parse_value(text).kind in ("number", "direction", "empty")
+
+
+# How a row cut by a page break is told from a new one (normalize/stitch.py): the
+# 三级指标 names the row; a value is whole or not; 依据 is prose.
+FIELDS = {"level3": stitch.Field(key=True), "basis": stitch.Field(pair=stitch.prose_pair),
+          **{name: stitch.Field(pair=stitch.grammar_pair(_whole_value)) for name in VALUE_FIELDS}}
+
+
+def _texts(placed: dict[str, Cell]) -> dict[str, str]:
+    return {name: cell.text for name, cell in placed.items() if name not in ("level1", "level2")}
+
+
 def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern], bool]:
     """Indicators in form order, issues, and whether period columns exist."""
     columns: list[Column] = []
     pending: list[_Pending] = []
     groups = {"level1": _Group(""), "level2": _Group("")}
+    after_break = False
+    last: dict[str, str] = {}     # the last data row read, as texts
+    doubtful: list[_Pending] = []  # indicators joined across a page break on likelihood
     for row in rows:
         if row.is_line or not row.cells:
             continue
+        after_break = after_break or row.continues
         found = header_columns(row, "indicator")
         if sum(1 for c in found if c.field in ("level1", "level2", "level3")) >= 2:
             columns = found
@@ -183,16 +212,24 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
         placed = place(row.cells, columns)
         if not any(c.text.strip() for c in placed.values()):
             continue
+        at_break, after_break = after_break, False
         by_field = {c.field: c for c in columns}
         l3 = placed.get("level3")
-        if pending and (l3 is None or not l3.text.strip()
-                        or ("level3" in by_field and covered(row, by_field["level3"]))):
+        rest = pending and (l3 is None or not l3.text.strip()
+                            or ("level3" in by_field and covered(row, by_field["level3"])))
+        if pending and not rest and at_break:
+            verdict = stitch.decide(last, _texts(placed), FIELDS)
+            rest = verdict is not stitch.Join.NEW
+            if verdict is stitch.Join.DOUBT:
+                doubtful.append(pending[-1])
+        last = _texts(placed)
+        if rest:
             for name, cell in placed.items():
                 if name not in ("level1", "level2"):
                     pending[-1].cells.setdefault(name, []).append(cell)
             continue
         for name in ("level1", "level2"):
-            groups[name] = _next_group(groups[name], placed.get(name), row.continues)
+            groups[name] = _next_group(groups[name], placed.get(name), at_break)
         item = _Pending(level1=groups["level1"], level2=groups["level2"])
         for name, cell in placed.items():
             if name not in ("level1", "level2"):
@@ -214,4 +251,8 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
             q3=values["q3"] if has_periods else None,
             basis=basis,
             provenance=provenance(level3_cells[0]) if level3_cells else None))
-    return out, _doubtful_cells(pending, out) + value_issues, has_periods
+    joins = [Concern(Issue("row_join_uncertain", f"indicator {indicator.level3}: a row cut by a "
+                           "page break was joined with the row above it; check", page), indicator)
+             for item, indicator in zip(pending, out, strict=True) if any(item is d for d in doubtful)
+             for page in [max(c.page for cells in item.cells.values() for c in cells)]]
+    return out, _doubtful_cells(pending, out) + value_issues + joins, has_periods

@@ -121,6 +121,11 @@ def match(text: str, group: str) -> str | None:
     return keys.pop() if len(keys) == 1 else None
 
 
+def exact(text: str, group: str) -> str | None:
+    """The key in ``group`` that ``text`` names word for word (after folding)."""
+    return _index()[group].get(fold_label(text))
+
+
 def _same_words(text: str, wording: str) -> bool:
     """Are ``text``'s words those of ``wording``, reordered, with at most one
     neutral word added? (The character check first spares most cells jieba.)"""

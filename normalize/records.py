@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extract.model import Cell
-from normalize import labels
+from normalize import labels, stitch
 from normalize.columns import Column, covered, header_columns, place
-from normalize.model import PriorYearResult, Provenance, WorkTask
+from normalize.model import Issue, PriorYearResult, Provenance, WorkTask
+from normalize.pointers import Concern
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
 from normalize.values import fold, parse_value
@@ -62,16 +63,23 @@ class _Record:
         return min(every, key=lambda c: (c.page, c.bbox[1], c.bbox[0])) if every else None
 
 
-def read_records(rows: Sequence[Row], group: str, key: str) -> list[_Record]:
-    """Rows under a header (labels of ``group``) as records keyed by column ``key``.
+def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Record], list[_Record]]:
+    """Rows under a header (labels of ``group``) as records keyed by column ``key``, and
+    the records joined across a page break on likelihood only (to report).
 
-    Rows before the header, free lines and repeated headers are skipped.
+    Rows before the header, free lines and repeated headers are skipped. The first row
+    after a page break may be the rest of the record above (normalize/stitch.py); every
+    column of these tables is prose.
     """
     columns: list[Column] = []
     records: list[_Record] = []
+    doubtful: list[_Record] = []
+    after_break = False
+    last: dict[str, str] = {}
     for row in rows:
         if row.is_line or not row.cells:
             continue
+        after_break = after_break or row.continues
         found = header_columns(row, group)
         if len(found) >= 2:
             columns = found
@@ -81,41 +89,64 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> list[_Record]:
         placed = place(row.cells, columns)
         if not any(c.text.strip() for c in placed.values()):
             continue
+        at_break, after_break = after_break, False
         key_column = next((c for c in columns if c.field == key), columns[0])
         key_cell = placed.get(key_column.field)
         blank_key = key_cell is None or not key_cell.text.strip()
-        if records and (blank_key or covered(row, key_column)):
+        texts = {name: cell.text for name, cell in placed.items()}
+        rest = bool(records) and (blank_key or covered(row, key_column))
+        if records and not rest and at_break:
+            fields = {c.field: stitch.Field(pair=stitch.prose_pair, key=c.field == key_column.field)
+                      for c in columns}
+            verdict = stitch.decide(last, texts, fields)
+            rest = verdict is not stitch.Join.NEW
+            if verdict is stitch.Join.DOUBT:
+                doubtful.append(records[-1])
+        last = texts
+        if rest:
             record = records[-1]
         else:
             record = _Record()
             records.append(record)
         for name, cell in placed.items():
             record.add(name, cell)
-    return records
+    return records, doubtful
 
 
-def prior_year(rows: Sequence[Row]) -> list[PriorYearResult]:
-    out = []
-    for rec in read_records(rows, "prior", "goal"):
+def _joins(doubtful: Sequence[_Record], made: Sequence[tuple[_Record, object]], what: str
+           ) -> list[Concern]:
+    """``row_join_uncertain`` for each record joined across a page break on likelihood."""
+    return [Concern(Issue("row_join_uncertain", f"{what}: a row cut by a page break was "
+                          "joined with the row above it; check",
+                          max(c.page for cells in rec.cells.values() for c in cells)), obj)
+            for rec, obj in made if any(rec is d for d in doubtful)]
+
+
+def prior_year(rows: Sequence[Row]) -> tuple[list[PriorYearResult], list[Concern]]:
+    records, doubtful = read_records(rows, "prior", "goal")
+    made = []
+    for rec in records:
         goal, result = rec.text("goal"), rec.text("result")
         if goal or result:
             cell = rec.first()
-            out.append(PriorYearResult(goal=clean_text(goal or ""), result=clean_text(result or ""),
-                                       provenance=provenance(cell) if cell else None))
-    return out
+            made.append((rec, PriorYearResult(goal=clean_text(goal or ""),
+                                              result=clean_text(result or ""),
+                                              provenance=provenance(cell) if cell else None)))
+    return [obj for _, obj in made], _joins(doubtful, made, "上年度绩效目标完成情况")
 
 
-def tasks(rows: Sequence[Row]) -> list[WorkTask]:
-    out = []
-    for rec in read_records(rows, "task", "name"):
+def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
+    records, doubtful = read_records(rows, "task", "name")
+    made = []
+    for rec in records:
         name, content = rec.text("name"), rec.text("content")
         if not (name or content):
             continue
         cell = rec.first()
-        out.append(WorkTask(name=clean_text(name or ""), content=clean_text(content or ""),
-                            functions=rec.text("functions"), projects=rec.text("projects"),
-                            provenance=provenance(cell) if cell else None))
-    return out
+        made.append((rec, WorkTask(name=clean_text(name or ""), content=clean_text(content or ""),
+                                   functions=rec.text("functions"), projects=rec.text("projects"),
+                                   provenance=provenance(cell) if cell else None)))
+    return [obj for _, obj in made], _joins(doubtful, made, "年度工作任务")
 
 
 def as_int(cell: Cell | None) -> int | None:

@@ -37,14 +37,30 @@ class Sections:
         return self.rows.get(name, [])
 
 
+def _own_header(row: Row) -> str | None:
+    """The section whose table header the row is (two labels of that table), wherever
+    its section label is: a spreadsheet prints a merged label once, centred on the
+    whole merge, so where the merge crosses a page the label may be on the next page."""
+    if sum(1 for text in row.texts if labels.match(text, "indicator") in _INDICATOR_HEADER) >= 2:
+        return "indicators"
+    for name, group in _TABLE_GROUPS.items():
+        others = [g for g in (*_TABLE_GROUPS.values(), "indicator") if g != group]
+        if sum(1 for c in row.cells if labels.match(c.text, group)
+               and not any(labels.exact(c.text, g) for g in others)) >= 2:
+            return name
+    return None
+
+
 def _label_cell(row: Row) -> tuple[str | None, Row]:
     """If the row opens a section, its name and the row without the label cell."""
     if not row.cells:
         return None, row
-    if sum(1 for text in row.texts if labels.match(text, "indicator") in _INDICATOR_HEADER) >= 2:
-        return "indicators", row
     first = row.cells[0]
     left = row.left
+    own = _own_header(row)
+    if own is not None and (own == "indicators" or left is not first or not first.text.strip()
+                            or labels.match(first.text, "section") is None):
+        return own, row
     if left is not first:  # the row's left edge is a merged label from above
         return None, row
     name = labels.field_of(labels.match(first.text, "section"))
@@ -63,9 +79,13 @@ def _label_cell(row: Row) -> tuple[str | None, Row]:
 def split(stream: list[Row]) -> Sections:
     out = Sections()
     current = "preamble"
+    carried = False  # a page break marked on a title row that is not kept as content
     for row in stream:
+        if carried and not row.is_line:
+            row, carried = replace(row, continues=True), False
         name, content = _label_cell(row)
         if name is not None:
+            continued = name == current and row.continues
             current = name
             if content is row:
                 out.add(current, content)  # a header row opening its section is content
@@ -73,6 +93,7 @@ def split(stream: list[Row]) -> Sections:
                 out.add(current, content)
             else:
                 out.pages.setdefault(current, row.page)
+                carried = continued  # the section's title repeated on the next page
             continue
         if row.is_line and current != "preamble" and _is_trailer(row):
             current = "trailer"

@@ -51,6 +51,7 @@ from normalize.model import Comparator, Direction, Value
 from normalize.numerals import NUMERAL_CHARS, read_chinese_number
 
 __all__ = [
+    "NUMBER",
     "ValueParseError",
     "collapse_whitespace",
     "fold",
@@ -167,6 +168,8 @@ _DIRECTION_PREFIX_RE = re.compile(rf"{_DIRECTION_CORE}(?:了|到|至)?")
 # Strict thousands grouping: "2730,16" is an OCR'd decimal point, not 273016.
 _ARABIC_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
 _CHINESE_RE = re.compile(f"[{NUMERAL_CHARS}]+")
+# A number as a cell prints it, Arabic or Chinese (where a unit printed apart belongs)
+NUMBER = re.compile(rf"[+-]?(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[{NUMERAL_CHARS}]+")
 _PER_RE = re.compile("(?P<per>百分之|千分之)")
 
 # Placeholders for "nothing here": dashes, slashes, and 一 (a dash as OCR reads it).

@@ -73,8 +73,23 @@ def build(form: Form, pdf: Path, pages: int) -> dict:
             "phone": form.phone,
             "head": form.head,
         },
-        "issues": [],
+        "issues": expected_issues(form),
     }
+
+
+def expected_issues(form: Form) -> list[dict]:
+    """What a reader must report on this form as printed: a form whose income and
+    expenditure totals differ (the real seed form does) is listed, period by period."""
+    lines = form.income + form.expenditure
+    at = next(i for i, ln in enumerate(lines) if ln in form.income and is_total(ln))
+    income = lines[at]
+    spent = next(ln for ln in form.expenditure if is_total(ln))
+    out = []
+    for k, period in enumerate(("annual", "h1", "q3")[:len(income.amounts)]):
+        a, b = amount_wan(income.amounts[k], form.money_unit), amount_wan(spent.amounts[k], form.money_unit)
+        if a is not None and b is not None and a != b:
+            out.append({"code": "income_expenditure_mismatch", "field": f"/budget/{at}/{period}"})
+    return out
 
 
 def check(form: Form) -> list[str]:

@@ -54,7 +54,7 @@ FACES: tuple[Face, ...] = (
          package="fonts-lxgw-wenkai"),
 )
 BY_KEY = {f.key: f for f in FACES}
-FALLBACK = BY_KEY["sungti"]
+FALLBACK = BY_KEY["uming"]  # has every character the forms use, symbols too (≦ ≧ ① ‰)
 PACKAGES = tuple(sorted({f.package for f in FACES}))
 
 

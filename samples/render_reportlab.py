@@ -114,11 +114,16 @@ class ContTable(SpanTable):
 
 
 def _table(tbl: Tbl, c: Cells, width: float, cont: str | None = None,
-           padding: float | None = None) -> SpanTable:
+           padding: float | None = None, top_spans: bool = False, whole_rows: bool = False) -> SpanTable:
     data = [[c.cell(x) for x in row] for row in tbl.rows]
     cls = ContTable if cont else SpanTable
-    t = cls(data, colWidths=[width * x for x in tbl.fractions], splitInRow=1, splitByRow=1,
-            repeatRows=tbl.repeat)
+    # reportlab draws a row split under repeated header rows without the rule between them
+    # (the rest of the row runs into the header), so generated tables that repeat their
+    # header move a row that does not fit whole; the grid style still splits rows
+    split_in_row = 0 if whole_rows and tbl.repeat else 1
+    repeat = 0 if top_spans and not whole_rows else tbl.repeat  # a row taller than a page: split, unrepeated
+    t = cls(data, colWidths=[width * x for x in tbl.fractions], splitInRow=split_in_row, splitByRow=1,
+            repeatRows=repeat)
     if cont:
         t.cont, t.cont_style = cont, c.heading
     t.setStyle(TableStyle([
@@ -129,7 +134,12 @@ def _table(tbl: Tbl, c: Cells, width: float, cont: str | None = None,
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2 if padding is None else padding),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3 if padding is None else padding + 1),
-    ] + [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in tbl.spans]))
+    ] + [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in tbl.spans]
+      # a cell spanning rows is set from its top when its rows may be split across pages:
+      # centred, the part left on a page can be shorter than its text, which then spills
+      # over the cells above (the bundled samples, made before, keep their centring)
+      + ([("VALIGN", (c0, r0), (c1, r1), "TOP") for r0, c0, r1, c1 in tbl.spans if r1 > r0]
+         if top_spans else [])))
     return t
 
 
@@ -175,6 +185,7 @@ def render(form: Form, out: Path) -> None:
         (margin, margin, margin + 6, margin)
     width = size[0] - left - right
     c = Cells(lay.font_size, lay.font, lay.leading or 1.35)
+    whole_rows = lay.padding is not None  # a generated form (see _table); unless a row is taller than a page
 
     def story() -> list:
         out = [] if lay.title_in_grid else _head(form, c, width)
@@ -186,7 +197,8 @@ def render(form: Form, out: Path) -> None:
                 out.append(c.line_para(tbl.heading, c.heading_free))
             elif tbl.heading:
                 out.append(c.line_para(tbl.heading, c.heading))
-            out.append(_table(tbl, c, width, lay.continued, lay.padding))
+            out.append(_table(tbl, c, width, lay.continued, lay.padding, lay.padding is not None,
+                              whole_rows))
             if lay.style != "grid":
                 out.append(Spacer(1, 8))
         return out + _signoff(form, c)
@@ -200,5 +212,9 @@ def render(form: Form, out: Path) -> None:
         return doc.page
 
     # a footer with the page count ("第 N 页 共 M 页") needs the count: lay out once to learn it
-    total = build(io.BytesIO(), 0) if "{m}" in lay.footer else None
-    build(str(out), total)
+    try:
+        total = build(io.BytesIO(), 0)
+    except Exception:  # noqa: BLE001 - reportlab's LayoutError (or its report of one) on a row taller than a page
+        whole_rows = False
+        total = build(io.BytesIO(), 0)
+    build(str(out), total if "{m}" in lay.footer else None)

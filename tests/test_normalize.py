@@ -8,7 +8,7 @@ import pytest
 
 from extract.model import Cell, ExtractedDocument, Grid, PageGrid, TextLine
 from normalize import labels
-from normalize.budget import item_name
+from normalize.budget_items import read_name
 from normalize.document import normalize
 from normalize.header import find_signoff, find_year
 from normalize.model import NotADeclaration
@@ -46,15 +46,21 @@ def test_prior_year_header_is_not_the_indicator_title():
     assert labels.match("年度绩效目标", "section") == "section.annual_goals"
 
 
-@pytest.mark.parametrize("printed,name,is_sub,numbered", [
-    ("其中: 1. 工资福利支出", "工资福利支出", True, True),
-    ("其中：工资福利支出", "工资福利支出", True, False),
-    ("2. 对个人和家庭的补助支出", "对个人和家庭的补助支出", False, True),
-    ("一、基本支出", "基本支出", False, False),
-    ("合 计", "合计", False, False),
+@pytest.mark.parametrize("printed,name,qizhong,style", [
+    ("其中: 1. 工资福利支出", "工资福利支出", True, "arabic-dot"),
+    ("其中：工资福利支出", "工资福利支出", True, None),
+    ("2. 对个人和家庭的补助支出", "对个人和家庭的补助支出", False, "arabic-dot"),
+    ("2、商品和服务支出", "商品和服务支出", False, "arabic-dot"),
+    ("（1）工资福利支出", "工资福利支出", False, "arabic-paren"),
+    ("③资本性支出", "资本性支出", False, "circled"),
+    ("一、基本支出", "基本支出", False, "cn-dun"),
+    ("（二）项目支出", "项目支出", False, "cn-paren"),
+    ("合 计", "合计", False, None),
+    ("2021年结转", "2021年结转", False, None),
 ])
-def test_budget_item_names(printed, name, is_sub, numbered):
-    assert item_name(printed) == (name, is_sub, numbered)
+def test_budget_item_names(printed, name, qizhong, style):
+    got = read_name(printed)
+    assert (got.name, got.qizhong, got.style) == (name, qizhong, style)
 
 
 def lines(*texts: str):

@@ -1,0 +1,112 @@
+"""Rows a page break cut in two, rejoined.
+
+Word, WPS, LibreOffice and HTML engines let a table row break across pages wherever
+the page ends: every cell of the row keeps the lines that fit on the first page and
+carries the rest over. A short cell (a unit, an amount) usually fits whole; a long one
+(a name, a value that wraps, prose) is cut between two of its lines, which may fall
+inside a word or a number (``重点工作办结及`` / ``时率``, ``不低于`` / ``92%``,
+``2.商品和服务`` / ``支出``).
+
+So the first data row after a page break may be the rest of the last row before it.
+Each reader describes its columns (``Field``) and ``decide`` weighs, column by column:
+
+* the row's name cell is blank: the name fitted above and only the rest carried over;
+* a cell and the one above make one thing where the lower part alone is not one
+  (``61及`` + ``以下`` is a value, ``以下`` is not; ``商品和服务`` + ``支出`` is a
+  standard budget line): the rest of the row, on evidence;
+* the lower cell starts something of its own (a second whole value, a numbered or
+  standard line name), or the row has text in a column the row above left blank (a cut
+  never carries text into a cell that had none): a new row;
+* a row that only lacks what the row above has is probably the rest of it; when every
+  prose cell above also stops mid-sentence, it is. A row that lacks nothing but whose
+  prose cells above all stop mid-sentence is probably the rest too. A probable join is
+  made and reported as doubtful (``Join.DOUBT``), since a new row could look the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Literal
+
+from normalize.text import join_text
+
+Verdict = Literal["join", "likely", "new"] | None
+
+
+class Join(Enum):
+    NEW = "new"          # a row of its own
+    JOIN = "join"        # the rest of the row above, on evidence
+    DOUBT = "doubt"      # probably the rest of the row above: joined, and reported
+
+
+@dataclass(frozen=True)
+class Field:
+    """A reader's column as judged at a break: ``pair(above, below)`` says what two
+    non-blank parts of it make (None: nothing either way); ``key`` marks the column
+    that names the row."""
+
+    pair: Callable[[str, str], Verdict] | None = None
+    key: bool = False
+
+
+# Where a sentence or a clause ends: prose stopping here may well end its cell.
+_SENTENCE_END = re.compile(r"[。；;！!？?…）)」』”\"]$")
+
+
+def unfinished(text: str) -> bool:
+    """Prose that stops mid-sentence (as a cut between two lines of a cell does)."""
+    text = text.strip()
+    return bool(text) and not _SENTENCE_END.search(text)
+
+
+def prose_pair(above: str, below: str) -> Verdict:
+    return "likely" if unfinished(above) else None
+
+
+def grammar_pair(whole: Callable[[str], bool], starts: Callable[[str], bool] | None = None
+                 ) -> Callable[[str, str], Verdict]:
+    """A pair judge for a column with a grammar: ``whole(text)`` when the text is a
+    complete cell of that column, ``starts(text)`` when it can only begin one."""
+
+    def pair(above: str, below: str) -> Verdict:
+        if starts is not None and starts(below):
+            return "new"
+        lower = whole(below)
+        if whole(join_text((above, below))) and not lower:
+            return "join"
+        if lower and whole(above):
+            return "new"
+        return None
+
+    return pair
+
+
+def decide(above: Mapping[str, str], below: Mapping[str, str], fields: Mapping[str, Field]) -> Join:
+    """Is ``below`` (the first data row after a page break) the rest of ``above``
+    (the last data row before it)? Both map a column to its text ('' when blank)."""
+    have_above = {f for f, t in above.items() if t.strip()}
+    have_below = {f for f, t in below.items() if t.strip()}
+    if not have_below or not have_above:
+        return Join.NEW if have_below else Join.JOIN
+    keys = [f for f, spec in fields.items() if spec.key]
+    if keys and not any(f in have_below for f in keys):
+        return Join.JOIN
+    verdicts = []
+    for f in have_above & have_below:
+        judge = fields[f].pair if f in fields else None
+        if judge is not None:
+            verdicts.append(judge(above[f], below[f]))
+    if "new" in verdicts:
+        return Join.NEW
+    if "join" in verdicts:
+        return Join.JOIN
+    if have_below - have_above:
+        return Join.NEW
+    # every shared cell that can stop mid-sentence does: a cut goes through all of them
+    all_cut = bool(verdicts) and all(v == "likely" for v in verdicts)
+    if have_above - have_below:
+        return Join.JOIN if all_cut else Join.DOUBT
+    return Join.DOUBT if all_cut else Join.NEW
