@@ -42,7 +42,7 @@ from normalize.pointers import Concern, concerning
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import join_text
-from normalize.values import ValueParseError, fold, parse_amount
+from normalize.values import ValueParseError, cut_between, fold, parse_amount
 
 PERIODS = ("annual", "h1", "q3")
 SIDES: tuple[Side, Side] = ("income", "expenditure")
@@ -149,7 +149,8 @@ FIELDS = {
     f"{side}.{name}": stitch.Field(
         pair=stitch.grammar_pair(lambda t: budget_items.complete(t) is True,
                                  lambda t: bool(read_name(t).style or read_name(t).qizhong)),
-        key=True) if name == "name" else stitch.Field(pair=stitch.grammar_pair(_amount_whole))
+        key=True) if name == "name" else stitch.Field(pair=stitch.grammar_pair(_amount_whole,
+                                                                               cut=cut_between))
     for side in SIDES for name in ("name", *PERIODS)
 }
 

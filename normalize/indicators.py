@@ -25,7 +25,7 @@ from normalize.pointers import Concern, concerning
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
-from normalize.values import NUMBER, fold, parse_value
+from normalize.values import NUMBER, cut_between, fold, parse_value
 
 VALUE_FIELDS = ("target", "annual", "h1", "q3")
 
@@ -179,7 +179,22 @@ def _whole_value(text: str) -> bool:
 # How a row cut by a page break is told from a new one (normalize/stitch.py): the
 # 三级指标 names the row; a value is whole or not; 依据 is prose.
 FIELDS = {"level3": stitch.Field(key=True), "basis": stitch.Field(pair=stitch.prose_pair),
-          **{name: stitch.Field(pair=stitch.grammar_pair(_whole_value)) for name in VALUE_FIELDS}}
+          **{name: stitch.Field(pair=stitch.grammar_pair(_whole_value, cut=cut_between))
+             for name in VALUE_FIELDS}}
+
+
+def _names_a_group(placed: dict[str, Cell], groups: dict[str, _Group]) -> bool:
+    """Does the row print a 一级/二级 name other than the group it would continue? The
+    rest of a row cut by a page break never does: the merged cell goes on blank or
+    with its own name again."""
+    return any(clean_text(placed[level].text) not in ("", groups[level].resolved())
+               for level in ("level1", "level2") if level in placed)
+
+
+def _add(item: _Pending, placed: dict[str, Cell]) -> None:
+    for name, cell in placed.items():
+        if name not in ("level1", "level2"):
+            item.cells.setdefault(name, []).append(cell)
 
 
 def _texts(placed: dict[str, Cell]) -> dict[str, str]:
@@ -193,6 +208,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
     groups = {"level1": _Group(""), "level2": _Group("")}
     after_break = False
     last: dict[str, str] = {}     # the last data row read, as texts
+    held: dict[str, Cell] | None = None  # a row without a 三级指标, until what follows is known
     doubtful: list[_Pending] = []  # indicators joined across a page break on likelihood
     for row in rows:
         if row.is_line or not row.cells:
@@ -215,26 +231,42 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
         at_break, after_break = after_break, False
         by_field = {c.field: c for c in columns}
         l3 = placed.get("level3")
-        rest = pending and (l3 is None or not l3.text.strip()
-                            or ("level3" in by_field and covered(row, by_field["level3"])))
-        if pending and not rest and at_break:
-            verdict = stitch.decide(last, _texts(placed), FIELDS)
-            rest = verdict is not stitch.Join.NEW
-            if verdict is stitch.Join.DOUBT:
-                doubtful.append(pending[-1])
-        last = _texts(placed)
-        if rest:
-            for name, cell in placed.items():
-                if name not in ("level1", "level2"):
-                    pending[-1].cells.setdefault(name, []).append(cell)
+        blank = l3 is None or not l3.text.strip() or (
+            "level3" in by_field and covered(row, by_field["level3"]))
+        carry = None  # a held row that is the first part of this one
+        if held is not None:
+            if at_break and not blank and stitch.ahead(_texts(held), _texts(placed), FIELDS):
+                carry = held
+            else:
+                _add(pending[-1], held)
+            held = None
+        if pending and blank:
+            # the rest of the indicator above, unless a page break follows and the row
+            # after it turns out to be this one's name: wait and see
+            if at_break:
+                _add(pending[-1], placed)
+            else:
+                held = placed
+            last = _texts(placed)
             continue
+        if pending and at_break and carry is None and not _names_a_group(placed, groups):
+            verdict = stitch.decide(last, _texts(placed), FIELDS)
+            last = _texts(placed)
+            if verdict is not stitch.Join.NEW:
+                if verdict is stitch.Join.DOUBT:
+                    doubtful.append(pending[-1])
+                _add(pending[-1], placed)
+                continue
+        last = _texts(placed)
         for name in ("level1", "level2"):
             groups[name] = _next_group(groups[name], placed.get(name), at_break)
         item = _Pending(level1=groups["level1"], level2=groups["level2"])
-        for name, cell in placed.items():
-            if name not in ("level1", "level2"):
-                item.cells.setdefault(name, []).append(cell)
+        if carry is not None:
+            _add(item, carry)
+        _add(item, placed)
         pending.append(item)
+    if held is not None:
+        _add(pending[-1], held)
     has_periods = any(c.field in ("annual", "h1", "q3") for c in columns)
     value_issues: list[Concern] = []
     out = []

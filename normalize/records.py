@@ -63,6 +63,11 @@ class _Record:
         return min(every, key=lambda c: (c.page, c.bbox[1], c.bbox[0])) if every else None
 
 
+def _add(record: _Record, placed: dict[str, Cell]) -> None:
+    for name, cell in placed.items():
+        record.add(name, cell)
+
+
 def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Record], list[_Record]]:
     """Rows under a header (labels of ``group``) as records keyed by column ``key``, and
     the records joined across a page break on likelihood only (to report).
@@ -76,6 +81,7 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
     doubtful: list[_Record] = []
     after_break = False
     last: dict[str, str] = {}
+    held: dict[str, Cell] | None = None  # a row without its key, until what follows is known
     for row in rows:
         if row.is_line or not row.cells:
             continue
@@ -92,24 +98,43 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
         at_break, after_break = after_break, False
         key_column = next((c for c in columns if c.field == key), columns[0])
         key_cell = placed.get(key_column.field)
-        blank_key = key_cell is None or not key_cell.text.strip()
+        blank = key_cell is None or not key_cell.text.strip() or covered(row, key_column)
         texts = {name: cell.text for name, cell in placed.items()}
-        rest = bool(records) and (blank_key or covered(row, key_column))
-        if records and not rest and at_break:
-            fields = {c.field: stitch.Field(pair=stitch.prose_pair, key=c.field == key_column.field)
-                      for c in columns}
+        fields = {c.field: stitch.Field(pair=stitch.prose_pair, key=c.field == key_column.field)
+                  for c in columns}
+        carry = None  # a held row that is the first part of this one
+        if held is not None:
+            if at_break and not blank and stitch.ahead(
+                    {n: c.text for n, c in held.items()}, texts, fields):
+                carry = held
+            else:
+                _add(records[-1], held)
+            held = None
+        if records and blank:
+            # the rest of the record above, unless a page break follows and the row after
+            # it turns out to hold this one's name: wait and see
+            if at_break:
+                _add(records[-1], placed)
+            else:
+                held = placed
+            last = texts
+            continue
+        if records and at_break and carry is None:
             verdict = stitch.decide(last, texts, fields)
-            rest = verdict is not stitch.Join.NEW
-            if verdict is stitch.Join.DOUBT:
-                doubtful.append(records[-1])
+            last = texts
+            if verdict is not stitch.Join.NEW:
+                if verdict is stitch.Join.DOUBT:
+                    doubtful.append(records[-1])
+                _add(records[-1], placed)
+                continue
         last = texts
-        if rest:
-            record = records[-1]
-        else:
-            record = _Record()
-            records.append(record)
-        for name, cell in placed.items():
-            record.add(name, cell)
+        record = _Record()
+        records.append(record)
+        if carry is not None:
+            _add(record, carry)
+        _add(record, placed)
+    if held is not None:
+        _add(records[-1], held)
     return records, doubtful
 
 

@@ -66,19 +66,21 @@ def prose_pair(above: str, below: str) -> Verdict:
     return "likely" if unfinished(above) else None
 
 
-def grammar_pair(whole: Callable[[str], bool], starts: Callable[[str], bool] | None = None
-                 ) -> Callable[[str, str], Verdict]:
+def grammar_pair(whole: Callable[[str], bool], starts: Callable[[str], bool] | None = None,
+                 cut: Callable[[str, str], bool] | None = None) -> Callable[[str, str], Verdict]:
     """A pair judge for a column with a grammar: ``whole(text)`` when the text is a
-    complete cell of that column, ``starts(text)`` when it can only begin one."""
+    complete cell of that column, ``starts(text)`` when it can only begin one,
+    ``cut(above, below)`` when the two parts read as one cell cut in two (by default:
+    together they are whole, and the part above is not)."""
 
     def pair(above: str, below: str) -> Verdict:
         if starts is not None and starts(below):
             return "new"
-        lower = whole(below)
-        if whole(join_text((above, below))) and not lower:
+        together = whole(join_text((above, below)))
+        if together and (cut(above, below) if cut is not None else not whole(above)):
             return "join"
-        if lower and whole(above):
-            return "new"
+        if whole(below) and whole(above) and not together:
+            return "new"  # two whole cells that make nothing together ("95%", "88%")
         return None
 
     return pair
@@ -110,3 +112,18 @@ def decide(above: Mapping[str, str], below: Mapping[str, str], fields: Mapping[s
     if have_above - have_below:
         return Join.JOIN if all_cut else Join.DOUBT
     return Join.DOUBT if all_cut else Join.NEW
+
+
+def ahead(held: Mapping[str, str], below: Mapping[str, str], fields: Mapping[str, Field]) -> bool:
+    """Is ``held`` (a row without a name, the last before a page break) the first part
+    of ``below`` (the first row after it)? A producer that centres a cell's text in the
+    row can leave every value above the break and the short name below it: the row
+    below then holds the name and nothing of what the held row holds but prose; or its
+    cells go on from the held row's, as any cut row's do."""
+    keys = {f for f, spec in fields.items() if spec.key}
+    have_held = {f for f, t in held.items() if t.strip()}
+    have_below = {f for f, t in below.items() if t.strip()}
+    if keys & have_held or not keys & have_below or not have_held:
+        return False
+    prose = {f for f, spec in fields.items() if spec.pair is prose_pair}
+    return not (have_held & have_below) - prose or decide(held, below, fields) is Join.JOIN

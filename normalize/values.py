@@ -54,6 +54,7 @@ __all__ = [
     "NUMBER",
     "ValueParseError",
     "collapse_whitespace",
+    "cut_between",
     "fold",
     "money_factor",
     "parse_amount",
@@ -226,6 +227,21 @@ def parse_value(text: str) -> Value:
     )
 
 
+def cut_between(above: str, below: str) -> bool:
+    """Do two parts of a value cell read as one value cut in two: ``above`` ends where no
+    value ends (a leading comparator, a decimal point, a separator, a multiplier) or
+    ``below`` starts where no value starts (a decimal point, a percent or per-mille sign,
+    a trailing comparator, a multiplier)?"""
+    up, down = fold(above), fold(below)
+    if not up or not down:
+        return False
+    if up.endswith((".", ",", "万", "亿")) or any(up.endswith(w) for w in _PREFIX_WORDS):
+        return True
+    return down.startswith((".", ",", "%", "‰", "万", "亿")) or any(
+        down.startswith(w) and len(down) > len(w) or down == w for w in _TRAILING_WORDS) \
+        or down.startswith("及")
+
+
 def _is_placeholder(cell: str) -> bool:
     return cell == "" or _DASH_RE.fullmatch(cell) is not None
 
@@ -356,6 +372,8 @@ def _apply_unit(number: Decimal, tail: str) -> tuple[Decimal, str | None] | None
             break
     if unit == "":
         return number, None
+    if unit.startswith("元") and not unit.startswith("元/"):
+        return None  # 万元 and 亿元 are read above; money with a word after it is not a unit
     word = _unit_word(unit)
     return None if word is None else (number, word)
 
