@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from extract.model import BBox, Cell, ExtractSettings, Glyph, Grid, Segment, Source
-from extract.text import cell_text
+from extract.text import cell_text, last_line
 
 
 def snap(segments: Iterable[Segment], tolerance: float) -> list[Segment]:
@@ -237,7 +237,7 @@ def build_grid(
              colspan=reg.last_col - reg.col + 1, text=cell_text(gl),
              bbox=(xs[reg.col], ys[reg.row], xs[reg.last_col + 1], ys[reg.last_row + 1]),
              page=page, source=source, confidence=min((g.confidence for g in gl), default=1.0),
-             text_bbox=text_box(gl))
+             text_bbox=text_box(gl), last_line=text_box(last_line(gl)))
         for reg, gl in zip(regions, inside, strict=True)
     )
     return Grid(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), col_edges=tuple(xs),

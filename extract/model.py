@@ -70,9 +70,10 @@ class Glyph:
 class Cell:
     """One cell of a ruled table; a merged cell is one Cell with spans > 1.
 
-    ``text_bbox`` is the box of the cell's text (None when blank): where the text
-    sits inside the cell (indented, or pushed to one edge) is part of what a page
-    says, and only the glyphs know it.
+    ``text_bbox`` is the box of the cell's text and ``last_line`` the box of its last
+    line (None when blank): where the text sits inside the cell (indented, pushed to one
+    edge, stopping short of the edge on its last line) is part of what a page says, and
+    only the glyphs know it.
     """
 
     row: int
@@ -85,6 +86,7 @@ class Cell:
     source: Source = "text"
     confidence: float = 1.0
     text_bbox: BBox | None = None
+    last_line: BBox | None = None
 
     @property
     def last_row(self) -> int:

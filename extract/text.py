@@ -79,6 +79,12 @@ def cell_text(glyphs: Iterable[Glyph]) -> str:
     return join_wrapped(line_text(line, gap_factor=0.6) for line in group_lines(glyphs))
 
 
+def last_line(glyphs: Iterable[Glyph]) -> list[Glyph]:
+    """The glyphs of a cell's last line of text."""
+    lines = group_lines(g for g in glyphs if not g.text.isspace())
+    return lines[-1] if lines else []
+
+
 def free_lines(glyphs: Iterable[Glyph], page: int) -> tuple[TextLine, ...]:
     """Text outside every grid, as lines in reading order; a wide gap inside a
     line (as between 填报部门 and 单位:万元) becomes a space."""

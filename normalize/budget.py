@@ -155,6 +155,17 @@ FIELDS = {
 }
 
 
+def _ended(parts: dict[Side, _Line]) -> set[str]:
+    """The columns whose last cell visibly ends (normalize/stitch.py: stops_short)."""
+    out = set()
+    for side in SIDES:
+        line = parts[side]
+        if line.names and stitch.stops_short(line.names[-1]):
+            out.add(f"{side}.name")
+        out |= {f"{side}.{p}" for p, cells in line.amounts.items() if cells and stitch.stops_short(cells[-1])}
+    return out
+
+
 def _texts(parts: dict[Side, _Line]) -> dict[str, str]:
     return {f"{side}.{k}": t for side in SIDES for k, t in parts[side].texts().items()}
 
@@ -191,7 +202,7 @@ def read_rows(rows: Sequence[Row]) -> tuple[list[dict[Side, _Line]], list[Concer
         if not any(t.strip() for t in texts.values()):
             continue
         if after_break and printed:
-            verdict = stitch.decide(_texts(printed[-1]), texts, FIELDS)
+            verdict = stitch.decide(_texts(printed[-1]), texts, FIELDS, _ended(printed[-1]))
             after_break = False
             if verdict is not stitch.Join.NEW:
                 for side in SIDES:
@@ -230,7 +241,8 @@ def read_budget(rows: Sequence[Row], money_unit: str
     printed, concerns, has_periods = read_rows(rows)
     lines: list[BudgetLine] = []
     # doubts about a joined row or a decided parent concern the line they end up in
-    subject: dict[int, tuple[BudgetLine, str | None]] = {}
+    # (keyed by id, holding the object itself: an id outlives nothing it was not kept with)
+    subject: dict[int, tuple[object, BudgetLine, str | None]] = {}
     for side in SIDES:
         read: list[_Read] = []
         for parts in printed:
@@ -248,11 +260,12 @@ def read_budget(rows: Sequence[Row], money_unit: str
                               parent=None if r.parent is None else read[r.parent].item.name,
                               annual=r.amounts["annual"], h1=r.amounts["h1"], q3=r.amounts["q3"],
                               provenance=provenance(r.part.names[0]))
-            subject[id(r)] = (line, "parent")
+            subject[id(r)] = (r, line, "parent")
             owner = next(parts for parts in printed if parts[side] is r.part)
-            subject.setdefault(id(owner), (line, "item"))
+            subject.setdefault(id(owner), (owner, line, "item"))
             lines.append(line)
-    return lines, [Concern(c.issue, *subject[id(c.subject)]) if id(c.subject) in subject else c
+    return lines, [Concern(c.issue, *subject[id(c.subject)][1:])
+                   if subject.get(id(c.subject), (None,))[0] is c.subject else c
                    for c in concerns], has_periods
 
 

@@ -192,9 +192,20 @@ def _names_a_group(placed: dict[str, Cell], groups: dict[str, _Group]) -> bool:
 
 
 def _add(item: _Pending, placed: dict[str, Cell]) -> None:
+    """Add a row's cells to an indicator. A 一级/二级 name in it names the indicator's
+    group if nothing has yet: the name of a merged cell is printed in the middle of its
+    rows, which a page break may put in the rest of a cut row."""
     for name, cell in placed.items():
         if name not in ("level1", "level2"):
             item.cells.setdefault(name, []).append(cell)
+    for level, group in (("level1", item.level1), ("level2", item.level2)):
+        text = clean_text(placed[level].text) if level in placed else ""
+        if text and group.name is None:
+            group.name, group.cell = text, placed[level]
+
+
+def _ended(placed: dict[str, Cell]) -> set[str]:
+    return {name for name, cell in placed.items() if stitch.stops_short(cell)}
 
 
 def _texts(placed: dict[str, Cell]) -> dict[str, str]:
@@ -208,22 +219,27 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
     groups = {"level1": _Group(""), "level2": _Group("")}
     after_break = False
     last: dict[str, str] = {}     # the last data row read, as texts
+    ended: set[str] = set()       # and its cells whose text visibly ends
     held: dict[str, Cell] | None = None  # a row without a 三级指标, until what follows is known
     doubtful: list[_Pending] = []  # indicators joined across a page break on likelihood
+    in_header = False
     for row in rows:
         if row.is_line or not row.cells:
             continue
         after_break = after_break or row.continues
         found = header_columns(row, "indicator")
-        if sum(1 for c in found if c.field in ("level1", "level2", "level3")) >= 2:
-            columns = found
+        if found and (sum(1 for c in found if c.field in ("level1", "level2", "level3")) >= 2
+                      or len(found) == sum(1 for c in row.cells if c.text.strip())):
+            # a header row, or a part of one: the second row of a two-row header (全年值 |
+            # 上半年值 | 前三季度值 under a spanning 年度目标值分解), or the rest of a header
+            # row a page break cut (its labels centred, some above the break, some below)
+            # refines the columns of the header rows right before it
+            columns = [c for c in columns if c.field not in {f.field for f in found}] + found \
+                if in_header else found
+            in_header = True
             continue
+        in_header = False
         if not columns:
-            continue
-        if found and len(found) == sum(1 for c in row.cells if c.text.strip()):
-            # the second row of a two-row header (全年值 | 上半年值 | 前三季度值 under
-            # a spanning 年度目标值分解): its columns refine the first row's
-            columns = [c for c in columns if c.field not in {f.field for f in found}] + found
             continue
         placed = place(row.cells, columns)
         if not any(c.text.strip() for c in placed.values()):
@@ -247,17 +263,17 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
                 _add(pending[-1], placed)
             else:
                 held = placed
-            last = _texts(placed)
+            last, ended = _texts(placed), _ended(placed)
             continue
         if pending and at_break and carry is None and not _names_a_group(placed, groups):
-            verdict = stitch.decide(last, _texts(placed), FIELDS)
-            last = _texts(placed)
+            verdict = stitch.decide(last, _texts(placed), FIELDS, ended)
+            last, ended = _texts(placed), _ended(placed)
             if verdict is not stitch.Join.NEW:
                 if verdict is stitch.Join.DOUBT:
                     doubtful.append(pending[-1])
                 _add(pending[-1], placed)
                 continue
-        last = _texts(placed)
+        last, ended = _texts(placed), _ended(placed)
         for name in ("level1", "level2"):
             groups[name] = _next_group(groups[name], placed.get(name), at_break)
         item = _Pending(level1=groups["level1"], level2=groups["level2"])

@@ -81,6 +81,7 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
     doubtful: list[_Record] = []
     after_break = False
     last: dict[str, str] = {}
+    ended: set[str] = set()
     held: dict[str, Cell] | None = None  # a row without its key, until what follows is known
     for row in rows:
         if row.is_line or not row.cells:
@@ -117,17 +118,17 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
                 _add(records[-1], placed)
             else:
                 held = placed
-            last = texts
+            last, ended = texts, {n for n, c in placed.items() if stitch.stops_short(c)}
             continue
         if records and at_break and carry is None:
-            verdict = stitch.decide(last, texts, fields)
-            last = texts
+            verdict = stitch.decide(last, texts, fields, ended)
+            last, ended = texts, {n for n, c in placed.items() if stitch.stops_short(c)}
             if verdict is not stitch.Join.NEW:
                 if verdict is stitch.Join.DOUBT:
                     doubtful.append(records[-1])
                 _add(records[-1], placed)
                 continue
-        last = texts
+        last, ended = texts, {n for n, c in placed.items() if stitch.stops_short(c)}
         record = _Record()
         records.append(record)
         if carry is not None:

@@ -15,8 +15,10 @@ Each reader describes its columns (``Field``) and ``decide`` weighs, column by c
   (``61及`` + ``以下`` is a value, ``以下`` is not; ``商品和服务`` + ``支出`` is a
   standard budget line): the rest of the row, on evidence;
 * the lower cell starts something of its own (a second whole value, a numbered or
-  standard line name), or the row has text in a column the row above left blank (a cut
-  never carries text into a cell that had none): a new row;
+  standard line name): a new row; so is a row that shares cells with the row above and
+  also fills one the row above left blank;
+* the two rows fill different cells but the name (a producer that centres text may put
+  a short cell on either side of the break): the rest of the row;
 * a row that only lacks what the row above has is probably the rest of it; when every
   prose cell above also stops mid-sentence, it is. A row that lacks nothing but whose
   prose cells above all stop mid-sentence is probably the rest too. A probable join is
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
+from extract.model import Cell
 from normalize.text import join_text
 
 Verdict = Literal["join", "likely", "new"] | None
@@ -86,9 +89,21 @@ def grammar_pair(whole: Callable[[str], bool], starts: Callable[[str], bool] | N
     return pair
 
 
-def decide(above: Mapping[str, str], below: Mapping[str, str], fields: Mapping[str, Field]) -> Join:
+def stops_short(cell: Cell | None) -> bool:
+    """Does the cell's last line stop well short of its width? Then its text ended
+    there: a wrapped line fills its cell, so a cut cell's last line above the break
+    does too (prose may end a paragraph mid-line, so it is not asked this)."""
+    if cell is None or cell.last_line is None:
+        return False
+    x0, top, x1, bottom = cell.last_line
+    return (cell.bbox[2] - cell.bbox[0]) - (x1 - x0) > 2.5 * max(bottom - top, 1.0)
+
+
+def decide(above: Mapping[str, str], below: Mapping[str, str], fields: Mapping[str, Field],
+           ended: set[str] | frozenset[str] = frozenset()) -> Join:
     """Is ``below`` (the first data row after a page break) the rest of ``above``
-    (the last data row before it)? Both map a column to its text ('' when blank)."""
+    (the last data row before it)? Both map a column to its text ('' when blank);
+    ``ended`` names the columns whose cell above visibly ends (``stops_short``)."""
     have_above = {f for f, t in above.items() if t.strip()}
     have_below = {f for f, t in below.items() if t.strip()}
     if not have_below or not have_above:
@@ -96,6 +111,8 @@ def decide(above: Mapping[str, str], below: Mapping[str, str], fields: Mapping[s
     keys = [f for f, spec in fields.items() if spec.key]
     if keys and not any(f in have_below for f in keys):
         return Join.JOIN
+    if (set(ended) & have_above & have_below) - {f for f, s in fields.items() if s.pair is prose_pair}:
+        return Join.NEW  # text below a cell that had ended: a row of its own
     verdicts = []
     for f in have_above & have_below:
         judge = fields[f].pair if f in fields else None
@@ -105,14 +122,18 @@ def decide(above: Mapping[str, str], below: Mapping[str, str], fields: Mapping[s
         return Join.NEW
     if "join" in verdicts:
         return Join.JOIN
-    if have_below - have_above:
-        return Join.NEW
+    shared = (have_above & have_below) - set(keys)
+    if not shared:
+        # the two parts hold different cells: a centred short cell may sit on either side
+        # of the break, so content only below is the rest of the row too
+        return Join.JOIN if have_below - set(keys) else Join.DOUBT
     # every shared cell that can stop mid-sentence does: a cut goes through all of them
     all_cut = bool(verdicts) and all(v == "likely" for v in verdicts)
+    if have_below - have_above:
+        return Join.NEW
     if have_above - have_below:
         return Join.JOIN if all_cut else Join.DOUBT
     return Join.DOUBT if all_cut else Join.NEW
-
 
 def ahead(held: Mapping[str, str], below: Mapping[str, str], fields: Mapping[str, Field]) -> bool:
     """Is ``held`` (a row without a name, the last before a page break) the first part

@@ -43,7 +43,7 @@ class SpanTable(Table):
 
     def _span_widths(self, n: int) -> list[float]:
         widths = list(self._colWidths)
-        for cell, span in self._spanRanges.items():
+        for cell, span in (getattr(self, "_spanRanges", None) or {}).items():  # none without spans
             if span is None or cell[1] != n:
                 continue
             sc, sr, ec, er = span
