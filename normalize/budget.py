@@ -155,15 +155,14 @@ FIELDS = {
 }
 
 
-def _ended(parts: dict[Side, _Line]) -> set[str]:
-    """The columns whose last cell visibly ends (normalize/stitch.py: stops_short)."""
-    out = set()
+def _part(parts: dict[Side, _Line]) -> stitch.Part:
+    """The row as a page break is judged (normalize/stitch.py)."""
+    cells = {}
     for side in SIDES:
-        line = parts[side]
-        if line.names and stitch.stops_short(line.names[-1]):
-            out.add(f"{side}.name")
-        out |= {f"{side}.{p}" for p, cells in line.amounts.items() if cells and stitch.stops_short(cells[-1])}
-    return out
+        if parts[side].names:
+            cells[f"{side}.name"] = parts[side].names[-1]
+        cells |= {f"{side}.{p}": c[-1] for p, c in parts[side].amounts.items() if c}
+    return stitch.part(_texts(parts), cells)
 
 
 def _texts(parts: dict[Side, _Line]) -> dict[str, str]:
@@ -189,9 +188,11 @@ def read_rows(rows: Sequence[Row]) -> tuple[list[dict[Side, _Line]], list[Concer
             lay = layout_of(header) or lay
             has_periods = has_periods or any(c.period != "annual" for c in (lay.columns if lay else ()))
             carried = {}
-            for cell in row.cells:  # a name cell that reaches into the row below
-                if lay and cell.rowspan > 1 and not _key(cell) and fold(cell.text) \
-                        and lay.period_of(cell, lay.side_of(cell)) is None:
+            for cell in row.cells:  # a name in the header row names the line below it (its
+                # cell reaches down there, perhaps across a page break)
+                if lay and not _key(cell) and fold(cell.text) \
+                        and lay.period_of(cell, lay.side_of(cell)) is None \
+                        and labels.match(cell.text, "section") is None:
                     carried[lay.side_of(cell)] = [cell]
             continue
         header = []
@@ -202,7 +203,7 @@ def read_rows(rows: Sequence[Row]) -> tuple[list[dict[Side, _Line]], list[Concer
         if not any(t.strip() for t in texts.values()):
             continue
         if after_break and printed:
-            verdict = stitch.decide(_texts(printed[-1]), texts, FIELDS, _ended(printed[-1]))
+            verdict = stitch.decide(_part(printed[-1]), _part(parts), FIELDS)
             after_break = False
             if verdict is not stitch.Join.NEW:
                 for side in SIDES:

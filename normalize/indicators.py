@@ -183,12 +183,17 @@ FIELDS = {"level3": stitch.Field(key=True), "basis": stitch.Field(pair=stitch.pr
              for name in VALUE_FIELDS}}
 
 
-def _names_a_group(placed: dict[str, Cell], groups: dict[str, _Group]) -> bool:
+def _names_a_group(placed: dict[str, Cell], groups: dict[str, _Group], above: stitch.Part) -> bool:
     """Does the row print a 一级/二级 name other than the group it would continue? The
-    rest of a row cut by a page break never does: the merged cell goes on blank or
-    with its own name again."""
+    rest of a row cut by a page break does not: the merged cell goes on blank or with
+    its own name again; only a group name printed in the row above the break itself
+    (``above``), its last line full, may go on with the rest of its name."""
+    def may_go_on(group: _Group) -> bool:
+        return group.cell is not None and id(group.cell) in above.cells \
+            and not stitch.stops_short(group.cell)
+
     return any(clean_text(placed[level].text) not in ("", groups[level].resolved())
-               for level in ("level1", "level2") if level in placed)
+               and not may_go_on(groups[level]) for level in ("level1", "level2") if level in placed)
 
 
 def _add(item: _Pending, placed: dict[str, Cell]) -> None:
@@ -204,12 +209,11 @@ def _add(item: _Pending, placed: dict[str, Cell]) -> None:
             group.name, group.cell = text, placed[level]
 
 
-def _ended(placed: dict[str, Cell]) -> set[str]:
-    return {name for name, cell in placed.items() if stitch.stops_short(cell)}
-
-
-def _texts(placed: dict[str, Cell]) -> dict[str, str]:
-    return {name: cell.text for name, cell in placed.items() if name not in ("level1", "level2")}
+def _part(placed: dict[str, Cell]) -> stitch.Part:
+    """The row as a page break is judged: 一级/二级 are merged cells, not the row's own."""
+    mine = {name: cell for name, cell in placed.items() if name not in ("level1", "level2")}
+    return stitch.part({name: cell.text for name, cell in mine.items()},
+                       {**mine, **{n: placed[n] for n in ("level1", "level2") if n in placed}})
 
 
 def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern], bool]:
@@ -218,8 +222,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
     pending: list[_Pending] = []
     groups = {"level1": _Group(""), "level2": _Group("")}
     after_break = False
-    last: dict[str, str] = {}     # the last data row read, as texts
-    ended: set[str] = set()       # and its cells whose text visibly ends
+    last = stitch.Part({})        # the last data row read
     held: dict[str, Cell] | None = None  # a row without a 三级指标, until what follows is known
     doubtful: list[_Pending] = []  # indicators joined across a page break on likelihood
     in_header = False
@@ -249,13 +252,15 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
         l3 = placed.get("level3")
         blank = l3 is None or not l3.text.strip() or (
             "level3" in by_field and covered(row, by_field["level3"]))
+        this = _part(placed)
         carry = None  # a held row that is the first part of this one
         if held is not None:
-            if at_break and not blank and stitch.ahead(_texts(held), _texts(placed), FIELDS):
+            if at_break and not blank and stitch.ahead(_part(held), this, FIELDS):
                 carry = held
             else:
                 _add(pending[-1], held)
             held = None
+        upper, last = last, this
         if pending and blank:
             # the rest of the indicator above, unless a page break follows and the row
             # after it turns out to be this one's name: wait and see
@@ -263,17 +268,14 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
                 _add(pending[-1], placed)
             else:
                 held = placed
-            last, ended = _texts(placed), _ended(placed)
             continue
-        if pending and at_break and carry is None and not _names_a_group(placed, groups):
-            verdict = stitch.decide(last, _texts(placed), FIELDS, ended)
-            last, ended = _texts(placed), _ended(placed)
+        if pending and at_break and carry is None and not _names_a_group(placed, groups, upper):
+            verdict = stitch.decide(upper, this, FIELDS)
             if verdict is not stitch.Join.NEW:
                 if verdict is stitch.Join.DOUBT:
                     doubtful.append(pending[-1])
                 _add(pending[-1], placed)
                 continue
-        last, ended = _texts(placed), _ended(placed)
         for name in ("level1", "level2"):
             groups[name] = _next_group(groups[name], placed.get(name), at_break)
         item = _Pending(level1=groups["level1"], level2=groups["level2"])

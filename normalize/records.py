@@ -80,8 +80,7 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
     records: list[_Record] = []
     doubtful: list[_Record] = []
     after_break = False
-    last: dict[str, str] = {}
-    ended: set[str] = set()
+    last = stitch.Part({})
     held: dict[str, Cell] | None = None  # a row without its key, until what follows is known
     for row in rows:
         if row.is_line or not row.cells:
@@ -100,17 +99,18 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
         key_column = next((c for c in columns if c.field == key), columns[0])
         key_cell = placed.get(key_column.field)
         blank = key_cell is None or not key_cell.text.strip() or covered(row, key_column)
-        texts = {name: cell.text for name, cell in placed.items()}
+        this = stitch.part({name: cell.text for name, cell in placed.items()}, placed)
         fields = {c.field: stitch.Field(pair=stitch.prose_pair, key=c.field == key_column.field)
                   for c in columns}
         carry = None  # a held row that is the first part of this one
         if held is not None:
             if at_break and not blank and stitch.ahead(
-                    {n: c.text for n, c in held.items()}, texts, fields):
+                    stitch.part({n: c.text for n, c in held.items()}, held), this, fields):
                 carry = held
             else:
                 _add(records[-1], held)
             held = None
+        upper, last = last, this
         if records and blank:
             # the rest of the record above, unless a page break follows and the row after
             # it turns out to hold this one's name: wait and see
@@ -118,17 +118,14 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
                 _add(records[-1], placed)
             else:
                 held = placed
-            last, ended = texts, {n for n, c in placed.items() if stitch.stops_short(c)}
             continue
         if records and at_break and carry is None:
-            verdict = stitch.decide(last, texts, fields, ended)
-            last, ended = texts, {n for n, c in placed.items() if stitch.stops_short(c)}
+            verdict = stitch.decide(upper, this, fields)
             if verdict is not stitch.Join.NEW:
                 if verdict is stitch.Join.DOUBT:
                     doubtful.append(records[-1])
                 _add(records[-1], placed)
                 continue
-        last, ended = texts, {n for n, c in placed.items() if stitch.stops_short(c)}
         record = _Record()
         records.append(record)
         if carry is not None:

@@ -84,8 +84,15 @@ def grid_rows(grid: Grid, continues: bool) -> list[Row]:
 
 def _same_table(a: Grid, b: Grid, tolerance: float = 6.0) -> bool:
     """Does ``b`` (top of a page) look like the rest of ``a`` (bottom of the last)?
-    Same outer left and right borders is what a table split by a page keeps."""
-    return (abs(a.bbox[0] - b.bbox[0]) <= tolerance and abs(a.bbox[2] - b.bbox[2]) <= tolerance)
+    Same outer left and right borders is what a table split by a page keeps; or, when
+    a producer leaves out a merged column on one page (an HTML engine drops the part of
+    a row-spanning cell that falls on the other page), every column edge of the one is
+    one of the other's, and it keeps most of the other's width."""
+    if abs(a.bbox[0] - b.bbox[0]) <= tolerance and abs(a.bbox[2] - b.bbox[2]) <= tolerance:
+        return True
+    fewer, more = sorted((a.col_edges, b.col_edges), key=len)
+    return (all(any(abs(x - y) <= tolerance for y in more) for x in fewer)
+            and fewer[-1] - fewer[0] >= 0.5 * (more[-1] - more[0]))
 
 
 def page_items(page: PageGrid) -> list[Grid | TextLine]:

@@ -89,21 +89,52 @@ def grammar_pair(whole: Callable[[str], bool], starts: Callable[[str], bool] | N
     return pair
 
 
+def _room(cell: Cell | None) -> float | None:
+    """How much of the cell's width its last line leaves, in line heights."""
+    if cell is None or cell.last_line is None:
+        return None
+    x0, top, x1, bottom = cell.last_line
+    return ((cell.bbox[2] - cell.bbox[0]) - (x1 - x0)) / max(bottom - top, 1.0)
+
+
 def stops_short(cell: Cell | None) -> bool:
     """Does the cell's last line stop well short of its width? Then its text ended
     there: a wrapped line fills its cell, so a cut cell's last line above the break
     does too (prose may end a paragraph mid-line, so it is not asked this)."""
-    if cell is None or cell.last_line is None:
-        return False
-    x0, top, x1, bottom = cell.last_line
-    return (cell.bbox[2] - cell.bbox[0]) - (x1 - x0) > 2.5 * max(bottom - top, 1.0)
+    room = _room(cell)
+    return room is not None and room > 2.5
 
 
-def decide(above: Mapping[str, str], below: Mapping[str, str], fields: Mapping[str, Field],
-           ended: set[str] | frozenset[str] = frozenset()) -> Join:
-    """Is ``below`` (the first data row after a page break) the rest of ``above``
-    (the last data row before it)? Both map a column to its text ('' when blank);
-    ``ended`` names the columns whose cell above visibly ends (``stops_short``)."""
+def fills_line(cell: Cell | None) -> bool:
+    """Does the cell's last line leave no room for another character (as a line that
+    wrapped does)?"""
+    room = _room(cell)
+    return room is not None and room < 1.3
+
+
+@dataclass(frozen=True)
+class Part:
+    """A row as a reader placed it, as a break is judged: each column's text ('' when
+    blank), the columns whose cell visibly ends (``stops_short``) or fills its last
+    line (``fills_line``), and its cells (by id)."""
+
+    texts: Mapping[str, str]
+    ended: frozenset[str] = frozenset()
+    full: frozenset[str] = frozenset()
+    cells: frozenset[int] = frozenset()
+
+
+def part(texts: Mapping[str, str], cells: Mapping[str, Cell]) -> Part:
+    """A row's ``Part``; ``cells`` gives each column's (last) cell."""
+    return Part(texts, frozenset(f for f, c in cells.items() if stops_short(c)),
+                frozenset(f for f, c in cells.items() if fills_line(c)),
+                frozenset(id(c) for c in cells.values()))
+
+
+def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
+    """Is ``lower`` (the first data row after a page break) the rest of ``upper``
+    (the last data row before it)?"""
+    above, below, ended, full = upper.texts, lower.texts, upper.ended, upper.full
     have_above = {f for f, t in above.items() if t.strip()}
     have_below = {f for f, t in below.items() if t.strip()}
     if not have_below or not have_above:
@@ -114,10 +145,13 @@ def decide(above: Mapping[str, str], below: Mapping[str, str], fields: Mapping[s
     if (set(ended) & have_above & have_below) - {f for f, s in fields.items() if s.pair is prose_pair}:
         return Join.NEW  # text below a cell that had ended: a row of its own
     verdicts = []
+    prose_verdicts = []
     for f in have_above & have_below:
         judge = fields[f].pair if f in fields else None
         if judge is not None:
             verdicts.append(judge(above[f], below[f]))
+            if judge is prose_pair:
+                prose_verdicts.append(verdicts[-1])
     if "new" in verdicts:
         return Join.NEW
     if "join" in verdicts:
@@ -127,24 +161,28 @@ def decide(above: Mapping[str, str], below: Mapping[str, str], fields: Mapping[s
         # the two parts hold different cells: a centred short cell may sit on either side
         # of the break, so content only below is the rest of the row too
         return Join.JOIN if have_below - set(keys) else Join.DOUBT
-    # every shared cell that can stop mid-sentence does: a cut goes through all of them
-    all_cut = bool(verdicts) and all(v == "likely" for v in verdicts)
+    # every shared cell that can stop mid-sentence does, and every other fills its last
+    # line to the edge: a cut goes through all of them
+    prose = {f for f, spec in fields.items() if spec.pair is prose_pair}
+    rest = shared - prose
+    all_cut = all(v == "likely" for v in prose_verdicts) and rest <= set(full) \
+        and (bool(prose_verdicts) or len(rest) >= 2)
     if have_below - have_above:
         return Join.NEW
     if have_above - have_below:
         return Join.JOIN if all_cut else Join.DOUBT
     return Join.DOUBT if all_cut else Join.NEW
 
-def ahead(held: Mapping[str, str], below: Mapping[str, str], fields: Mapping[str, Field]) -> bool:
+def ahead(upper: Part, lower: Part, fields: Mapping[str, Field]) -> bool:
     """Is ``held`` (a row without a name, the last before a page break) the first part
     of ``below`` (the first row after it)? A producer that centres a cell's text in the
     row can leave every value above the break and the short name below it: the row
     below then holds the name and nothing of what the held row holds but prose; or its
     cells go on from the held row's, as any cut row's do."""
     keys = {f for f, spec in fields.items() if spec.key}
-    have_held = {f for f, t in held.items() if t.strip()}
-    have_below = {f for f, t in below.items() if t.strip()}
+    have_held = {f for f, t in upper.texts.items() if t.strip()}
+    have_below = {f for f, t in lower.texts.items() if t.strip()}
     if keys & have_held or not keys & have_below or not have_held:
         return False
     prose = {f for f, spec in fields.items() if spec.pair is prose_pair}
-    return not (have_held & have_below) - prose or decide(held, below, fields) is Join.JOIN
+    return not (have_held & have_below) - prose or decide(upper, lower, fields) is Join.JOIN

@@ -392,7 +392,8 @@ def _unit_word(unit: str) -> str | None:
     if (
         len(unit) > _MAX_UNIT_LEN
         or not _UNIT_RE.fullmatch(unit)
-        or any(c in _PROSE_CHARS for c in unit)
+        or (len(unit) > 1 and any(c in _PROSE_CHARS for c in unit))  # one character after a
+        # number is its measure word (3300对), whatever else that character can be
         or _DATE_UNIT_RE.match(unit)
     ):
         return None

@@ -117,10 +117,11 @@ def _table(tbl: Tbl, c: Cells, width: float, cont: str | None = None,
            padding: float | None = None, top_spans: bool = False, whole_rows: bool = False) -> SpanTable:
     data = [[c.cell(x) for x in row] for row in tbl.rows]
     cls = ContTable if cont else SpanTable
-    # reportlab draws a row split under repeated header rows without the rule between them
-    # (the rest of the row runs into the header), so generated tables that repeat their
-    # header move a row that does not fit whole; the grid style still splits rows
-    split_in_row = 0 if whole_rows and tbl.repeat else 1
+    # reportlab's in-row splitting draws parts of a split row in the wrong place (under
+    # repeated header rows without the rule between them, or above the table on the next
+    # page), so a generated form moves a row that does not fit whole to the next page;
+    # rows cut by page breaks come from the word processor and HTML producers
+    split_in_row = 0 if whole_rows else 1
     repeat = 0 if top_spans and not whole_rows else tbl.repeat  # a row taller than a page: split, unrepeated
     t = cls(data, colWidths=[width * x for x in tbl.fractions], splitInRow=split_in_row, splitByRow=1,
             repeatRows=repeat)
