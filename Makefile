@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= sqlite:///jixiao.db
 
-.PHONY: demo test lint bench samples clean
+.PHONY: demo test lint bench samples producers clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,18 +25,27 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check extract normalize load jixiao tests samples benchmarks
 
-bench: $(STAMP)
+# The random form generator's producers (samples/synth): LibreOffice Writer and Calc,
+# pango for WeasyPrint, and the CJK typefaces of samples/faces.py.
+FONT_PACKAGES := fonts-wqy-zenhei fonts-wqy-microhei fonts-droid-fallback fonts-noto-cjk \
+	fonts-arphic-gbsn00lp fonts-arphic-uming fonts-cwtex-fs fonts-arphic-gkai00mp \
+	fonts-arphic-ukai fonts-lxgw-wenkai
+producers:
+	@command -v soffice >/dev/null 2>&1 && dpkg -s libpango-1.0-0 $(FONT_PACKAGES) >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui libreoffice-calc-nogui libpango-1.0-0 libpangoft2-1.0-0 $(FONT_PACKAGES))
+
+bench: $(STAMP) producers
+	$(BIN)/python benchmarks/accuracy.py --random 200 --seed 100000 --defects
 	$(BIN)/python benchmarks/speed.py
 	$(BIN)/python benchmarks/speed.py --scans
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/memory.py
 
 # Regenerating the committed sample PDFs needs LibreOffice and CJK fonts; this installs them.
-samples: $(STAMP)
-	command -v soffice >/dev/null 2>&1 && fc-list | grep -qi 'WenQuanYi Zen Hei' || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    libreoffice-writer-nogui libreoffice-calc-nogui fonts-wqy-zenhei)
+samples: $(STAMP) producers
 	$(BIN)/python samples/generate.py
+	$(BIN)/python samples/synth/make.py --ci
 
 clean:
 	rm -rf $(VENV) jixiao.db

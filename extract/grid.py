@@ -196,7 +196,9 @@ def merge_slots(
 def assign_glyphs(
     xs: Sequence[float], ys: Sequence[float], regions: Sequence[Region], glyphs: Iterable[Glyph]
 ) -> tuple[list[list[Glyph]], list[Glyph]]:
-    """Each glyph to the region its centre falls in; the rest are outside."""
+    """Each glyph to the region its centre falls in; the rest are outside. A glyph that
+    straddles the table's left or right border belongs to the cell it reaches into:
+    Chinese typesetting lets punctuation at a line's end hang past the text edge."""
     n_cols = len(xs) - 1
     slot_region: dict[int, int] = {}
     for k, reg in enumerate(regions):
@@ -208,6 +210,10 @@ def assign_glyphs(
     for glyph in glyphs:
         c = bisect.bisect_right(xs, glyph.cx) - 1
         r = bisect.bisect_right(ys, glyph.cy) - 1
+        if c == n_cols and glyph.bbox[0] < xs[-1]:
+            c = n_cols - 1
+        elif c == -1 and glyph.bbox[2] > xs[0]:
+            c = 0
         if 0 <= c < n_cols and 0 <= r < len(ys) - 1:
             inside[slot_region[r * n_cols + c]].append(glyph)
         else:

@@ -40,8 +40,11 @@ def profile_pairs(rows: Sequence[Row]) -> dict[str, Cell]:
 
 
 def long_text(rows: Sequence[Row]) -> tuple[str | None, Provenance | None]:
-    """A prose section: every content cell joined, across rows and pages."""
-    cells = [c for row in rows for c in row.cells if c.text.strip()]
+    """A prose section: every content cell joined, across rows and pages. Free lines
+    count only when the section has no cells (prose printed as paragraphs): beside a
+    table they are what strayed outside it (a character past its edge, a page footer)."""
+    cells = [c for row in rows if not row.is_line for c in row.cells if c.text.strip()] or \
+        [c for row in rows for c in row.cells if c.text.strip()]
     if not cells:
         return None, None
     return join_text(c.text for c in cells), provenance(cells[0])

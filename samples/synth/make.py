@@ -1,4 +1,5 @@
-"""Write generated forms: ``make.py --seeds 0-19 --out DIR [--defects] [--jobs N]``.
+"""Write generated forms: ``make.py --seeds 0-19 --out DIR [--defects] [--jobs N]``, or
+the committed CI set into samples/random/: ``make.py --ci``.
 
 ``--defects`` also writes, for every seed, one copy broken by each defect that applies
 (synth_<seed>_<defect>.pdf). Seeds are ranges or lists: ``0-99``, ``5,7,1000-1009``.
@@ -34,13 +35,25 @@ def _one(job: tuple[int, str | None, Path, dict]) -> str:
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", required=True)
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--seeds")
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--ci", action="store_true")
     ap.add_argument("--defects", action="store_true")
     ap.add_argument("--producer")
     ap.add_argument("--face")
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args(argv)
+    if args.ci:
+        from synth.ci_set import CI_SET
+
+        out = Path(__file__).resolve().parent.parent / "random"
+        jobs = [(s, d, out, {"producer": p, "face": f}) for s, p, f, d in CI_SET]
+        with ProcessPoolExecutor(args.jobs) as pool:
+            for line in pool.map(_one, jobs):
+                print(line, flush=True)
+        return 0
+    if not (args.seeds and args.out):
+        ap.error("--seeds and --out (or --ci)")
     axes = {k: v for k, v in (("producer", args.producer), ("face", args.face)) if v}
     jobs = [(s, None, args.out, axes) for s in seeds(args.seeds)]
     if args.defects:

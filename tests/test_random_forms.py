@@ -1,0 +1,106 @@
+"""Generated forms (samples/synth) read end to end: a fixed set committed in
+samples/random/ (two per producer, each in its own typeface, from seeds nobody tuned
+on), and copies of six of them broken by one defect each.
+
+Every correct form exports exactly the truth it was made from and raises none of the
+checks; every broken one raises its defect's code on the field the defect broke. The
+large runs over fresh seeds are benchmarks/accuracy.py --random.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from expected import differences
+from jsonschema import Draft202012Validator
+
+from jixiao import api
+
+ROOT = Path(__file__).resolve().parents[1]
+RANDOM = ROOT / "samples" / "random"
+sys.path.insert(0, str(ROOT / "samples"))
+
+import expected_json  # noqa: E402
+from synth import OPTIONAL, defects, generate  # noqa: E402
+from synth.ci_set import CI_SET  # noqa: E402
+
+SCHEMA = ROOT.parent / "shared" / "schema" / "declaration.schema.json"
+CHECKS = ("budget_total_mismatch", "budget_subtotal_mismatch", "period_order", "value_unreadable",
+          "section_missing", "income_expenditure_mismatch")
+
+
+def name_of(seed: int, defect: str | None) -> str:
+    return f"synth_{seed}" + (f"_{defect}" if defect else "")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> dict[str, dict]:
+    """Every committed form, each read into a database of its own (a broken copy is
+    the same declaration as its original, and would supersede it)."""
+    out = {}
+    for seed, _, _, defect in CI_SET:
+        pdf = RANDOM / f"{name_of(seed, defect)}.pdf"
+        db = f"sqlite:///{tmp_path_factory.mktemp(pdf.stem) / 'j.db'}"
+        report = api.ingest([pdf], db=db, workers=1)
+        assert not report.failed, [r.reason for r in report.failed]
+        (out[pdf.stem],) = api.export(db=db, fmt="json")
+    return out
+
+
+def test_the_set_covers_every_producer_and_defect():
+    producers = {p for _, p, _, d in CI_SET if d is None}
+    assert producers == {"reportlab", "docx", "xlsx", "html"}
+    assert len({f for _, _, f, d in CI_SET if d is None}) == 8
+    assert {d for *_, d in CI_SET if d} == set(defects.DEFECTS)
+
+
+@pytest.mark.parametrize("seed,producer,face", [(s, p, f) for s, p, f, d in CI_SET if d is None],
+                         ids=lambda x: str(x))
+def test_a_generated_form_exports_its_truth(seed, producer, face, exported):
+    name = name_of(seed, None)
+    expected = json.loads((RANDOM / f"{name}.expected.json").read_text(encoding="utf-8"))
+    got = exported[name]
+    assert not differences(got, expected), "\n".join(differences(got, expected)[:30])
+    assert not [i for i in got["issues"] if i["code"] in CHECKS]
+
+
+@pytest.mark.parametrize("seed,defect", [(s, d) for s, _, _, d in CI_SET if d], ids=lambda x: str(x))
+def test_a_broken_form_raises_its_code_on_its_field(seed, defect, exported):
+    name = name_of(seed, defect)
+    meta = json.loads((RANDOM / f"{name}.meta.json").read_text(encoding="utf-8"))["defect"]
+    fields = {meta["field"], *meta.get("also", [])}
+    raised = [(i["code"], i.get("field")) for i in exported[name]["issues"]]
+    assert any(code == meta["code"] and field in fields for code, field in raised), raised
+
+
+def test_exports_validate_against_the_shared_schema(exported):
+    if not SCHEMA.exists():
+        pytest.skip("shared/schema not present beside the repo")
+    validator = Draft202012Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
+    for name, record in exported.items():
+        errors = [e.message for e in validator.iter_errors(record)]
+        assert not errors, f"{name}: {errors[:3]}"
+
+
+@pytest.mark.parametrize("seed,producer,face,defect", CI_SET, ids=lambda x: str(x))
+def test_the_committed_truth_is_the_generators(seed, producer, face, defect):
+    """The generator still makes the committed forms' truth (regenerate with
+    ``samples/synth/make.py --ci`` after changing it)."""
+    name = name_of(seed, defect)
+    committed = json.loads((RANDOM / f"{name}.expected.json").read_text(encoding="utf-8"))
+    made = generate(seed, defect, producer, face)
+    truth = expected_json.build(made.form, RANDOM / f"{name}.pdf", committed["source"]["pages"])
+    assert truth == committed
+
+
+def test_generated_truth_adds_up_and_repeats():
+    """Over many seeds: a correct form's printed figures add up (the generator checks
+    it) and a seed always makes the same form."""
+    for seed in range(300, 340):
+        first, again = generate(seed), generate(seed)
+        assert first.meta == again.meta and first.form == again.form
+        assert not expected_json.check(first.form)
+        assert set(first.meta["missing"]) <= set(OPTIONAL)
