@@ -71,6 +71,11 @@ def _add(record: _Record, placed: dict[str, Cell]) -> None:
         record.add(name, cell)
 
 
+# The columns that hold paragraphs (judged by where they stop); the others are names, one
+# phrase each, whose last line stopping short of the cell's edge means they ended there.
+PROSE = frozenset({"goal", "result", "content", "functions"})
+
+
 def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Record], list[_Record]]:
     """Rows under a header (labels of ``group``) as records keyed by column ``key``, and
     the records joined across a page break on likelihood only (to report).
@@ -103,8 +108,8 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
         key_cell = placed.get(key_column.field)
         blank = key_cell is None or not key_cell.text.strip() or covered(row, key_column)
         this = stitch.part({name: cell.text for name, cell in placed.items()}, placed)
-        fields = {c.field: stitch.Field(pair=stitch.prose_pair, key=c.field == key_column.field)
-                  for c in columns}
+        fields = {c.field: stitch.Field(pair=stitch.prose_pair if c.field in PROSE else None,
+                                        key=c.field == key_column.field) for c in columns}
         carry = None  # a held row that is the first part of this one
         if held is not None:
             if at_break and not blank and stitch.ahead(

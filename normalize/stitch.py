@@ -142,8 +142,13 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     keys = [f for f, spec in fields.items() if spec.key]
     if keys and not any(f in have_below for f in keys):
         return Join.JOIN
-    if (set(ended) & have_above & have_below) - {f for f, s in fields.items() if s.pair is prose_pair}:
-        return Join.NEW  # text below a cell that had ended: a row of its own
+    # text below a cell that had ended is a row of its own, unless it starts with a word
+    # that cannot be broken (a number, a Latin word), which wraps whole and leaves its
+    # line short ("控制在" / "11700.71")
+    ended = {f for f in set(ended) & have_above & have_below
+             if not below[f].lstrip()[:1].isascii() or not below[f].lstrip()[:1].isalnum()}
+    if ended - {f for f, s in fields.items() if s.pair is prose_pair}:
+        return Join.NEW
     verdicts = []
     prose_verdicts = []
     for f in have_above & have_below:

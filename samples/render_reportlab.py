@@ -213,9 +213,18 @@ def render(form: Form, out: Path) -> None:
         return doc.page
 
     # a footer with the page count ("第 N 页 共 M 页") needs the count: lay out once to learn it
-    try:
-        total = build(io.BytesIO(), 0)
-    except Exception:  # noqa: BLE001 - reportlab's LayoutError (or its report of one) on a row taller than a page
-        whole_rows = False
-        total = build(io.BytesIO(), 0)
+    while True:
+        try:
+            total = build(io.BytesIO(), 0)
+            break
+        except Exception:  # noqa: BLE001 - reportlab's LayoutError (or its report of one)
+            # a row taller than a page: a generated form is set smaller until its rows fit
+            # whole (see _table); only then does reportlab split them
+            if whole_rows and lay.font_size > 6.5:
+                lay.font_size -= 0.5
+                c = Cells(lay.font_size, lay.font, lay.leading or 1.35)
+                continue
+            if not whole_rows:
+                raise
+            whole_rows = False
     build(str(out), total if "{m}" in lay.footer else None)

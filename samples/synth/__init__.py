@@ -86,7 +86,8 @@ def write(seed: int, folder: Path, defect: str | None = None, **axes) -> Path:
     record = expected_json.build(got.form, pdf, pages)
     pdf.with_suffix(".expected.json").write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n",
                                                  encoding="utf-8")
-    meta = {**got.meta, "pages": pages}
+    # the producer may have had to set the form smaller to lay it out
+    meta = {**got.meta, **layout.describe(got.form.layout), "pages": pages}
     pdf.with_suffix(".meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
     return pdf
