@@ -147,7 +147,7 @@ def _amount_whole(text: str) -> bool:
 
 FIELDS = {
     f"{side}.{name}": stitch.Field(
-        pair=stitch.grammar_pair(lambda t: budget_items.complete(t) is True,
+        pair=stitch.grammar_pair(budget_items.complete,
                                  lambda t: bool(read_name(t).style or read_name(t).qizhong)),
         key=True) if name == "name" else stitch.Field(pair=stitch.grammar_pair(_amount_whole,
                                                                                cut=cut_between))
@@ -189,8 +189,9 @@ def read_rows(rows: Sequence[Row]) -> tuple[list[dict[Side, _Line]], list[Concer
             has_periods = has_periods or any(c.period != "annual" for c in (lay.columns if lay else ()))
             carried = {}
             for cell in row.cells:  # a name in the header row names the line below it (its
-                # cell reaches down there, perhaps across a page break)
-                if lay and not _key(cell) and fold(cell.text) \
+                # cell reaches down there, perhaps across a page break); a header repeated
+                # on the next page repeats that name but names nothing there
+                if lay and not printed and not _key(cell) and fold(cell.text) \
                         and lay.period_of(cell, lay.side_of(cell)) is None \
                         and labels.match(cell.text, "section") is None:
                     carried[lay.side_of(cell)] = [cell]
@@ -278,8 +279,8 @@ def _indent(cells: Sequence[Cell]) -> float | None:
 
 
 def _indent_levels(read: Sequence[_Read]) -> list[int | None]:
-    """0 for a line set flush like the side's top-level lines, 1 for one set in by at
-    least a character, None when the side's names are not set flush (centred text
+    """0 for a line set flush like the side's top-level lines, 1 for one set in by half
+    a character or more, None when the side's names are not set flush (centred text
     says nothing by where it starts)."""
     named = [(k, r.indent) for k, r in enumerate(read) if not r.total and r.indent is not None]
     if len(named) < 2:
@@ -287,12 +288,18 @@ def _indent_levels(read: Sequence[_Read]) -> list[int | None]:
     least = min(i for _, i in named)
     em = min((c.text_bbox[3] - c.text_bbox[1] for r in read for c in r.part.names
               if c.text_bbox is not None), default=8.0)
-    flush = sum(1 for _, i in named if i - least < 0.5 * em)
-    if flush < 0.5 * len(named):
+    # set flush, the names start at a few places (the edge, an indent or two); centred,
+    # they start wherever their length puts them
+    starts: list[float] = []
+    for i in sorted(i for _, i in named):
+        if not starts or i - starts[-1] >= 0.3 * em:
+            starts.append(i)
+    flush = sum(1 for _, i in named if i - least < 0.3 * em)
+    if len(starts) > 3 or flush < 2:
         return [None] * len(read)
     levels: list[int | None] = [None] * len(read)
-    for k, i in named:
-        levels[k] = 0 if i - least < 0.5 * em else 1 if i - least >= 0.8 * em else None
+    for k, i in named:  # (a spreadsheet's indent step is about two thirds of a character)
+        levels[k] = 0 if i - least < 0.3 * em else 1 if i - least >= 0.5 * em else None
     if 1 not in levels:
         return [None] * len(read)  # the side sets every name flush: indentation says nothing
     return levels

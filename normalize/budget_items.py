@@ -88,11 +88,10 @@ def standing(name: str, parent: str | None) -> str | None:
     return None
 
 
-def complete(printed: str) -> bool | None:
-    """Whether a printed name is whole by itself (numbered, opened by 其中, a total
-    or a standard item), for rejoining names a page break cut; None when it can't tell."""
+def complete(printed: str) -> bool:
+    """Whether a printed name is whole by itself (a total or a standard item), for
+    rejoining names a page break cut (numbering says where a name starts, not that it
+    ends)."""
     item = read_name(printed)
-    if item.style or item.qizhong or is_total(printed) or item.name in TOP_ITEMS or any(
-            item.name in subs for subs in SUB_ITEMS.values()):
-        return True
-    return None
+    return is_total(printed) or item.name in TOP_ITEMS or any(
+        item.name in subs for subs in SUB_ITEMS.values())

@@ -131,6 +131,10 @@ def part(texts: Mapping[str, str], cells: Mapping[str, Cell]) -> Part:
                 frozenset(id(c) for c in cells.values()))
 
 
+def _word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
 def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     """Is ``lower`` (the first data row after a page break) the rest of ``upper``
     (the last data row before it)?"""
@@ -146,7 +150,7 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     # that cannot be broken (a number, a Latin word), which wraps whole and leaves its
     # line short ("控制在" / "11700.71")
     ended = {f for f in set(ended) & have_above & have_below
-             if not below[f].lstrip()[:1].isascii() or not below[f].lstrip()[:1].isalnum()}
+             if not (_word_char(below[f].lstrip()[:1]) and not _word_char(above[f].rstrip()[-1:]))}
     if ended - {f for f, s in fields.items() if s.pair is prose_pair}:
         return Join.NEW
     verdicts = []
