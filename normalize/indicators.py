@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extract.model import Cell
-from normalize import checks, stitch
+from normalize import checks, labels, stitch
 from normalize.columns import Column, covered, header_columns, place
 from normalize.model import Indicator, Issue, Value
 from normalize.pointers import Concern, concerning
@@ -183,6 +183,23 @@ FIELDS = {"level3": stitch.Field(key=True), "basis": stitch.Field(pair=stitch.pr
              for name in VALUE_FIELDS}}
 
 
+def _rest_of_header(header: Sequence[Cell], row: Row) -> list[Column]:
+    """A row whose every cell completes the header cell above it into a label (a header
+    row a page break cut inside its labels: 上半年 / 值) as the columns it names."""
+    out = []
+    for cell in row.cells:
+        if not cell.text.strip():
+            continue
+        above = [h for h in header if min(h.bbox[2], cell.bbox[2]) - max(h.bbox[0], cell.bbox[0])
+                 > 0.5 * (cell.bbox[2] - cell.bbox[0])]
+        field = next((f for h in above if (f := labels.field_of(
+            labels.match(join_text((h.text, cell.text)), "indicator")))), None)
+        if field is None:
+            return []
+        out.append(Column(field, cell.bbox[0], cell.bbox[2]))
+    return out
+
+
 def _names_a_group(placed: dict[str, Cell], groups: dict[str, _Group], above: stitch.Part) -> bool:
     """Does the row print a 一级/二级 name other than the group it would continue? The
     rest of a row cut by a page break does not: the merged cell goes on blank or with
@@ -226,11 +243,14 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
     held: dict[str, Cell] | None = None  # a row without a 三级指标, until what follows is known
     doubtful: list[_Pending] = []  # indicators joined across a page break on likelihood
     in_header = False
+    header: list[Cell] = []       # the cells of the header rows just read
     for row in rows:
         if row.is_line or not row.cells:
             continue
         after_break = after_break or row.continues
         found = header_columns(row, "indicator")
+        if in_header and not found:
+            found = _rest_of_header(header, row)
         if found and (sum(1 for c in found if c.field in ("level1", "level2", "level3")) >= 2
                       or len(found) == sum(1 for c in row.cells if c.text.strip())):
             # a header row, or a part of one: the second row of a two-row header (全年值 |
@@ -239,6 +259,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
             # refines the columns of the header rows right before it
             columns = [c for c in columns if c.field not in {f.field for f in found}] + found \
                 if in_header else found
+            header = list(row.cells) + (header if in_header else [])
             in_header = True
             continue
         in_header = False

@@ -81,7 +81,8 @@ def random_layout(rng: random.Random, producer: str | None = None, face: str | N
         font=face, page=rng.choice(("A4", "A4", "A4", *PAGE_SIZES_MM)),
         margins_mm=tuple(round(rng.uniform(8, 28), 1) for _ in range(4)),
         padding=round(rng.uniform(0.8, 6.0), 1), leading=round(rng.uniform(1.15, 1.6), 2),
-        item_spans_header=not two_rows and rng.random() < 0.1,
+        # (the seed's one-off table; a header repeated on the next page would cut the cell)
+        item_spans_header=not two_rows and rng.random() < 0.1 and style == "grid",
     )
     lay.grid_fractions = jitter(rng, GRID_FRACTIONS[periods])
     lay.fractions = {sec: jitter(rng, SECTION_FRACTIONS[sec]) for sec in ("profile", "texts", "prior", "tasks")}
