@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extract.model import BBox, Cell, Grid, PageGrid, TextLine
 from normalize import labels
@@ -107,13 +107,46 @@ def _is_heading(line: TextLine) -> bool:
     return labels.match(line.text, "section") is not None
 
 
+def with_spilled(grid: Grid, lines: Sequence[TextLine]) -> tuple[Grid, list[TextLine]]:
+    """The grid with the text that spilled out of its foot put back, and the lines left.
+
+    A spreadsheet prints a merged cell's text once, centred on the whole merge; where
+    the merge crosses a page break the text can land below the table's last rule on the
+    first page, anywhere below the table. The lines below the grid that each lie within
+    one column whose cell in the last row is blank are those cells' text, up to the first
+    line that is not (the text after the table: a sign-off, a note)."""
+    last = grid.n_rows - 1
+    cells = list(grid.cells)
+    left = []
+    for line in lines:
+        x0, top, x1, _ = line.bbox
+        col = next((c for c in range(grid.n_cols)
+                    if grid.col_edges[c] - 1 <= x0 and x1 <= grid.col_edges[c + 1] + 1), None)
+        at = next((k for k, cell in enumerate(cells) if col is not None and cell.row <= last
+                   <= cell.last_row and cell.col <= col <= cell.last_col), None)
+        if not left and top >= grid.bbox[3] and at is not None and not cells[at].text.strip() \
+                and cells[at].colspan == 1:
+            cells[at] = replace(cells[at], text=line.text, text_bbox=line.bbox, last_line=line.bbox,
+                                confidence=min(cells[at].confidence, line.confidence))
+        else:
+            left.append(line)
+    return replace(grid, cells=tuple(cells)), left
+
+
 def stream(pages: Sequence[PageGrid]) -> list[Row]:
     """Every page's rows in reading order, continuations marked."""
     out: list[Row] = []
     open_grid: Grid | None = None  # a grid that may go on: nothing but furniture since
     for page in pages:
         first_on_page = True
-        for item in page_items(page):
+        items = page_items(page)
+        grids = [k for k, it in enumerate(items) if isinstance(it, Grid)]
+        if grids:  # text spilled below the page's last grid goes back into it
+            k = grids[-1]
+            tail = [it for it in items[k + 1:] if isinstance(it, TextLine)]
+            grid, left = with_spilled(items[k], tail)  # type: ignore[arg-type]
+            items = items[:k] + [grid] + left
+        for item in items:
             if isinstance(item, Grid):
                 continues = (first_on_page and open_grid is not None
                              and _same_table(open_grid, item))
