@@ -193,6 +193,10 @@ def merge_slots(
     )
 
 
+# Punctuation a line may end with, which CJK typesetting hangs past the text's edge
+HANGING = frozenset("。，、；：！？）」』”’.,;:!?)")
+
+
 def assign_glyphs(
     xs: Sequence[float], ys: Sequence[float], regions: Sequence[Region], glyphs: Iterable[Glyph]
 ) -> tuple[list[list[Glyph]], list[Glyph]]:
@@ -214,6 +218,8 @@ def assign_glyphs(
             c = n_cols - 1
         elif c == -1 and glyph.bbox[2] > xs[0]:
             c = 0
+        elif 0 < c < n_cols and glyph.text in HANGING and glyph.bbox[0] < xs[c]:
+            c -= 1  # a line-end stop hanging past its cell's right rule
         if 0 <= c < n_cols and 0 <= r < len(ys) - 1:
             inside[slot_region[r * n_cols + c]].append(glyph)
         else:

@@ -184,14 +184,15 @@ FIELDS = {"level3": stitch.Field(key=True), "basis": stitch.Field(pair=stitch.pr
 
 
 def _rest_of_header(header: Sequence[Cell], row: Row) -> list[Column]:
-    """A row whose every cell completes the header cell above it into a label (a header
-    row a page break cut inside its labels: 上半年 / 值) as the columns it names."""
+    """A row whose every cell completes a header cell above it that is not a label by
+    itself into one (a header row a page break cut inside its labels: 上半年 / 值), as
+    the columns it names."""
     out = []
     for cell in row.cells:
         if not cell.text.strip():
             continue
         above = [h for h in header if min(h.bbox[2], cell.bbox[2]) - max(h.bbox[0], cell.bbox[0])
-                 > 0.5 * (cell.bbox[2] - cell.bbox[0])]
+                 > 0.5 * (cell.bbox[2] - cell.bbox[0]) and not labels.match(h.text, "indicator")]
         field = next((f for h in above if (f := labels.field_of(
             labels.match(join_text((h.text, cell.text)), "indicator")))), None)
         if field is None:

@@ -15,13 +15,14 @@ To support a new wording, add it to ``SYNONYMS``.
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
+
+from normalize.words import words
 
 # key → every wording seen for it. Keys: "<group>.<field>".
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -94,9 +95,9 @@ def fold_label(text: str) -> str:
 def _index() -> dict[str, dict[str, str]]:
     """group → folded wording → key."""
     out: dict[str, dict[str, str]] = {}
-    for key, words in SYNONYMS.items():
+    for key, wordings in SYNONYMS.items():
         group = key.split(".", 1)[0]
-        for word in words:
+        for word in wordings:
             out.setdefault(group, {})[fold_label(word)] = key
     return out
 
@@ -134,7 +135,7 @@ def _same_words(text: str, wording: str) -> bool:
     extra = Counter(text) - Counter(wording)
     if any(ch not in NEUTRAL_CHARS for ch in extra.elements()):
         return False  # what it adds cannot be a neutral word: no need to load jieba
-    have, want = sorted(_words(text)), sorted(_words(wording))
+    have, want = sorted(words(text)), sorted(words(wording))
     if have == want:
         return True
     extra = list(have)
@@ -143,14 +144,6 @@ def _same_words(text: str, wording: str) -> bool:
             return False
         extra.remove(word)
     return len(extra) == 1 and extra[0] in NEUTRAL_WORDS
-
-
-@lru_cache(maxsize=8192)
-def _words(text: str) -> tuple[str, ...]:
-    import jieba  # loaded on first need: about a second, and most forms never need it
-
-    jieba.setLogLevel(logging.WARNING)
-    return tuple(jieba.lcut(text))
 
 
 def field_of(key: str | None) -> str | None:

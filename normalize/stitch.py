@@ -13,7 +13,8 @@ Each reader describes its columns (``Field``) and ``decide`` weighs, column by c
 * the row's name cell is blank: the name fitted above and only the rest carried over;
 * a cell and the one above make one thing where the lower part alone is not one
   (``61及`` + ``以下`` is a value, ``以下`` is not; ``商品和服务`` + ``支出`` is a
-  standard budget line): the rest of the row, on evidence;
+  standard budget line), or the break falls inside a word (``人民调`` / ``解规范性``):
+  the rest of the row, on evidence;
 * the lower cell starts something of its own (a second whole value, a numbered or
   standard line name): a new row; so is a row that shares cells with the row above and
   also fills one the row above left blank;
@@ -35,6 +36,7 @@ from typing import Literal
 
 from extract.model import Cell
 from normalize.text import join_text
+from normalize.words import splits_a_word
 
 Verdict = Literal["join", "likely", "new"] | None
 
@@ -157,10 +159,13 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     prose_verdicts = []
     for f in have_above & have_below:
         judge = fields[f].pair if f in fields else None
-        if judge is not None:
-            verdicts.append(judge(above[f], below[f]))
+        verdict = judge(above[f], below[f]) if judge is not None else None
+        if verdict in (None, "likely") and splits_a_word(above[f], below[f]):
+            verdict = "join"  # the break falls inside a word (人民调 / 解规范性)
+        if judge is not None or verdict is not None:
+            verdicts.append(verdict)
             if judge is prose_pair:
-                prose_verdicts.append(verdicts[-1])
+                prose_verdicts.append(verdict)
     if "new" in verdicts:
         return Join.NEW
     if "join" in verdicts:
