@@ -15,6 +15,17 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(jieba.lcut(text))
 
 
+@lru_cache(maxsize=4096)
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """The words with their part of speech (jieba's tags: v verb, a adjective, n noun,
+    q measure word, …)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return tuple((p.word, p.flag) for p in jieba.posseg.cut(text))
+
+
 def splits_a_word(before: str, after: str) -> bool:
     """Does the boundary between ``before`` and ``after`` fall inside a word of their
     joined text (人民调 | 解规范性: inside 调解)? Only Chinese is asked: digits and Latin
