@@ -279,6 +279,8 @@ def test_pointers_escape_tilde_and_slash():
 
 @pytest.fixture(scope="module")
 def validator() -> Draft202012Validator:
+    if not SCHEMA_PATH.exists():
+        pytest.skip("shared/schema not present beside the repo")
     return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
