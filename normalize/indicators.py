@@ -240,9 +240,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
     pending: list[_Pending] = []
     groups = {"level1": _Group(""), "level2": _Group("")}
     after_break = False
-    last = stitch.Part({})        # the last data row read
-    held: dict[str, Cell] | None = None  # a row without a 三级指标, until what follows is known
-    doubtful: list[_Pending] = []  # indicators joined across a page break on likelihood
+    rows_of = stitch.Stitcher(FIELDS, pending, _add)
     in_header = False
     header: list[Cell] = []       # the cells of the header rows just read
     for row in rows:
@@ -274,39 +272,17 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
         l3 = placed.get("level3")
         blank = l3 is None or not l3.text.strip() or (
             "level3" in by_field and covered(row, by_field["level3"]))
-        this = _part(placed)
-        carry = None  # a held row that is the first part of this one
-        if held is not None:
-            if at_break and not blank and stitch.ahead(_part(held), this, FIELDS):
-                carry = held
-            else:
-                _add(pending[-1], held)
-            held = None
-        upper, last = last, this
-        if pending and blank:
-            # the rest of the indicator above, unless a page break follows and the row
-            # after it turns out to be this one's name: wait and see
-            if at_break:
-                _add(pending[-1], placed)
-            else:
-                held = placed
+        starts = rows_of.row(placed, _part(placed), blank, at_break,
+                             veto=lambda upper, placed=placed: _names_a_group(placed, groups, upper))
+        if starts is None:
             continue
-        if pending and at_break and carry is None and not _names_a_group(placed, groups, upper):
-            verdict = stitch.decide(upper, this, FIELDS)
-            if verdict is not stitch.Join.NEW:
-                if verdict is stitch.Join.DOUBT:
-                    doubtful.append(pending[-1])
-                _add(pending[-1], placed)
-                continue
         for name in ("level1", "level2"):
             groups[name] = _next_group(groups[name], placed.get(name), at_break)
         item = _Pending(level1=groups["level1"], level2=groups["level2"])
-        if carry is not None:
-            _add(item, carry)
-        _add(item, placed)
+        for cells in starts:
+            _add(item, cells)
         pending.append(item)
-    if held is not None:
-        _add(pending[-1], held)
+    rows_of.finish()
     has_periods = any(c.field in ("annual", "h1", "q3") for c in columns)
     value_issues: list[Concern] = []
     out = []
@@ -325,6 +301,6 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
             provenance=provenance(level3_cells[0]) if level3_cells else None))
     joins = [Concern(Issue("row_join_uncertain", f"indicator {indicator.level3}: a row cut by a "
                            "page break was joined with the row above it; check", page), indicator)
-             for item, indicator in zip(pending, out, strict=True) if any(item is d for d in doubtful)
+             for item, indicator in zip(pending, out, strict=True) if rows_of.was_doubtful(item)
              for page in [max(c.page for cells in item.cells.values() for c in cells)]]
     return out, _doubtful_cells(pending, out) + value_issues + joins, has_periods

@@ -80,16 +80,14 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
     """Rows under a header (labels of ``group``) as records keyed by column ``key``, and
     the records joined across a page break on likelihood only (to report).
 
-    Rows before the header, free lines and repeated headers are skipped. The first row
-    after a page break may be the rest of the record above (normalize/stitch.py); every
-    column of these tables is prose.
+    Rows before the header, free lines and repeated headers are skipped. A row without
+    its key, and the first row after a page break, may be the rest of the record above
+    (normalize/stitch.py: Stitcher).
     """
     columns: list[Column] = []
     records: list[_Record] = []
-    doubtful: list[_Record] = []
     after_break = False
-    last = stitch.Part({})
-    held: dict[str, Cell] | None = None  # a row without its key, until what follows is known
+    rows_of = stitch.Stitcher({}, records, _add)
     for row in rows:
         if row.is_line or not row.cells:
             continue
@@ -97,6 +95,10 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
         found = header_columns(row, group)
         if len(found) >= 2:
             columns = found
+            named = next((c.field for c in columns if c.field == key), columns[0].field)
+            rows_of.fields = {c.field: stitch.Field(pair=stitch.prose_pair if c.field in PROSE
+                                                    else None, key=c.field == named)
+                              for c in columns}
             continue
         if not columns:
             continue
@@ -107,41 +109,16 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
         key_column = next((c for c in columns if c.field == key), columns[0])
         key_cell = placed.get(key_column.field)
         blank = key_cell is None or not key_cell.text.strip() or covered(row, key_column)
-        this = stitch.part({name: cell.text for name, cell in placed.items()}, placed)
-        fields = {c.field: stitch.Field(pair=stitch.prose_pair if c.field in PROSE else None,
-                                        key=c.field == key_column.field) for c in columns}
-        carry = None  # a held row that is the first part of this one
-        if held is not None:
-            if at_break and not blank and stitch.ahead(
-                    stitch.part({n: c.text for n, c in held.items()}, held), this, fields):
-                carry = held
-            else:
-                _add(records[-1], held)
-            held = None
-        upper, last = last, this
-        if records and blank:
-            # the rest of the record above, unless a page break follows and the row after
-            # it turns out to hold this one's name: wait and see
-            if at_break:
-                _add(records[-1], placed)
-            else:
-                held = placed
+        starts = rows_of.row(placed, stitch.part({n: c.text for n, c in placed.items()}, placed),
+                             blank, at_break)
+        if starts is None:
             continue
-        if records and at_break and carry is None:
-            verdict = stitch.decide(upper, this, fields)
-            if verdict is not stitch.Join.NEW:
-                if verdict is stitch.Join.DOUBT:
-                    doubtful.append(records[-1])
-                _add(records[-1], placed)
-                continue
         record = _Record()
+        for cells in starts:
+            _add(record, cells)
         records.append(record)
-        if carry is not None:
-            _add(record, carry)
-        _add(record, placed)
-    if held is not None:
-        _add(records[-1], held)
-    return records, doubtful
+    rows_of.finish()
+    return records, rows_of.doubtful
 
 
 def _joins(doubtful: Sequence[_Record], made: Sequence[tuple[_Record, object]], what: str

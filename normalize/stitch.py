@@ -32,13 +32,14 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from extract.model import Cell
 from normalize.text import join_text
 from normalize.words import splits_a_word
 
 Verdict = Literal["join", "likely", "new"] | None
+R = TypeVar("R")
 
 
 class Join(Enum):
@@ -200,3 +201,58 @@ def ahead(upper: Part, lower: Part, fields: Mapping[str, Field]) -> bool:
         return False
     prose = {f for f, spec in fields.items() if spec.pair is prose_pair}
     return not (have_held & have_below) - prose or decide(upper, lower, fields) is Join.JOIN
+
+
+class Stitcher(Generic[R]):
+    """The rows of one table as records, rows cut by page breaks rejoined; shared by every
+    reader of row tables (indicators, tasks, prior-year results).
+
+    A row without its name (``blank``) is the rest of the record above; unless a page
+    break follows it and the first row after the break turns out to carry its name
+    (``ahead``), so such a row is held until the next one is seen. The first row after
+    a break is the rest of the record above as ``decide`` says; ``veto`` may forbid that
+    from what the reader knows (a new group name). ``row`` returns ``None`` when the row
+    went into the record above, else the cells that start a new record (a held first
+    part, then the row); ``finish`` puts a row still held where it belongs.
+    """
+
+    def __init__(self, fields: Mapping[str, Field], records: list[R],
+                 add: Callable[[R, dict[str, Cell]], None]) -> None:
+        self.fields, self.records, self.add = fields, records, add
+        self.doubtful: list[R] = []  # records joined across a break on likelihood
+        self.last = Part({})
+        self.held: tuple[dict[str, Cell], Part] | None = None
+
+    def row(self, placed: dict[str, Cell], this: Part, blank: bool, at_break: bool,
+            veto: Callable[[Part], bool] | None = None) -> list[dict[str, Cell]] | None:
+        carry = None
+        if self.held is not None:
+            cells, part_held = self.held
+            if at_break and not blank and ahead(part_held, this, self.fields):
+                carry = cells
+            else:
+                self.add(self.records[-1], cells)
+            self.held = None
+        upper, self.last = self.last, this
+        if self.records and blank:
+            if at_break:
+                self.add(self.records[-1], placed)
+            else:
+                self.held = (placed, this)
+            return None
+        if self.records and at_break and carry is None and not (veto and veto(upper)):
+            verdict = decide(upper, this, self.fields)
+            if verdict is not Join.NEW:
+                if verdict is Join.DOUBT:
+                    self.doubtful.append(self.records[-1])
+                self.add(self.records[-1], placed)
+                return None
+        return [carry, placed] if carry is not None else [placed]
+
+    def finish(self) -> None:
+        if self.held is not None:
+            self.add(self.records[-1], self.held[0])
+            self.held = None
+
+    def was_doubtful(self, record: R) -> bool:
+        return any(record is d for d in self.doubtful)
