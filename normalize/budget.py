@@ -203,19 +203,17 @@ def read_rows(rows: Sequence[Row]) -> tuple[list[dict[Side, _Line]], list[Concer
         texts = _texts(parts)
         if not any(t.strip() for t in texts.values()):
             continue
-        if after_break and printed:
-            verdict = stitch.decide(_part(printed[-1]), _part(parts), FIELDS)
-            after_break = False
-            if verdict is not stitch.Join.NEW:
-                for side in SIDES:
-                    printed[-1][side].extend(parts[side])
-                if verdict is stitch.Join.DOUBT:
-                    concerns.append(Concern(Issue(
-                        "row_join_uncertain", f"a budget row cut by the page break after page "
-                        f"{row.page - 1} was joined with the row above it: check", row.page),
-                        printed[-1], None))
-                continue
+        verdict = stitch.decide(_part(printed[-1]), _part(parts), FIELDS) \
+            if after_break and printed else stitch.Join.NEW
         after_break = False
+        if verdict in (stitch.Join.DOUBT, stitch.Join.APART):
+            concerns.append(Concern(Issue("row_join_uncertain", f"budget: {stitch.DOUBTS[verdict]}",
+                                          row.page), printed[-1] if verdict is stitch.Join.DOUBT
+                                    else parts, None))
+        if verdict in (stitch.Join.JOIN, stitch.Join.DOUBT):
+            for side in SIDES:
+                printed[-1][side].extend(parts[side])
+            continue
         printed.append(parts)
     return printed, concerns, has_periods
 

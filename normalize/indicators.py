@@ -192,9 +192,14 @@ def _rest_of_header(header: Sequence[Cell], row: Row) -> list[Column]:
         if not cell.text.strip():
             continue
         above = [h for h in header if min(h.bbox[2], cell.bbox[2]) - max(h.bbox[0], cell.bbox[0])
-                 > 0.5 * (cell.bbox[2] - cell.bbox[0]) and not labels.match(h.text, "indicator")]
-        field = next((f for h in above if (f := labels.field_of(
-            labels.match(join_text((h.text, cell.text)), "indicator")))), None)
+                 > 0.5 * (cell.bbox[2] - cell.bbox[0])]
+        # a label word for word when completed, or one only then (年度指标 is a label to
+        # within an edit, 年度指标值 exactly)
+        field = next((labels.field_of(key) for h in above
+                      if (key := labels.exact(join_text((h.text, cell.text)), "indicator"))
+                      or (not labels.match(h.text, "indicator")
+                          and (key := labels.match(join_text((h.text, cell.text)), "indicator")))),
+                     None)
         if field is None:
             return []
         out.append(Column(field, cell.bbox[0], cell.bbox[2]))
@@ -299,8 +304,8 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
             q3=values["q3"] if has_periods else None,
             basis=basis,
             provenance=provenance(level3_cells[0]) if level3_cells else None))
-    joins = [Concern(Issue("row_join_uncertain", f"indicator {indicator.level3}: a row cut by a "
-                           "page break was joined with the row above it; check", page), indicator)
-             for item, indicator in zip(pending, out, strict=True) if rows_of.was_doubtful(item)
-             for page in [max(c.page for cells in item.cells.values() for c in cells)]]
+    joins = [Concern(Issue("row_join_uncertain", f"indicator {indicator.level3}: {said}",
+                           max(c.page for cells in item.cells.values() for c in cells)), indicator)
+             for item, indicator in zip(pending, out, strict=True)
+             if (said := rows_of.doubt(item)) is not None]
     return out, _doubtful_cells(pending, out) + value_issues + joins, has_periods

@@ -76,7 +76,8 @@ def _add(record: _Record, placed: dict[str, Cell]) -> None:
 PROSE = frozenset({"goal", "result", "content", "functions"})
 
 
-def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Record], list[_Record]]:
+def read_records(rows: Sequence[Row], group: str, key: str
+                 ) -> tuple[list[_Record], stitch.Stitcher[_Record]]:
     """Rows under a header (labels of ``group``) as records keyed by column ``key``, and
     the records joined across a page break on likelihood only (to report).
 
@@ -118,20 +119,19 @@ def read_records(rows: Sequence[Row], group: str, key: str) -> tuple[list[_Recor
             _add(record, cells)
         records.append(record)
     rows_of.finish()
-    return records, rows_of.doubtful
+    return records, rows_of
 
 
-def _joins(doubtful: Sequence[_Record], made: Sequence[tuple[_Record, object]], what: str
+def _joins(rows_of: stitch.Stitcher[_Record], made: Sequence[tuple[_Record, object]], what: str
            ) -> list[Concern]:
-    """``row_join_uncertain`` for each record joined across a page break on likelihood."""
-    return [Concern(Issue("row_join_uncertain", f"{what}: a row cut by a page break was "
-                          "joined with the row above it; check",
+    """``row_join_uncertain`` for each record decided across a page break on likelihood."""
+    return [Concern(Issue("row_join_uncertain", f"{what}: {said}",
                           max(c.page for cells in rec.cells.values() for c in cells)), obj)
-            for rec, obj in made if any(rec is d for d in doubtful)]
+            for rec, obj in made if (said := rows_of.doubt(rec)) is not None]
 
 
 def prior_year(rows: Sequence[Row]) -> tuple[list[PriorYearResult], list[Concern]]:
-    records, doubtful = read_records(rows, "prior", "goal")
+    records, rows_of = read_records(rows, "prior", "goal")
     made = []
     for rec in records:
         goal, result = rec.text("goal"), rec.text("result")
@@ -140,11 +140,11 @@ def prior_year(rows: Sequence[Row]) -> tuple[list[PriorYearResult], list[Concern
             made.append((rec, PriorYearResult(goal=clean_text(goal or ""),
                                               result=clean_text(result or ""),
                                               provenance=provenance(cell) if cell else None)))
-    return [obj for _, obj in made], _joins(doubtful, made, "上年度绩效目标完成情况")
+    return [obj for _, obj in made], _joins(rows_of, made, "上年度绩效目标完成情况")
 
 
 def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
-    records, doubtful = read_records(rows, "task", "name")
+    records, rows_of = read_records(rows, "task", "name")
     made = []
     for rec in records:
         name, content = rec.text("name"), rec.text("content")
@@ -154,7 +154,7 @@ def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
         made.append((rec, WorkTask(name=clean_text(name or ""), content=clean_text(content or ""),
                                    functions=rec.text("functions"), projects=rec.text("projects"),
                                    provenance=provenance(cell) if cell else None)))
-    return [obj for _, obj in made], _joins(doubtful, made, "年度工作任务")
+    return [obj for _, obj in made], _joins(rows_of, made, "年度工作任务")
 
 
 def as_int(cell: Cell | None) -> int | None:

@@ -46,6 +46,13 @@ class Join(Enum):
     NEW = "new"          # a row of its own
     JOIN = "join"        # the rest of the row above, on evidence
     DOUBT = "doubt"      # probably the rest of the row above: joined, and reported
+    APART = "apart"      # probably a row of its own: kept apart, and reported
+
+
+# What ``row_join_uncertain`` says of a row, by how it was decided.
+DOUBTS = {Join.DOUBT: "a row cut by a page break was joined with the row above it; check",
+          Join.APART: "the row after a page break was kept as a row of its own, but it may be "
+                      "the rest of the row above it; check"}
 
 
 @dataclass(frozen=True)
@@ -85,8 +92,8 @@ def grammar_pair(whole: Callable[[str], bool], starts: Callable[[str], bool] | N
         together = whole(join_text((above, below)))
         if together and (cut(above, below) if cut is not None else not whole(above)):
             return "join"
-        if whole(below) and whole(above) and not together:
-            return "new"  # two whole cells that make nothing together ("95%", "88%")
+        if whole(above) and not together and not (cut is not None and cut(above, below)):
+            return "new"  # a whole cell, and one that makes nothing with it ("95%", "规范")
         return None
 
     return pair
@@ -105,7 +112,7 @@ def stops_short(cell: Cell | None) -> bool:
     there: a wrapped line fills its cell, so a cut cell's last line above the break
     does too (prose may end a paragraph mid-line, so it is not asked this)."""
     room = _room(cell)
-    return room is not None and room > 2.5
+    return room is not None and room > 4.0  # (padding and line-breaking rules take some)
 
 
 def fills_line(cell: Cell | None) -> bool:
@@ -174,8 +181,11 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     shared = (have_above & have_below) - set(keys)
     if not shared:
         # the two parts hold different cells: a centred short cell may sit on either side
-        # of the break, so content only below is the rest of the row too
-        return Join.JOIN if have_below - set(keys) else Join.DOUBT
+        # of a break; but when both print a name in the same column, a row after one with
+        # blank values looks the same
+        if not have_below - set(keys):
+            return Join.DOUBT
+        return Join.APART if have_above & have_below & set(keys) else Join.JOIN
     # every shared cell that can stop mid-sentence does, and every other fills its last
     # line to the edge: a cut goes through all of them
     prose = {f for f, spec in fields.items() if spec.pair is prose_pair}
@@ -219,12 +229,14 @@ class Stitcher(Generic[R]):
     def __init__(self, fields: Mapping[str, Field], records: list[R],
                  add: Callable[[R, dict[str, Cell]], None]) -> None:
         self.fields, self.records, self.add = fields, records, add
-        self.doubtful: list[R] = []  # records joined across a break on likelihood
+        self.doubts: list[tuple[R, Join]] = []  # records decided on likelihood (DOUBT, APART)
+        self.apart = False  # the record the last row started was kept apart on likelihood
         self.last = Part({})
         self.held: tuple[dict[str, Cell], Part] | None = None
 
     def row(self, placed: dict[str, Cell], this: Part, blank: bool, at_break: bool,
             veto: Callable[[Part], bool] | None = None) -> list[dict[str, Cell]] | None:
+        self._noted()
         carry = None
         if self.held is not None:
             cells, part_held = self.held
@@ -242,17 +254,25 @@ class Stitcher(Generic[R]):
             return None
         if self.records and at_break and carry is None and not (veto and veto(upper)):
             verdict = decide(upper, this, self.fields)
-            if verdict is not Join.NEW:
+            if verdict in (Join.JOIN, Join.DOUBT):
                 if verdict is Join.DOUBT:
-                    self.doubtful.append(self.records[-1])
+                    self.doubts.append((self.records[-1], verdict))
                 self.add(self.records[-1], placed)
                 return None
+            self.apart = verdict is Join.APART
         return [carry, placed] if carry is not None else [placed]
 
+    def _noted(self) -> None:
+        if self.apart:  # the reader has made the record by now: it is the last one
+            self.doubts.append((self.records[-1], Join.APART))
+            self.apart = False
+
     def finish(self) -> None:
+        self._noted()
         if self.held is not None:
             self.add(self.records[-1], self.held[0])
             self.held = None
 
-    def was_doubtful(self, record: R) -> bool:
-        return any(record is d for d in self.doubtful)
+    def doubt(self, record: R) -> str | None:
+        """What ``row_join_uncertain`` says of the record, if anything."""
+        return next((DOUBTS[kind] for r, kind in self.doubts if r is record), None)
