@@ -229,14 +229,16 @@ def parse_value(text: str) -> Value:
 
 def cut_between(above: str, below: str) -> bool:
     """Do two parts of a value cell read as one value cut in two: ``above`` ends where no
-    value ends (a leading comparator, a decimal point, a separator, a multiplier) or
+    value ends (a leading comparator, a decimal point, a separator, a multiplier), or
     ``below`` starts where no value starts (a decimal point, a percent or per-mille sign,
-    a trailing comparator, a multiplier)?"""
+    a trailing comparator, a multiplier), or a number above goes on in words below?"""
     up, down = fold(above), fold(below)
     if not up or not down:
         return False
     if up.endswith((".", ",", "万", "亿")) or any(up.endswith(w) for w in _PREFIX_WORDS):
         return True
+    if up[-1].isdigit() and "\u4e00" <= down[0] <= "\u9fff":
+        return True  # a number above, its unit or the rest of a date below (11 | 个百分点)
     return down.startswith((".", ",", "%", "‰", "万", "亿")) or any(
         down.startswith(w) and len(down) > len(w) or down == w for w in _TRAILING_WORDS) \
         or down.startswith("及")
