@@ -110,7 +110,7 @@ def _room(cell: Cell | None) -> float | None:
 def stops_short(cell: Cell | None) -> bool:
     """Does the cell's last line stop well short of its width? Then its text ended
     there: a wrapped line fills its cell, so a cut cell's last line above the break
-    does too (prose may end a paragraph mid-line, so it is not asked this)."""
+    does too."""
     room = _room(cell)
     return room is not None and room > 4.0  # (padding and line-breaking rules take some)
 
@@ -156,12 +156,12 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     keys = [f for f, spec in fields.items() if spec.key]
     if keys and not any(f in have_below for f in keys):
         return Join.JOIN
-    # text below a cell that had ended is a row of its own, unless it starts with a word
-    # that cannot be broken (a number, a Latin word), which wraps whole and leaves its
-    # line short ("控制在" / "11700.71")
-    ended = {f for f in set(ended) & have_above & have_below
-             if not (_word_char(below[f].lstrip()[:1]) and not _word_char(above[f].rstrip()[-1:]))}
-    if ended - {f for f, s in fields.items() if s.pair is prose_pair}:
+    # text below a cell that had ended is a row of its own (the name below is printed, so
+    # this is not a paragraph that ended mid-line and went on), unless it starts with a
+    # word that cannot be broken (a number, a Latin word), which wraps whole and leaves
+    # its line short ("控制在" / "11700.71")
+    if any(not (_word_char(below[f].lstrip()[:1]) and not _word_char(above[f].rstrip()[-1:]))
+           for f in set(ended) & have_above & have_below):
         return Join.NEW
     verdicts = []
     prose_verdicts = []
