@@ -287,7 +287,12 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
         for cells in starts:
             _add(item, cells)
         pending.append(item)
-    rows_of.finish()
+    rest = rows_of.finish()
+    if rest is not None:  # nothing but nameless rows: one indicator of them
+        item = _Pending(level1=groups["level1"], level2=groups["level2"])
+        for cells in rest:
+            _add(item, cells)
+        pending.append(item)
     has_periods = any(c.field in ("annual", "h1", "q3") for c in columns)
     value_issues: list[Concern] = []
     out = []

@@ -118,7 +118,12 @@ def read_records(rows: Sequence[Row], group: str, key: str
         for cells in starts:
             _add(record, cells)
         records.append(record)
-    rows_of.finish()
+    rest = rows_of.finish()
+    if rest is not None:  # nothing but rows without a key: one record of them
+        record = _Record()
+        for cells in rest:
+            _add(record, cells)
+        records.append(record)
     return records, rows_of
 
 

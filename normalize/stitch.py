@@ -240,14 +240,14 @@ class Stitcher(Generic[R]):
         carry = None
         if self.held is not None:
             cells, part_held = self.held
-            if at_break and not blank and ahead(part_held, this, self.fields):
-                carry = cells
+            if not self.records or (at_break and not blank and ahead(part_held, this, self.fields)):
+                carry = cells  # (a nameless first row is the first part of the next)
             else:
                 self.add(self.records[-1], cells)
             self.held = None
         upper, self.last = self.last, this
-        if self.records and blank:
-            if at_break:
+        if blank and (self.records or carry is None):
+            if at_break and self.records:
                 self.add(self.records[-1], placed)
             else:
                 self.held = (placed, this)
@@ -267,11 +267,17 @@ class Stitcher(Generic[R]):
             self.doubts.append((self.records[-1], Join.APART))
             self.apart = False
 
-    def finish(self) -> None:
+    def finish(self) -> list[dict[str, Cell]] | None:
+        """Put a row still held where it belongs; the cells of a record it starts (a table
+        of nameless rows) are returned."""
         self._noted()
-        if self.held is not None:
-            self.add(self.records[-1], self.held[0])
-            self.held = None
+        held, self.held = self.held, None
+        if held is None:
+            return None
+        if not self.records:
+            return [held[0]]
+        self.add(self.records[-1], held[0])
+        return None
 
     def doubt(self, record: R) -> str | None:
         """What ``row_join_uncertain`` says of the record, if anything."""

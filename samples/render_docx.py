@@ -3,6 +3,7 @@ cell), then to PDF with LibreOffice."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -35,6 +36,11 @@ def _font(run_or_style, size: float | None = None) -> None:
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), FONT)
+
+
+# LibreOffice drops the character after a space where it wraps a line before a Chinese
+# character ("2589 左右" prints "2589 右"): a number keeps its unit with a no-break space.
+_KEEP = re.compile(r"(\d) (?=[\u4e00-\u9fff])")
 
 
 def _cell_margins(table, top_pt: float) -> None:
@@ -138,7 +144,7 @@ def _table(doc, tbl: Tbl, width_cm: float, size: float, padding: float | None = 
                 p.paragraph_format.left_indent = Pt(cell.indent * 1.5 * (cell.size or size))
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.align == "L" else WD_ALIGN_PARAGRAPH.CENTER
             if cell.text:
-                _font(p.add_run(cell.text), cell.size or size)
+                _font(p.add_run(_KEEP.sub("\\1\u00a0", cell.text)), cell.size or size)
 
 
 def build_docx(form: Form, path: Path) -> None:
