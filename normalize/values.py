@@ -237,11 +237,17 @@ def cut_between(above: str, below: str) -> bool:
         return False
     if up.endswith((".", ",", "万", "亿")) or any(up.endswith(w) for w in _PREFIX_WORDS):
         return True
-    if up[-1].isdigit() and "\u4e00" <= down[0] <= "\u9fff":
+    if up[-1].isdigit() and "\u4e00" <= down[0] <= "\u9fff" and not _starts_value(down):
         return True  # a number above, its unit or the rest of a date below (11 | 个百分点)
     return down.startswith((".", ",", "%", "‰", "万", "亿")) or any(
         down.startswith(w) and len(down) > len(w) or down == w for w in _TRAILING_WORDS) \
         or down.startswith("及")
+
+
+def _starts_value(text: str) -> bool:
+    """Does the text begin as a value does (a comparator or a direction word, a number)?"""
+    return (_startswith_any(text, _PREFIX_WORDS) is not None or _DIRECTION_PREFIX_RE.match(text)
+            is not None or _read_quantity(text) is not None)
 
 
 def _is_placeholder(cell: str) -> bool:
