@@ -233,10 +233,14 @@ def _add(item: _Pending, placed: dict[str, Cell]) -> None:
 
 
 def _part(placed: dict[str, Cell]) -> stitch.Part:
-    """The row as a page break is judged: 一级/二级 are merged cells, not the row's own."""
+    """The row as a page break is judged: 一级/二级 are merged cells, not the row's own; a
+    value is judged with the row's 计量单位, as it is read (a number whose unit stands
+    in that column is whole: 3861 above 合格 is not 3861合格)."""
     mine = {name: cell for name, cell in placed.items() if name not in ("level1", "level2")}
-    return stitch.part({name: cell.text for name, cell in mine.items()},
-                       {**mine, **{n: placed[n] for n in ("level1", "level2") if n in placed}})
+    unit = unit_suffix(placed["unit"].text) if "unit" in placed else ""
+    texts = {name: after_number(cell.text, unit) if name in VALUE_FIELDS and unit and cell.text.strip()
+             else cell.text for name, cell in mine.items()}
+    return stitch.part(texts, {**mine, **{n: placed[n] for n in ("level1", "level2") if n in placed}})
 
 
 def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern], bool]:

@@ -380,8 +380,8 @@ def _apply_unit(number: Decimal, tail: str) -> tuple[Decimal, str | None] | None
             break
     if unit == "":
         return number, None
-    if unit.startswith("元") and not unit.startswith("元/"):
-        return None  # 万元 and 亿元 are read above; money with a word after it is not a unit
+    if "元" in unit and not re.search("元(/|$)", unit):
+        return None  # money units are read above; money with a word after it is not a unit
     word = _unit_word(unit)
     return None if word is None else (number, word)
 
