@@ -265,6 +265,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
             # 上半年值 | 前三季度值 under a spanning 年度目标值分解), or the rest of a header
             # row a page break cut (its labels centred, some above the break, some below)
             # refines the columns of the header rows right before it
+            found = [c for c in found if c.field != "periods"]
             columns = [c for c in columns if c.field not in {f.field for f in found}] + found \
                 if in_header else found
             header = list(row.cells) + (header if in_header else [])

@@ -66,6 +66,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "indicator.target": ("指标值", "目标值", "年度指标值", "年度目标值", "指标值(目标值)"),
     "indicator.annual": ("全年值", "全年目标值"),
     "indicator.h1": ("上半年值", "上半年目标值"),
+    # the group title over the three period columns of a two-row header: a header word,
+    # not a column of its own
+    "indicator.periods": ("年度目标值分解", "年度指标值分解", "目标值分解", "指标值分解"),
     "indicator.q3": ("前三季度值", "前三季度目标值"),
     "indicator.basis": ("依据或说明", "备注", "指标值设定依据", "指标解释", "依据", "说明",
                         "设定依据"),
