@@ -16,6 +16,9 @@ prints and confirmed by the arithmetic:
 * 其中, or a numbering style lower than the side's top-level lines (``(1)`` under
   ``基本支出``, ``（一）`` under ``一、``), makes a line a sub-item of the top-level
   line above it; the top-level style makes it a top-level line.
+* An unnumbered line right after a top-level line is its sub-item only when set in
+  further (indentation, read from where each name's text starts) or when the
+  classification names it a part of that line.
 * An unnumbered line after numbered sub-items is not one of them (the list would go
   on numbered). After 其中 and unnumbered sub-items it is one more when it is indented like
   them, when the classification says it is a part of that parent (商品和服务支出 of

@@ -11,19 +11,26 @@ So the first data row after a page break may be the rest of the last row before 
 Each reader describes its columns (``Field``) and ``decide`` weighs, column by column:
 
 * the row's name cell is blank: the name fitted above and only the rest carried over;
+* a cell above whose last line stops well short of its edge had ended (a wrapped line
+  fills its cell), so text under it starts a row (unless that text is a number or a
+  Latin word, which wraps whole and leaves a short line);
 * a cell and the one above make one thing where the lower part alone is not one
   (``61及`` + ``以下`` is a value, ``以下`` is not; ``商品和服务`` + ``支出`` is a
   standard budget line), or the break falls inside a word (``人民调`` / ``解规范性``):
   the rest of the row, on evidence;
-* the lower cell starts something of its own (a second whole value, a numbered or
-  standard line name): a new row; so is a row that shares cells with the row above and
-  also fills one the row above left blank;
-* the two rows fill different cells but the name (a producer that centres text may put
-  a short cell on either side of the break): the rest of the row;
+* the lower cell starts something of its own (a numbered or standard line name), or
+  a whole cell above makes nothing with the one below (``95%`` / ``规范``): a new row;
+  so is a row that shares cells with the row above and fills one it left blank;
+* the two rows fill different cells: the rest of the row (a producer that centres
+  text may put a short cell on either side of the break); but when both print a name,
+  probably a new row after one with blank values (kept apart and reported,
+  ``Join.APART``);
 * a row that only lacks what the row above has is probably the rest of it; when every
-  prose cell above also stops mid-sentence, it is. A row that lacks nothing but whose
-  prose cells above all stop mid-sentence is probably the rest too. A probable join is
-  made and reported as doubtful (``Join.DOUBT``), since a new row could look the same.
+  prose cell above also stops mid-sentence and every other fills its line, it is. A
+  probable join is made and reported (``Join.DOUBT``), since a new row could look the
+  same.
+
+``Stitcher`` applies this to a table's rows for every reader of row tables.
 """
 
 from __future__ import annotations
@@ -198,12 +205,13 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
         return Join.JOIN if all_cut else Join.DOUBT
     return Join.DOUBT if all_cut else Join.NEW
 
+
 def ahead(upper: Part, lower: Part, fields: Mapping[str, Field]) -> bool:
-    """Is ``held`` (a row without a name, the last before a page break) the first part
-    of ``below`` (the first row after it)? A producer that centres a cell's text in the
+    """Is ``upper`` (a row without a name, the last before a page break) the first part
+    of ``lower`` (the first row after it)? A producer that centres a cell's text in the
     row can leave every value above the break and the short name below it: the row
-    below then holds the name and nothing of what the held row holds but prose; or its
-    cells go on from the held row's, as any cut row's do."""
+    below then holds the name and nothing of what the row above holds but prose; or its
+    cells go on from the ones above, as any cut row's do."""
     keys = {f for f, spec in fields.items() if spec.key}
     have_held = {f for f, t in upper.texts.items() if t.strip()}
     have_below = {f for f, t in lower.texts.items() if t.strip()}
