@@ -1,7 +1,7 @@
 """Field accuracy of `jixiao ingest` on the bundled samples, born-digital and scanned.
 
     .venv/bin/python benchmarks/accuracy.py [-v] [FOLDER ...]   (default: samples/, samples/scans/)
-    .venv/bin/python benchmarks/accuracy.py --random N [--seed S] [--defects] [--jobs J] [--keep DIR]
+    .venv/bin/python benchmarks/accuracy.py --random N [--seed S] [--defects] [--scans] [--jobs J] [--keep DIR]
         random generated forms instead (benchmarks/random_forms.py)
 
 Every PDF that has a ``<name>.expected.json`` beside it is ingested into a database
@@ -69,11 +69,12 @@ def main(argv: list[str]) -> None:
         ap.add_argument("--random", type=int, required=True)
         ap.add_argument("--seed", type=int, default=100000)
         ap.add_argument("--defects", action="store_true")
+        ap.add_argument("--scans", action="store_true")
         ap.add_argument("--jobs", type=int, default=2)
         ap.add_argument("--keep", type=Path)
         ap.add_argument("-v", action="store_true")
         a = ap.parse_args(argv)
-        random_forms.main(a.random, a.seed, a.defects, a.jobs, a.keep, a.v)
+        random_forms.main(a.random, a.seed, a.defects, a.jobs, a.keep, a.v, a.scans)
         return
     verbose = "-v" in argv
     folders = [Path(a) for a in argv if a != "-v"] or [ROOT / "samples", ROOT / "samples" / "scans"]

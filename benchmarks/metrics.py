@@ -143,3 +143,23 @@ def score_record(got: Any, expected: Any, path: str = "$", key: str = "",
         credit = 1.0 if _same(got, expected) else 0.0
     score.add(kind, credit, path, got, expected)
     return score
+
+
+def pointer_path(pointer: str) -> str:
+    """A JSON Pointer (``/indicators/3/target``) as a score path (``$.indicators[3].target``)."""
+    out = "$"
+    for token in pointer.strip("/").split("/") if pointer.strip("/") else []:
+        token = token.replace("~1", "/").replace("~0", "~")
+        out += f"[{token}]" if token.isdigit() else f".{token}"
+    return out
+
+
+def covered(path: str, issues: list[dict]) -> bool:
+    """Does an issue point at the field (or at a row or section holding it)?"""
+    for issue in issues:
+        if not issue.get("field"):
+            continue
+        prefix = pointer_path(issue["field"])
+        if path == prefix or path.startswith((prefix + ".", prefix + "[")):
+            return True
+    return False

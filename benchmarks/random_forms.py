@@ -1,15 +1,19 @@
 """Accuracy and checks on random generated forms (samples/synth): forms, producers,
 typefaces and layouts that no test tuned on.
 
-    .venv/bin/python benchmarks/accuracy.py --random N [--seed S] [--defects] [--jobs J]
-                                            [--keep DIR] [-v]
+    .venv/bin/python benchmarks/accuracy.py --random N [--seed S] [--defects] [--scans]
+                                            [--jobs J] [--keep DIR] [-v]
 
 Seeds S .. S+N-1 are generated (or taken from ``--keep DIR`` when already there), each
 ingested into a database of its own, exported and scored field by field against the
-truth it was made from (benchmarks/metrics.py). ``--defects`` also breaks each seed's
+truth it was made from (benchmarks/metrics.py). ``--scans`` reads a scan of each form
+instead (samples/synth: scan_recipe), printed, stamped and degraded as paper is.
+``--defects`` also breaks each seed's
 form in one known way (the defects in turn) and reports whether the right check fired
 on the right field. Prints accuracy overall and per producer, typeface, layout and
-value kind, the checks' catches and false alarms, and the worst fields.
+value kind (and scan resolution), the share of wrong fields no issue points at (silent
+errors) and of fields an issue points at (what a person must review), the checks'
+catches and false alarms, and the worst fields.
 
 Seeds below 100000 are the tuning range; judge a change on seeds from 100000 up that
 were not looked at while making it (and name which were used).
@@ -31,26 +35,28 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "samples"))
 
-from metrics import KINDS, Score, score_record  # noqa: E402
+from metrics import KINDS, Score, covered, score_record  # noqa: E402
 
 CHECK_CODES = ("budget_total_mismatch", "budget_subtotal_mismatch", "period_order", "value_unreadable",
                "section_missing", "income_expenditure_mismatch")
 _INDICATOR = re.compile(r"^\$\.indicators\[(\d+)\]\.(target|annual|h1|q3)\b")
 
 
-def _read(job: tuple[int, str | None, str]) -> dict:
-    """Generate (unless kept) and ingest one form; the scored result."""
-    from synth import defects, write
+def _read(job: tuple[int, str | None, str, bool]) -> dict:
+    """Generate (unless kept) and ingest one form, or its scan; the scored result."""
+    from synth import defects, scan_recipe, write, write_scan
 
     from jixiao import api
 
-    seed, defect, folder = job
+    seed, defect, folder, scanned = job
     name = f"synth_{seed}" + (f"_{defect}" if defect else "")
+    if scanned:
+        name += scan_recipe(seed).suffix()
     pdf = Path(folder) / f"{name}.pdf"
     started = time.perf_counter()
     if not (pdf.exists() and pdf.with_suffix(".meta.json").exists()):
         try:
-            write(seed, Path(folder), defect)
+            (write_scan if scanned else write)(seed, Path(folder), defect)
         except defects.NotApplicable:
             return {"seed": seed, "defect": defect, "skipped": True}
         except Exception as exc:  # noqa: BLE001 - a producer that failed is reported, not fatal
@@ -67,7 +73,11 @@ def _read(job: tuple[int, str | None, str]) -> dict:
         result = report.results[0]
         record = api.export(db=db, fmt="json")[0] if result.status != "failed" else None
     score = score_record(record or {}, expected)
+    issues = (record or {}).get("issues", [])
+    silent = sum(1 - credit for path, _, credit in score.fields if not covered(path, issues))
+    pointed = sum(1 for path, _, _ in score.fields if covered(path, issues))
     return {"seed": seed, "defect": defect, "name": name, "meta": meta, "pages": meta["pages"],
+            "silent": silent, "pointed": pointed,
             "failed": result.reason if record is None else "", "fields": score.fields,
             "wrong": score.wrong, "issues": (record or {}).get("issues", []),
             "seconds": seconds, "made": made}
@@ -87,7 +97,10 @@ def _size_bucket(size: float) -> str:
 
 
 def _groups(meta: dict) -> dict[str, str]:
+    scan = meta.get("scan")
     return {"producer": meta["producer"], "typeface": f"{meta['face']} ({meta['face_style']})",
+            "scan": f"{scan['dpi']} dpi" + (" lit unevenly" if scan["shadow"] else "")
+            if scan else "born-digital",
             "style": meta["face_style"], "size": _size_bucket(meta["font_size"]),
             "page": meta["page"], "layout": meta["style"] + (" +periods" if meta["periods"] else "")
             + (" 2-row" if meta["two_row_headers"] else "") + (" unit-col" if meta["unit_column"] else "")
@@ -151,7 +164,13 @@ def report(results: list[dict], verbose: bool) -> None:
           f"{seconds / max(pages, 1):.3f} s/page to read")
     print(f"field accuracy: {100 * overall.accuracy():.2f}%   ("
           + ", ".join(f"{k} {100 * overall.accuracy(k):.2f}%" for k in KINDS if overall.total[k]) + ")")
-    for dim in ("producer", "typeface", "style", "size", "page", "layout"):
+    fields = sum(len(r["fields"]) for r in correct)
+    silent = sum(r["silent"] for r in correct)
+    pointed = sum(r["pointed"] for r in correct)
+    print(f"wrong with no issue pointing at them (silent): {silent:.1f} fields, "
+          f"{100 * silent / max(fields, 1):.3f}%; pointed at by an issue (to review): {pointed} "
+          f"fields, {100 * pointed / max(fields, 1):.2f}%")
+    for dim in ("producer", "typeface", "style", "scan", "size", "page", "layout"):
         _table(dim, by[dim], forms[dim])
     _table("value kind", by_value, value_forms)
     if failed:
@@ -207,13 +226,14 @@ def _checks(correct: list[dict], broken: list[dict]) -> None:
         print(f"  missed: {line[:220]}")
 
 
-def main(n: int, seed: int, with_defects: bool, jobs: int, keep: Path | None, verbose: bool) -> None:
+def main(n: int, seed: int, with_defects: bool, jobs: int, keep: Path | None, verbose: bool,
+         scans: bool = False) -> None:
     from synth import defects
 
     folder = keep or Path(tempfile.mkdtemp(prefix="jixiao-random-"))
-    work = [(s, None, str(folder)) for s in range(seed, seed + n)]
+    work = [(s, None, str(folder), scans) for s in range(seed, seed + n)]
     if with_defects:
-        work += [(s, defects.DEFECTS[k % len(defects.DEFECTS)], str(folder))
+        work += [(s, defects.DEFECTS[k % len(defects.DEFECTS)], str(folder), scans)
                  for k, s in enumerate(range(seed, seed + n))]
     started = time.perf_counter()
     with ProcessPoolExecutor(jobs) as pool:

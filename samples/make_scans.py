@@ -48,12 +48,18 @@ AT_200 = ("yancheng_hpf_2021", "nantong_edu_2022", "changzhou_eco_2024")
 
 @dataclass(frozen=True)
 class Recipe:
-    """How one scan is made; ``skew`` is the largest rotation in degrees."""
+    """How one scan is made; ``skew`` is the largest rotation in degrees, ``quality``
+    the range the JPEG quality is drawn from, ``paper`` the paper's colour (None: the
+    usual warm white), ``blur`` the range of the blur radius at 300 dpi."""
 
     dpi: int
     skew: float = 1.5
     shadow: bool = False
     variant: str = ""
+    quality: tuple[int, int] = (55, 81)
+    paper: tuple[float, float, float] | None = None
+    blur: tuple[float, float] = (0.6, 0.9)
+    noise: float = 2.0
 
     def suffix(self) -> str:
         return f"_{self.dpi}dpi" + (f"_{self.variant}" if self.variant else "")
@@ -63,14 +69,14 @@ def rng_for(name: str, recipe: Recipe) -> np.random.Generator:
     return np.random.default_rng(zlib.crc32(f"{name}{recipe.suffix()}".encode()))
 
 
-def render(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
+def render(page: pdfium.PdfPage, dpi: int, paper: np.ndarray = PAPER) -> np.ndarray:
     """The page as float RGB at ``dpi``, ink on paper colour."""
     grey = page.render(scale=dpi / 72, grayscale=True).to_numpy().astype(np.float32)
     if grey.ndim == 3:
         grey = grey[..., 0]
     ink = 1.0 - grey / 255.0  # 0 paper … 1 black
     toner = np.array([28.0, 28.0, 32.0])
-    return PAPER * (1 - ink[..., None]) + toner * ink[..., None]
+    return paper * (1 - ink[..., None]) + toner * ink[..., None]
 
 
 def header_point(page: pdfium.PdfPage) -> tuple[float, float] | None:
@@ -152,13 +158,14 @@ def degrade(rgb: np.ndarray, recipe: Recipe, rng: np.random.Generator) -> Image.
     angle = float(rng.uniform(0.3, recipe.skew)) * (1 if rng.random() < 0.5 else -1)
     if recipe.shadow:
         rgb = shadow(rgb, rng)
+    paper = recipe.paper or PAPER
     img = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
-    img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=tuple(int(v) for v in PAPER))
-    img = img.filter(ImageFilter.GaussianBlur(radius=float(rng.uniform(0.6, 0.9))
+    img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=tuple(int(v) for v in paper))
+    img = img.filter(ImageFilter.GaussianBlur(radius=float(rng.uniform(*recipe.blur))
                                               * recipe.dpi / 300))
     arr = np.asarray(img, dtype=np.float32)
     # sensor noise, correlated over a pixel or two as a scanner's is
-    noise = rng.normal(0, 2.0, size=arr.shape[:2]).astype(np.float32)
+    noise = rng.normal(0, recipe.noise, size=arr.shape[:2]).astype(np.float32)
     arr = arr + cv2.GaussianBlur(noise, (0, 0), 0.7)[..., None] * 1.7
     # dust: a few dark specks
     for _ in range(int(rng.integers(15, 40))):
@@ -176,7 +183,7 @@ def make_scan(pdf_path: Path, recipe: Recipe, out_dir: Path) -> Path:
     try:
         for index in range(len(pdf)):
             page = pdf[index]
-            rgb = render(page, recipe.dpi)
+            rgb = render(page, recipe.dpi, np.array(recipe.paper) if recipe.paper else PAPER)
             at = header_point(page) if index == 0 else None
             if at is not None:
                 rgb = stamp(rgb, at, recipe.dpi, expected["department"], rng)
@@ -184,7 +191,7 @@ def make_scan(pdf_path: Path, recipe: Recipe, out_dir: Path) -> Path:
             page.close()
     finally:
         pdf.close()
-    quality = int(rng.integers(55, 81))
+    quality = int(rng.integers(*recipe.quality))
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{name}{recipe.suffix()}.pdf"
     buffer = io.BytesIO()

@@ -91,3 +91,38 @@ def write(seed: int, folder: Path, defect: str | None = None, **axes) -> Path:
     pdf.with_suffix(".meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
     return pdf
+
+
+def scan_recipe(seed: int):
+    """How the scan of a seed's form is made: 150–300 dpi, skewed up to 2°, blurred,
+    noisy, on paper of some tone, JPEG quality 40–90, sometimes unevenly lit; the red
+    seal over the header is make_scans' own."""
+    from make_scans import Recipe
+
+    rng = random.Random(seed * 104729 + 7)
+    quality = rng.randint(40, 90)
+    tone = rng.choice(((247.0, 245.0, 238.0), (250.0, 250.0, 248.0), (240.0, 236.0, 226.0),
+                       (236.0, 237.0, 236.0)))
+    return Recipe(dpi=rng.choice((150, 200, 250, 300)), skew=round(rng.uniform(0.4, 2.0), 2),
+                  shadow=rng.random() < 0.3, variant="scan", quality=(quality, quality + 1),
+                  paper=tone, blur=(0.5, 1.1), noise=round(rng.uniform(1.5, 3.5), 2))
+
+
+def write_scan(seed: int, folder: Path, defect: str | None = None, **axes) -> Path:
+    """The scan of a generated form (rendered first when missing), with its expected
+    export and its meta (the form's, plus the scan's recipe)."""
+    from make_scans import make_scan
+
+    name = f"synth_{seed}" + (f"_{defect}" if defect else "")
+    pdf = folder / f"{name}.pdf"
+    if not (pdf.exists() and pdf.with_suffix(".meta.json").exists()):
+        write(seed, folder, defect, **axes)
+    recipe = scan_recipe(seed)
+    scan = make_scan(pdf, recipe, folder)
+    meta = json.loads(pdf.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    meta["scan"] = {"dpi": recipe.dpi, "skew": recipe.skew, "shadow": recipe.shadow,
+                    "quality": recipe.quality[0], "paper": list(recipe.paper or ()),
+                    "noise": recipe.noise}
+    scan.with_suffix(".meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
+                                              encoding="utf-8")
+    return scan
