@@ -74,10 +74,12 @@ def _read(job: tuple[int, str | None, str, bool]) -> dict:
         record = api.export(db=db, fmt="json")[0] if result.status != "failed" else None
     score = score_record(record or {}, expected)
     issues = (record or {}).get("issues", [])
+    silent_paths = [path for path, _, credit in score.fields
+                    if credit < 1 and not covered(path, issues)]
     silent = sum(1 - credit for path, _, credit in score.fields if not covered(path, issues))
     pointed = sum(1 for path, _, _ in score.fields if covered(path, issues))
     return {"seed": seed, "defect": defect, "name": name, "meta": meta, "pages": meta["pages"],
-            "silent": silent, "pointed": pointed,
+            "silent": silent, "pointed": pointed, "silent_paths": silent_paths,
             "failed": result.reason if record is None else "", "fields": score.fields,
             "wrong": score.wrong, "issues": (record or {}).get("issues", []),
             "seconds": seconds, "made": made}
@@ -178,6 +180,10 @@ def report(results: list[dict], verbose: bool) -> None:
         for line in failed:
             print(f"  {line}")
     _checks(correct, broken)
+    quiet = Counter(re.sub(r"\[\d+\]", "[]", path) for r in correct for path in r["silent_paths"])
+    print("\nsilent errors by field (wrong, no issue pointing at them):")
+    for pattern, n in quiet.most_common(10):
+        print(f"  {n:7d}  {pattern}")
     print("\nworst fields (fields lost, summed over forms):")
     for pattern, lost in worst.most_common(15):
         print(f"  {lost:7.1f}  {pattern}")
@@ -187,8 +193,10 @@ def report(results: list[dict], verbose: bool) -> None:
         for r in correct:
             if r["wrong"]:
                 print(f"\n{r['name']} ({r['meta']['producer']}, {r['meta']['face']}): {len(r['wrong'])} wrong")
-                for line in r["wrong"]:
-                    print(f"    {line[:200]}")
+                quiet_here = set(r["silent_paths"])
+                for line in r["wrong"]:  # "!" marks a silent one
+                    mark = "!" if line.split(":", 1)[0] in quiet_here else " "
+                    print(f"   {mark}{line[:200]}")
 
 
 def _checks(correct: list[dict], broken: list[dict]) -> None:
@@ -198,6 +206,17 @@ def _checks(correct: list[dict], broken: list[dict]) -> None:
           + (f"; other issues: {dict(other)}" if other else ""))
     for name, issue in alarms[:15]:
         print(f"  {name}: {issue['code']} {issue.get('field')}: {issue['message'][:120]}")
+    # how often a doubt is right: an issue whose fields are all right cost a person a look
+    hits: Counter = Counter()
+    for r in correct:
+        for issue in r["issues"]:
+            if issue["code"] in CHECK_CODES or not issue.get("field"):
+                continue
+            under = [credit for path, _, credit in r["fields"] if covered(path, [issue])]
+            hits[(issue["code"], any(c < 1 for c in under))] += 1
+    for code in sorted({c for c, _ in hits}):
+        print(f"  {code}: {hits[(code, True)] + hits[(code, False)]} issues, "
+              f"{hits[(code, True)]} on a field read wrong")
     if not broken:
         return
     caught: Counter = Counter()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extract.model import BBox, Cell, ExtractSettings, Glyph, Grid, Segment, Source
 from extract.text import cell_text, last_line
@@ -236,6 +236,22 @@ def text_box(glyphs: Sequence[Glyph]) -> BBox | None:
             max(b[3] for b in ink))
 
 
+MAX_ALTERNATIVES = 4
+
+
+def cell_alternatives(glyphs: Sequence[Glyph]) -> tuple[str, ...]:
+    """The cell's text with one glyph read as one of its alternatives, at most
+    ``MAX_ALTERNATIVES`` (one doubt at a time: several at once is a cell to read by eye)."""
+    out: list[str] = []
+    main = cell_text(glyphs)
+    for k, glyph in enumerate(glyphs):
+        for other in glyph.alternatives:
+            text = cell_text([*glyphs[:k], replace(glyph, text=other), *glyphs[k + 1:]])
+            if text != main and text not in out:
+                out.append(text)
+    return tuple(out[:MAX_ALTERNATIVES])
+
+
 def build_grid(
     xs: Sequence[float], ys: Sequence[float], regions: Sequence[Region], glyphs: Iterable[Glyph],
     page: int, source: Source,
@@ -249,7 +265,8 @@ def build_grid(
              colspan=reg.last_col - reg.col + 1, text=cell_text(gl),
              bbox=(xs[reg.col], ys[reg.row], xs[reg.last_col + 1], ys[reg.last_row + 1]),
              page=page, source=source, confidence=min((g.confidence for g in gl), default=1.0),
-             text_bbox=text_box(gl), last_line=text_box(last_line(gl)))
+             text_bbox=text_box(gl), last_line=text_box(last_line(gl)),
+             alternatives=cell_alternatives(gl))
         for reg, gl in zip(regions, inside, strict=True)
     )
     return Grid(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), col_edges=tuple(xs),

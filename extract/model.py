@@ -50,6 +50,7 @@ class Glyph:
     bbox: BBox
     confidence: float = 1.0
     baseline: float | None = None
+    alternatives: tuple[str, ...] = ()  # what OCR says the same ink may also read, likeliest first
 
     @property
     def cx(self) -> float:
@@ -74,6 +75,10 @@ class Cell:
     line (None when blank): where the text sits inside the cell (indented, pushed to one
     edge, stopping short of the edge on its last line) is part of what a page says, and
     only the glyphs know it.
+
+    ``alternatives`` are other texts the same ink may read as (OCR only: a character's
+    runner-up, a mark the recogniser and the ink's shape disagree on), likeliest first.
+    extract does not choose among them: what the cell must hold is known downstream.
     """
 
     row: int
@@ -87,6 +92,7 @@ class Cell:
     confidence: float = 1.0
     text_bbox: BBox | None = None
     last_line: BBox | None = None
+    alternatives: tuple[str, ...] = ()
 
     @property
     def last_row(self) -> int:
@@ -158,7 +164,9 @@ class PageGrid:
     """One page as extract sees it: its grids and the text outside them.
 
     ``kind`` says which path read the page; ``reason`` says why (for ``show``
-    and ``check``), e.g. "no text layer: needs OCR".
+    and ``check``), e.g. "no text layer: needs OCR". ``text_height`` (scans only) is
+    how many pixels tall the page's characters are in the image read: what the
+    recogniser had to go on.
     """
 
     page: int
@@ -168,6 +176,7 @@ class PageGrid:
     grids: tuple[Grid, ...] = ()
     lines: tuple[TextLine, ...] = ()
     reason: str = ""
+    text_height: float | None = None
 
 
 @dataclass(frozen=True)
@@ -195,7 +204,10 @@ class OCRSettings:
     "auto" (OpenVINO where installed). ``batch``: most line crops recognised per
     model call. ``threads``: the engine's threads, 0 for every core this process
     may run on. ``ink``: a pixel darker
-    than this (0-255, after the background is flattened to 255) is ink.
+    than this (0-255, after the background is flattened to 255) is ink. ``faint``: a
+    pixel darker than this may be a hairline: the flat strokes of serif faces (the
+    whole of a 一 or 二) blur to grey at 150-200 dpi and would be lost; only such flat
+    strokes are taken from it (extract/scan_text.py: hairlines).
     ``max_skew``: largest rotation corrected, degrees. ``max_dpi``: an embedded
     scan finer than this is scaled down first (finer adds time, not accuracy).
     """
@@ -204,6 +216,7 @@ class OCRSettings:
     batch: int = 1
     threads: int = 0
     ink: int = 170
+    faint: int = 215
     max_skew: float = 5.0
     max_dpi: int = 400
 
@@ -214,8 +227,9 @@ class OCRSettings:
         if self.engine not in OCR_ENGINES:
             raise ValueError(f"OCRSettings.engine must be one of {', '.join(OCR_ENGINES)}, "
                              f"got {self.engine!r}")
-        if not 0 < self.ink < 255:
-            raise ValueError(f"OCRSettings.ink must be within 1..254, got {self.ink}")
+        if not 0 < self.ink <= self.faint < 255:
+            raise ValueError(f"OCRSettings.ink and faint must satisfy 0 < ink <= faint < 255, "
+                             f"got {self.ink} and {self.faint}")
 
 
 @dataclass(frozen=True)

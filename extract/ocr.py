@@ -47,17 +47,34 @@ class OCRUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class Reading:
     """What one crop says: text, mean character probability, and each character's
-    probability and horizontal centre as a share of the crop's width."""
+    probability and horizontal centre as a share of the crop's width.
+
+    ``runners`` are the recogniser's second choices where it hesitated: (index of the
+    character, the other character, its probability), for a runner-up at least
+    ``RUNNER_UP`` likely. They are what the crop may also say; the reader of the
+    cell (normalize) decides which fits, and says so when more than one does.
+    """
 
     text: str
     confidence: float
     chars: tuple[tuple[str, float, float], ...] = ()
+    runners: tuple[tuple[int, str, float], ...] = ()
 
     @classmethod
-    def of(cls, chars: tuple[tuple[str, float, float], ...]) -> Reading:
+    def of(cls, chars: tuple[tuple[str, float, float], ...],
+           runners: tuple[tuple[int, str, float], ...] = ()) -> Reading:
         """The reading these characters make."""
         confidence = float(np.mean([p for _, p, _ in chars])) if chars else 0.0
-        return cls("".join(c for c, _, _ in chars), confidence, chars)
+        return cls("".join(c for c, _, _ in chars), confidence, chars, runners)
+
+    def variants(self) -> list[Reading]:
+        """The reading with one character swapped for its runner-up, likeliest first."""
+        out = []
+        for k, other, p in sorted(self.runners, key=lambda r: -r[2]):
+            chars = list(self.chars)
+            chars[k] = (other, p, chars[k][2])
+            out.append(Reading.of(tuple(chars)))
+        return out
 
 
 def model_file(name: str = REC_MODEL) -> Path:
@@ -267,8 +284,13 @@ def _zero_like(charset: tuple[str, ...]) -> np.ndarray:
     return np.array([k for k, ch in enumerate(charset) if ch in ZERO_LIKE], dtype=np.intp)
 
 
+RUNNER_UP = 0.15  # a second choice at least this likely is kept as a possible reading
+
+
 def decode(probs: np.ndarray, charset: tuple[str, ...]) -> Reading:
-    """Greedy CTC: the likeliest class per frame, repeats and blanks dropped."""
+    """Greedy CTC: the likeliest class per frame, repeats and blanks dropped; where the
+    second likeliest class of a kept frame is another character at least ``RUNNER_UP``
+    likely (not the blank, not the same glyph group), it is kept as a runner-up."""
     best = probs.argmax(axis=1)
     score = probs[np.arange(len(best)), best]
     zeros = _zero_like(charset)
@@ -281,7 +303,19 @@ def decode(probs: np.ndarray, charset: tuple[str, ...]) -> Reading:
     keep[1:] &= best[1:] != best[:-1]
     frames = np.flatnonzero(keep)
     n = max(len(best), 1)
-    return Reading.of(tuple((charset[best[f]], float(score[f]), (f + 0.5) / n) for f in frames))
+    runners = []
+    # only a frame whose best class is under 1 - RUNNER_UP can have such a runner-up
+    for k in np.flatnonzero(probs[frames, best[frames]] < 1.0 - RUNNER_UP):
+        f = frames[k]
+        row = probs[f].copy()
+        row[best[f]] = -1.0
+        second = int(row.argmax())
+        p = float(probs[f, second])
+        if (p >= RUNNER_UP and second != 0 and charset[second] != " "
+                and not (second in zeros and best[f] in zeros)):
+            runners.append((int(k), charset[second], p))
+    return Reading.of(tuple((charset[best[f]], float(score[f]), (f + 0.5) / n) for f in frames),
+                      tuple(runners))
 
 
 @lru_cache(maxsize=2)
@@ -317,7 +351,8 @@ def without_dust(reading: Reading) -> Reading:
     k = 0
     while k < len(reading.chars) and reading.chars[k][0] in _DUST:
         k += 1
-    return Reading.of(reading.chars[k:]) if k else reading
+    return Reading.of(reading.chars[k:], tuple((i - k, c, p) for i, c, p in reading.runners
+                                               if i >= k)) if k else reading
 
 
 def fix_text(text: str) -> str:

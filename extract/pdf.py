@@ -22,7 +22,7 @@ from extract import lattice, ocr, pdfium_source, plumber_source, scan_source
 from extract.model import ExtractedDocument, ExtractError, ExtractSettings, NotAPDF, PageGrid
 
 log = logging.getLogger(__name__)
-EXTRACTOR_VERSION = "2"  # 2: OCR by OpenVINO, scans read under every source
+EXTRACTOR_VERSION = "3"  # 2: OCR by OpenVINO, scans read under every source; 3: faint ink finds text, lines set solid are cut
 Progress = Callable[[int, int], None]
 Reader = Callable[..., Iterator[tuple[int, int, PageGrid]]]
 
@@ -118,6 +118,8 @@ def extract_document(
     if any(p.kind == "scan" for p in pages):
         # OCR readings (and so confidences and issues) depend on the engine and the
         # precision it computes in on this CPU: recorded so they can be told apart
-        version += f"+{ocr.recognizer(settings.ocr).label}"
+        # and on the ink thresholds, which are settings
+        version += (f"+{ocr.recognizer(settings.ocr).label}"
+                    f"+ink{settings.ocr.ink}/{settings.ocr.faint}")
     return ExtractedDocument(path=str(path), sha256=digest, pages=tuple(pages),
                              extractor_version=version)

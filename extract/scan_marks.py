@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -27,6 +28,11 @@ MERGED_PERMILLE = (1.18, 1.6)  # width over height of a ‰ in one blob; a % is 
 # height of a ‰'s third ring over the %'s: ~0.5 like the %'s own rings (0.57 blurred
 # at 150 dpi); a 。 after a % is ~0.3, and in pieces smaller still
 RING = (0.38, 0.65)
+GAP = 0.3  # parts of one character lie this close (× the line's tallest character)
+# a % as wide as the page's own % signs up to SURE[0] times is one, from SURE[1] times a ‰;
+# between, the likelier with doubt (measured over 11 faces at 150-300 dpi: ‰ signs are
+# 1.12-1.64 times as wide as the same page's % signs, their width ratios overlap across faces)
+SURE = (1.1, 1.3)
 COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
                (">", 0): ">", (">", 1): "≥", (">", 2): "≧"}
 
@@ -77,27 +83,88 @@ def nearest(cols: Sequence[Box], at: float) -> int | None:
                else min(abs(cols[k][0] - at), abs(cols[k][2] - at)), default=None)
 
 
-def is_permille(cols: Sequence[Box], at: float, next_at: float | None) -> bool:
-    """Is the % at ``at`` (x in the crop) a ‰? Its column must be followed closely
-    by a small ring in its lower half that is not the next character read (centred
-    at ``next_at``): the "%。" of a sentence end is a ring too, but the recogniser
-    reads the 。 as a character of its own, with its frame on or before the ring.
-    Where the frame falls is what counts, not how near two frames are: in "1‰以"
-    the frames of % and 以 can sit closer to the ring than to each other."""
+@dataclass(frozen=True)
+class PercentShape:
+    """The ink of a character read as %: its width over its height (a ‰ is a % with a
+    second ring beside its lower one, so it is wider) and how many ring-sized parts its
+    lower half holds (a % one or none when its ring touches the slash, a ‰ two)."""
+
+    ratio: float
+    lower_rings: int
+    height: int
+
+
+def percent_shape(cols: Sequence[Box], at: float, next_at: float | None,
+                  prev_at: float | None = None) -> PercentShape | None:
+    """The shape of the % whose frame is at ``at`` (x in the crop). Its ink is the
+    column there and its close neighbours that no neighbouring character read claims
+    (``glyph``): faces draw the rings and the slash touching (one blob) or apart (a Ming
+    face's narrow % has its lower ring in a column of its own, a Kai face's ‰ three rings
+    side by side).
+
+    The "%。" of a sentence end has a ring after it too, but the recogniser reads the 。
+    as a character of its own, with its frame on or before the ring, so it is claimed.
+    Where the frame falls is what counts, not how near two frames are: in "1‰以" the
+    frames of % and 以 can sit closer to the ring than to each other."""
     here = nearest(cols, at)
     if here is None:
-        return False
-    x0, y0, x1, y1 = cols[here]
+        return None
+    parts = [cols[k] for k in glyph(cols, here, next_at, prev_at)]
+    x0, y0, x1, y1 = _union(parts)
     h = y1 - y0
-    if MERGED_PERMILLE[0] <= (x1 - x0) / max(h, 1) <= MERGED_PERMILLE[1]:
-        return True  # the third ring touches the second: one blob, wider than a %
-    if here + 1 >= len(cols):
-        return False
-    rx0, ry0, rx1, ry1 = cols[here + 1]
-    rh, rw = ry1 - ry0, rx1 - rx0
-    return (RING[0] * h <= rh <= RING[1] * h and 0.5 <= rw / max(rh, 1) <= 1.6
-            and (ry0 + ry1) / 2 > y0 + 0.5 * h and rx0 - x1 <= 0.25 * h
-            and not _claimed(cols, here + 1, next_at, h))
+    lower_rings = [p for p in parts if (p[1] + p[3]) / 2 > y0 + 0.5 * h
+                   and RING[0] * h <= p[3] - p[1] <= RING[1] * h
+                   and 0.5 <= (p[2] - p[0]) / max(1, p[3] - p[1]) <= 1.6]
+    return PercentShape((x1 - x0) / max(h, 1), len(lower_rings), h)
+
+
+def permille_odds(shape: PercentShape, reference: float | None) -> tuple[bool, bool]:
+    """(is it a ‰, is that in doubt). Two ring-sized parts in the lower half make a ‰.
+    Otherwise width speaks, twice: against any %, as ``MERGED_PERMILLE`` (width over
+    height) says, and against ``reference``, the width ratio of the page's own % signs
+    (same face, same resolution; None when the page has too few). Where the two agree it
+    is sure; where they disagree, or only one can be asked, it is doubt: no face's % is
+    known for certain, and some faces' % are as wide as others' ‰."""
+    if shape.lower_rings >= 2:
+        return True, False
+    wide = MERGED_PERMILLE[0] <= shape.ratio <= MERGED_PERMILLE[1]
+    relative = shape.ratio / reference if reference else None
+    if wide:
+        if relative is None:
+            return True, True
+        if relative >= SURE[1]:
+            return True, False
+        return relative > SURE[0], True  # as wide as the page's % signs: a wide face's %
+    return False, relative is not None and relative >= SURE[0]
+
+
+def is_permille(cols: Sequence[Box], at: float, next_at: float | None,
+                prev_at: float | None = None, reference: float | None = None) -> bool:
+    """Is the % at ``at`` a ‰ (the likelier answer, doubt aside)?"""
+    shape = percent_shape(cols, at, next_at, prev_at)
+    return shape is not None and permille_odds(shape, reference)[0]
+
+
+def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float | None
+          ) -> list[int]:
+    """The columns of the character at column ``here``: it and its neighbours within
+    ``GAP`` of the line's tallest character, up to a column the next character read
+    claims (``_claimed``) or, leftwards, the column the previous character's frame is on
+    (without that frame, no column to the left is taken)."""
+    height = max(c[3] - c[1] for c in cols)
+    out = [here]
+    k = here
+    while k + 1 < len(cols) and cols[k + 1][0] - cols[k][2] <= GAP * height \
+            and not _claimed(cols, k + 1, next_at, cols[here][3] - cols[here][1]):
+        k += 1
+        out.append(k)
+    k = here
+    mine = nearest(cols, prev_at) if prev_at is not None else here
+    while prev_at is not None and k - 1 >= 0 and k - 1 != mine \
+            and cols[k][0] - cols[k - 1][2] <= GAP * height:
+        k -= 1
+        out.insert(0, k)
+    return out
 
 
 def _claimed(cols: Sequence[Box], ring: int, next_at: float | None, h: int) -> bool:
@@ -162,39 +229,83 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     return None
 
 
-def settle(reading: Reading, binary: np.ndarray, grey: np.ndarray | None = None) -> str:
+@dataclass(frozen=True)
+class Settled:
+    """A reading's text with its marks settled by the ink, and the texts it would have
+    had where the ink left doubt (a ‰ whose width is between a %'s and a ‰'s, a
+    comparator seen before a bare value that may be dust)."""
+
+    text: str
+    alternatives: tuple[str, ...] = ()
+
+
+def percent_ratios(reading: Reading, binary: np.ndarray) -> list[float]:
+    """Width ratios of the reading's % signs that are whole (at least half as tall as
+    the line's tallest character: a sign read in pieces says nothing of its width)."""
+    if "%" not in reading.text:
+        return []
+    cols = columns(boxes(binary))
+    if not cols:
+        return []
+    tallest = max(c[3] - c[1] for c in cols)
+    width = binary.shape[1]
+    centres = [p * width for _, _, p in reading.chars]
+    chars = [c for c, _, _ in reading.chars]
+    out = []
+    for k, ch in enumerate(chars):
+        if ch == "%" and not (k + 1 < len(chars) and chars[k + 1] in "0oO○〇"):
+            shape = percent_shape(cols, centres[k], centres[k + 1] if k + 1 < len(chars) else None,
+                                  centres[k - 1] if k else None)
+            if shape is not None and shape.height >= 0.5 * tallest:
+                out.append(shape.ratio)
+    return out
+
+
+def settle(reading: Reading, binary: np.ndarray, grey: np.ndarray | None = None,
+           reference: float | None = None) -> Settled:
     """The reading's text with ‰ and comparators decided by the ink of ``binary``
-    (the crop the reading came from, ink 255) and its ``grey`` (paper 255). A shape only ever adds what the
-    recogniser missed (a bar, a ring), never takes away what it read: at small
-    sizes bars touch and rings close up, so a missing part proves nothing."""
+    (the crop the reading came from, ink 255) and its ``grey`` (paper 255), ‰ against
+    the page's % ``reference`` (``permille_odds``). The recogniser never reads ‰ (it
+    reads "%0", or "%"), so its "%" says nothing against a ‰ the ink shows. A comparator
+    shape only ever adds what the recogniser missed (a bar), never takes away what it
+    read: at small sizes bars touch, so a missing part proves nothing."""
     if not reading.chars:
-        return reading.text
+        return Settled(reading.text)
     bare_value = reading.chars[0][0].isdigit() and _VALUE.match(reading.text)
     if not bare_value and not any(ch in "%<>≤≥≦≧" for ch, _, _ in reading.chars):
-        return reading.text  # nothing here a shape could settle (most prose): skip the labelling
+        return Settled(reading.text)  # nothing a shape could settle (most prose): no labelling
     width = binary.shape[1]
     parts = boxes(binary)
     cols = columns(parts)
     extents = spans(reading, width)
     centres = [p * width for _, _, p in reading.chars]
     chars = [c for c, _, _ in reading.chars]
+    doubts: list[int] = []
     for k, ch in enumerate(chars):
         if ch == "%":
             following = centres[k + 1] if k + 1 < len(chars) else None
             if k + 1 < len(chars) and chars[k + 1] in "0oO○〇":
                 continue  # "%0": fix_text turns it into ‰ already
-            if is_permille(cols, centres[k], following):
-                chars[k] = "‰"
+            shape = percent_shape(cols, centres[k], following, centres[k - 1] if k else None)
+            if shape is None:
+                continue
+            permille, doubt = permille_odds(shape, reference)
+            chars[k] = "‰" if permille else "%"
+            if doubt:
+                doubts.append(k)
         elif ch in "<>≤≥≦≧":
             shape = comparator(binary, within(parts, *extents[k]), grey)
             if shape is not None and RANK[shape] > RANK[ch] and shape in SAME_WAY[ch]:
                 chars[k] = shape
+    swap = {"%": "‰", "‰": "%"}
+    alternatives = ["".join(swap[c] if j == k else c for j, c in enumerate(chars)) for k in doubts]
     if bare_value:
         before = within(parts, -1.0, extents[0][0])
         shape = comparator(binary, before, grey) if before else None
         if shape is not None:
+            alternatives = ["".join(chars), *(shape + a for a in alternatives)]
             chars.insert(0, shape)
-    return "".join(chars)
+    return Settled("".join(chars), tuple(alternatives))
 
 
 _VALUE = re.compile(r"^(?!.*\.\D)\d[\d.,]*\s*[%‰]?[^\d\s]{0,6}$")  # a bare value, not "2. 对个人"

@@ -25,6 +25,8 @@ from extract.raster import PageImage
 from extract.text import free_lines
 
 OUTSIDE = -1
+SPECKS = ".,'`·、"
+MIN_PERCENT_SIGNS = 4  # a page with fewer % signs measures a ‰ against no reference of its own
 
 
 @dataclass
@@ -113,8 +115,12 @@ def text_ink(binary: np.ndarray, rules: scan_lines.Rules) -> np.ndarray:
     return cv2.bitwise_and(binary, cv2.bitwise_not(ruled))
 
 
-def locate_text(ink: np.ndarray, locator: CellLocator, text_px: float) -> list[scan_text.Piece]:
-    """Pieces of text in every cell and outside the grids."""
+def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_px: float
+                ) -> list[scan_text.Piece]:
+    """Pieces of text in every cell and outside the grids, found in ``ink``; in the cells
+    a piece grows over the ``faint`` ink that continues it (scan_text.widened; not outside
+    them: what a seal leaves after its red is taken out is as faint, and seals sit on the
+    lines around the table)."""
     groups = scan_text.group_by_region(scan_text.blobs(ink, text_px), locator)
     h, w = ink.shape
     margin = 2
@@ -125,7 +131,8 @@ def locate_text(ink: np.ndarray, locator: CellLocator, text_px: float) -> list[s
         else:
             x0, y0, x1, y1 = locator.boxes[region]
             limit = (x0 + margin, y0 + margin, x1 - margin, y1 - margin)
-        pieces += scan_text.region_pieces(blobs, region, limit, text_px)
+        pieces += scan_text.region_pieces(blobs, region, limit, text_px,
+                                          None if region == OUTSIDE else faint)
     return pieces
 
 
@@ -146,20 +153,41 @@ def crops_of(flat: np.ndarray, rules: scan_lines.Rules,
 def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
               ink: np.ndarray, flat: np.ndarray, image: PageImage) -> list[Glyph]:
     """One glyph per piece read: ‰ and comparators settled by their ink
-    (scan_marks.py), known misreadings repaired (``ocr.fix_text``), a lone flat
-    stroke read as the dash it is."""
+    (scan_marks.py; ‰ against the page's own % signs), known misreadings repaired
+    (``ocr.fix_text``), a lone flat stroke read as the dash it is; each with what else
+    the ink may say (``alternatives``)."""
+    readings = [ocr.without_dust(r) for r in readings]
+    crops = [(ink[y0:y1, x0:x1], flat[y0:y1, x0:x1]) for x0, y0, x1, y1 in (p.crop for p in pieces)]
+    ratios = [r for reading, (binary, _) in zip(readings, crops, strict=True)
+              for r in scan_marks.percent_ratios(reading, binary)]
+    reference = float(np.median(ratios)) if len(ratios) >= MIN_PERCENT_SIGNS else None
     out = []
-    for piece, reading in zip(pieces, readings, strict=True):
-        reading = ocr.without_dust(reading)
-        x0, y0, x1, y1 = piece.crop
-        text = ocr.fix_text(scan_marks.settle(reading, ink[y0:y1, x0:x1], flat[y0:y1, x0:x1]))
-        confidence = reading.confidence
+    for piece, reading, (binary, grey) in zip(pieces, readings, crops, strict=True):
+        settled = scan_marks.settle(reading, binary, grey, reference)
+        text = ocr.fix_text(settled.text)
         if piece.dash and (not text or ocr.is_dash(text)):
-            text, confidence = "—", max(confidence, 0.9)
+            out.append(Glyph("—", _pt_box(piece.ink, image),
+                             confidence=max(reading.confidence, 0.9)))
+            continue
         if not text:
             continue
-        out.append(Glyph(text, _pt_box(piece.ink, image), confidence=round(confidence, 4)))
+        doubts = [ocr.fix_text(a) for a in settled.alternatives]
+        runners = [ocr.fix_text(scan_marks.settle(v, binary, grey, reference).text)
+                   for v in reading.variants()]
+        out.append(Glyph(text, _pt_box(piece.ink, image), confidence=round(reading.confidence, 4),
+                         alternatives=alternatives(text, doubts, runners)))
     return out
+
+
+def alternatives(text: str, doubts: list[str], runners: list[str]) -> tuple[str, ...]:
+    """What else the piece may say, each once: where the ink left doubt, the text
+    without a speck read at its start (".", "," and "'" are dust as often as they are
+    print), and each runner-up character swapped in."""
+    out: list[str] = []
+    for other in (*doubts, text.lstrip(SPECKS), *runners):
+        if other and other != text and other not in out:
+            out.append(other)
+    return tuple(out)
 
 
 def scan_image(image: PageImage, number: int, settings: ExtractSettings) -> ScanTrace:
@@ -172,7 +200,8 @@ def scan_image(image: PageImage, number: int, settings: ExtractSettings) -> Scan
     cells = grid.trace(trace.segments, [], number, settings, source="ocr")
     locator = CellLocator(cells.grids, image)
     ink = text_ink(binary, trace.rules)
-    trace.pieces = locate_text(ink, locator, trace.text_px)
+    faint = text_ink(scan_lines.binarize(trace.flat, settings.ocr.faint), trace.rules)
+    trace.pieces = locate_text(ink, faint, locator, trace.text_px)
     crops = crops_of(trace.flat, trace.rules, trace.pieces)
     trace.readings = ocr.recognizer(settings.ocr).read(crops)
     trace.glyphs = to_glyphs(trace.pieces, trace.readings, ink, trace.flat, image)
@@ -191,7 +220,8 @@ def page_grid(trace: ScanTrace, number: int, width: float, height: float,
     lines = tuple(replace(line, source="ocr", confidence=_line_confidence(line.bbox, found.outside))
                   for line in free_lines(found.outside, number))
     return PageGrid(page=number, width=width, height=height, kind="scan",
-                    grids=tuple(found.grids), lines=lines, reason=reason)
+                    grids=tuple(found.grids), lines=lines, reason=reason,
+                    text_height=trace.text_px)
 
 
 def read_scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings,

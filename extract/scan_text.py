@@ -26,7 +26,10 @@ SEED_HEIGHT = 0.25
 SEED_WIDTH = 0.5
 PIECE_GAP = 1.6
 ONE_LINE = 1.3  # lines merged while their union is at most this many t tall
+TWO_LINES = 1.6  # a band taller than this many t holds lines set with no gap between them
 PAD = 0.22  # crop margin around a piece, in t
+SPECK = 0.45  # a piece smaller than this many t each way is dust
+HAIRLINE = 1.2  # furthest a piece grows sideways over faint ink, in t
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, end exclusive
 
@@ -82,11 +85,44 @@ def _runs(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
+def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float) -> list[tuple[int, int]]:
+    """A band of overlapping seeds cut into lines where it is more than ``TWO_LINES``
+    of its own characters tall: tight leading, blur and JPEG noise close the white gap
+    between lines (a descender reaching into the next line's ascenders), and a crop of
+    two lines reads as garbage. Its characters' height is the median height of its
+    roughly square seeds, so one line of large type (a title) is left whole. The cut
+    goes through the row that the fewest seeds' ink widths cover, at least half a
+    character from either end, and not through most characters; each part is cut again
+    while still too tall."""
+    a, b = band
+    if b - a <= TWO_LINES * t:
+        return [band]
+    inside = [s for s in seeds if a <= s.box[1] and s.box[3] <= b]
+    square = [s.box[3] - s.box[1] for s in inside
+              if 0.6 <= (s.box[2] - s.box[0]) / max(1, s.box[3] - s.box[1]) <= 1.6]
+    line = float(np.median(square)) if len(square) >= 3 else t
+    if b - a <= TWO_LINES * line:
+        return [band]
+    cover = np.zeros(b - a, dtype=np.float64)
+    for s in inside:
+        cover[s.box[1] - a:s.box[3] - a] += s.box[2] - s.box[0]
+    lo, hi = int(round(0.6 * line)), (b - a) - int(round(0.6 * line))
+    if hi <= lo:
+        return [band]
+    cut = a + lo + int(np.argmin(cover[lo:hi]))
+    cut_through = sum(1 for s in inside if s.box[1] < cut < s.box[3]
+                      and 0.6 <= (s.box[2] - s.box[0]) / max(1, s.box[3] - s.box[1]) <= 1.6)
+    if cut_through > len(square) / 3:
+        return [band]  # through the characters: one line, with something taller beside it
+    return split_band((a, cut), seeds, t) + split_band((cut, b), seeds, t)
+
+
 def lines_of(blobs: Sequence[Blob], t: float) -> list[list[Blob]]:
     """Blobs of one region as text lines, top to bottom: seeds make the lines, a
     small blob joins the line whose band holds its centre (else it is dropped)."""
     seeds = [b for b in blobs if b.seed]
-    bands = _runs((b.box[1], b.box[3]) for b in seeds)
+    bands = [part for band in _runs((b.box[1], b.box[3]) for b in seeds)
+             for part in split_band(band, seeds, t)]
     merged: list[tuple[int, int]] = []
     for a, b in bands:
         if merged and b - merged[-1][0] <= ONE_LINE * t and (
@@ -98,8 +134,8 @@ def lines_of(blobs: Sequence[Blob], t: float) -> list[list[Blob]]:
     tops = [a for a, _ in merged]
     slack = 0.15 * t
     for blob in blobs:
-        k = max(0, int(np.searchsorted(tops, blob.cy if not blob.seed else blob.box[1],
-                                       side="right")) - 1)
+        # by its centre: a seed of a band that was cut may reach above the cut
+        k = max(0, int(np.searchsorted(tops, blob.cy, side="right")) - 1)
         if k >= len(merged):
             continue
         if not blob.seed and not merged[k][0] - slack <= blob.cy <= merged[k][1] + slack:
@@ -142,16 +178,46 @@ def is_flat(blob: Blob, t: float) -> bool:
     return (y1 - y0) <= 0.2 * t and (x1 - x0) >= 0.5 * t
 
 
-def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float) -> list[Piece]:
+def widened(ink: Box, faint: np.ndarray | None, limit: Box, t: float) -> Box:
+    """The piece's box grown sideways over the ``faint`` ink that continues it within
+    its line (gaps under half ``t`` bridged, at most ``HAIRLINE`` × t each way, inside
+    ``limit``): a serif 一 or 二 at a piece's end is drawn in hairlines that blur to
+    grey at 150-200 dpi, fainter than ink, and would be left out of the crop."""
+    if faint is None:
+        return ink
+    x0, y0, x1, y1 = ink
+    band = faint[y0:y1, :]
+    gap, reach = max(1, int(0.5 * t)), int(HAIRLINE * t)
+
+    def grow(start: int, step: int, stop: int) -> int:
+        edge, x, blank = start, start, 0
+        while 0 <= x + step < band.shape[1] and (x + step - stop) * step <= 0 \
+                and abs(x + step - start) <= reach:
+            x += step
+            if band[:, x].any():
+                edge, blank = x, 0
+            else:
+                blank += 1
+                if blank > gap:
+                    break
+        return edge
+
+    return (grow(x0, -1, limit[0]), y0, grow(x1 - 1, 1, limit[2] - 1) + 1, y1)
+
+
+def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float,
+                  faint: np.ndarray | None = None) -> list[Piece]:
     """Every piece of text of one region, in reading order; a piece without a seed
-    (a lone dot, dust) is no text."""
+    (a lone dot, dust), or smaller than ``SPECK`` × t each way, is no text."""
     out = []
     for line in lines_of(blobs, t):
         for part in pieces_of(line, t):
             seeds = [b for b in part if b.seed]
-            if not seeds:
-                continue
-            ink = _bounds(part)
+            bounds = _bounds(part)
+            w, h = bounds[2] - bounds[0], bounds[3] - bounds[1]
+            if not seeds or (w < SPECK * t and h < SPECK * t and w < 2 * h):
+                continue  # no character is that small all round (a hyphen is flat): a speck
+            ink = widened(bounds, faint, limit, t)
             out.append(Piece(ink, crop_box(ink, limit, t), region,
                              dash=len(seeds) == 1 and is_flat(seeds[0], t)))
     return out

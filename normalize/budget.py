@@ -42,6 +42,7 @@ from normalize import budget_items, checks, labels, stitch
 from normalize.budget_items import ItemName, read_name
 from normalize.model import Amount, BudgetLine, Issue, Side
 from normalize.pointers import Concern, concerning
+from normalize.readings import choose
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import join_text
@@ -393,11 +394,12 @@ def _made_up(read: list[_Read], parent: int | None, group: Sequence[int] | None 
 def _amount(cells: Sequence[Cell], money_unit: str, item: str, concerns: list[Concern]) -> Amount:
     if not cells:
         return Amount(raw="", value=None)
-    text = join_text(c.text for c in cells)
     found: list[Issue] = []
     try:
-        value = parse_amount(text, money_unit)
+        text, value, found = choose(cells, lambda t: parse_amount(t, money_unit),
+                                    f"budget line {item} amount")
     except ValueParseError:
+        text = join_text(c.text for c in cells)
         found.append(Issue("value_unreadable",
                            f"budget line {item}: amount {text!r} is not a number", cells[0].page))
         value = None

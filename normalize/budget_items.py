@@ -23,10 +23,11 @@ TOTAL_WORDS = ("合计", "总计")
 # outline styles, highest level first
 STYLES = ("cn-dun", "cn-paren", "arabic-dot", "arabic-paren", "circled")
 _MARKERS = (
-    ("cn-dun", re.compile(r"^[一二三四五六七八九十]+[、.．]")),
+    # a point after a number may be printed, or read from a scan, as a middle dot
+    ("cn-dun", re.compile(r"^[一二三四五六七八九十]+[、.．·]")),
     ("cn-paren", re.compile(r"^[(（][一二三四五六七八九十]+[)）]")),
     ("arabic-paren", re.compile(r"^[(（]\d+[)）]")),
-    ("arabic-dot", re.compile(r"^\d+[.、．](?!\d)")),
+    ("arabic-dot", re.compile(r"^\d+[.、．·](?!\d)")),
     ("circled", re.compile(r"^[①-⑳]")),
 )
 _QIZHONG = re.compile(r"^其中\s*[:：]?")

@@ -7,7 +7,9 @@ Codes: ``budget_total_mismatch``, ``budget_subtotal_mismatch``, ``period_order``
 ``income_expenditure_mismatch``, ``budget_hierarchy_uncertain`` and ``row_join_uncertain``
 (raised while reading),
 ``value_unreadable`` (raised while reading), ``section_missing``, ``low_confidence``
-(an OCR'd value cell read with confidence under ``LOW_CONFIDENCE``).
+(an OCR'd value cell read with confidence under ``LOW_CONFIDENCE``) and
+``reading_ambiguous`` (a scanned value two of whose readings fit: normalize/readings.py),
+``scan_too_coarse`` (a scanned page whose type is too few pixels tall to read reliably).
 
 Each issue points (``Issue.field``) at what it concerns: the checks here run on the
 final budget lines, whose index is their index in the export; the issues readers
@@ -16,14 +18,23 @@ raise are pointed by normalize/pointers.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from extract.model import Cell
+from extract.model import Cell, PageGrid
 from normalize.budget_items import is_total
 from normalize.model import BudgetLine, Issue, pointer
+from normalize.rows import Row
 
 LOW_CONFIDENCE = 0.8  # an OCR'd value read with less confidence than this needs a person
+# characters fewer pixels tall than this lose strokes to the scan (6 pt at 150 dpi is 12 px)
+MIN_TEXT_PX = 12
+# the export's fields each section's rows are read into
+SECTION_FIELDS = {"preamble": ("department", "subordinate_units", "staffing_quota", "funded_staff"),
+                  "trailer": ("signoff",), "prior_year": ("prior_year_results",),
+                  "tasks": ("work_tasks",), "budget": ("budget",), "indicators": ("indicators",),
+                  "functions": ("functions",), "policies": ("policies",),
+                  "strategic_goals": ("strategic_goals",), "annual_goals": ("annual_goals",)}
 REQUIRED_SECTIONS = {"budget": "年度部门预算", "indicators": "绩效目标"}
 PERIOD_NAMES = {"annual": "全年数", "h1": "上半年数", "q3": "前三季度数"}
 SIDE_NAMES = {"income": "预算收入", "expenditure": "预算支出"}
@@ -140,3 +151,20 @@ def run_all(lines: Sequence[BudgetLine], read_sections: set[str]) -> list[Issue]
     indices) and of the sections read."""
     return (missing_sections(read_sections) + budget_totals(lines) + budget_subtotals(lines)
             + period_order(lines) + sides_balance(lines))
+
+
+def coarse_scans(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Row]]) -> list[Issue]:
+    """``scan_too_coarse`` for every section read from a scanned page whose characters
+    are under ``MIN_TEXT_PX`` tall in the image: nothing read there can be trusted
+    unseen, whatever the recogniser's confidence."""
+    issues = []
+    for page in pages:
+        if page.kind != "scan" or page.text_height is None or page.text_height >= MIN_TEXT_PX:
+            continue
+        message = (f"page {page.page}: its characters are {page.text_height:.0f} px tall in the "
+                   f"scan, under the {MIN_TEXT_PX} px a reliable reading needs; check every field "
+                   f"read from it (or rescan at a higher resolution)")
+        for name in sorted(n for n, rows in parts.items() if any(r.page == page.page for r in rows)):
+            for field in SECTION_FIELDS.get(name, ()):
+                issues.append(Issue("scan_too_coarse", message, page.page, pointer(field)))
+    return issues

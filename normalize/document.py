@@ -52,7 +52,8 @@ def normalize(doc: ExtractedDocument) -> Declaration:
                                              *task_issues],
                                             {"budget": budget_lines, "indicators": indicator_rows,
                                              "prior_year_results": prior, "work_tasks": tasks}),
-                           *checks.run_all(budget_lines, read)]
+                           *checks.run_all(budget_lines, read),
+                           *checks.coarse_scans(doc.pages, parts.rows)]
     doubt = header.doubtful_title(rows)
     if doubt is not None:
         issues.insert(0, doubt)

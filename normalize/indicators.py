@@ -22,6 +22,7 @@ from normalize import checks, labels, stitch
 from normalize.columns import Column, covered, header_columns, place
 from normalize.model import Indicator, Issue, Value
 from normalize.pointers import Concern, concerning
+from normalize.readings import choose
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
@@ -57,17 +58,28 @@ class _Pending:
 
 def _value(pending: _Pending, name: str, issues: list[Concern]) -> Value:
     cells = pending.cells.get(name, [])
-    text = pending.text(name)
-    parsed = with_columns(parse_value(text), text, pending.text("unit"), pending.text("value_type"))
+    unit, value_type = pending.text("unit"), pending.text("value_type")
+
+    def parse(text: str) -> Value:
+        return with_columns(parse_value(text), text, unit, value_type)
+
     if not cells:
-        return parsed
+        return parse(pending.text(name))
+    _, parsed, doubts = choose(cells, parse, f"indicator {pending.text('level3')} {name}",
+                               meaning)
     confidence = min(c.confidence for c in cells)
     value = Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
                   comparator=parsed.comparator, direction=parsed.direction,
                   confidence=confidence, provenance=provenance(cells[0]))
-    issues += concerning(value, checks.low_confidence(
+    issues += concerning(value, doubts + checks.low_confidence(
         f"indicator {pending.text('level3')} {name}", cells))
     return value
+
+
+def meaning(value: Value) -> tuple:
+    """What a value says, apart from how it was spelled (a text value is its text)."""
+    return (value.kind, value.value, value.unit, value.comparator, value.direction,
+            value.raw if value.kind == "text" else None)
 
 
 def with_columns(parsed: Value, text: str, unit: str, value_type: str) -> Value:

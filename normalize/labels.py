@@ -76,7 +76,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "indicator.value_type": ("指标值类型", "指标性质", "指标类型", "值类型", "指标值性质"),
 }
 
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[、.])")
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.·]|\(?[一二三四五六七八九十\d]+\)|\d+[、.·])")
 _NOISE = re.compile(r"[\s()（）\[\]【】:：、,，.。;；\"'“”]")
 _SUFFIX = re.compile(r"(?:\(续\)|续表|续)$")
 MAX_EDITS = 1

@@ -442,6 +442,20 @@ _AMOUNT_RE = re.compile(
 _NOTHING_WORDS = frozenset({"无"})
 
 
+_GROUPED = re.compile(r"(\d{1,3}(?:[.,]\d{3})+)[.,](\d{2})(?=\D*$)")
+
+
+def regrouped(cell: str) -> str:
+    """An amount printed in groups of three with cents, whatever its separators were
+    read as: a grouping with two-digit cents says which mark is which, where OCR and
+    line wraps do not ("540,813." / "700.00" read as one cell is 540,813,700.00)."""
+    m = _GROUPED.match(cell)
+    if m is None:
+        return cell  # a plain number, or one separator only ("1.234" says nothing)
+    groups = re.split(r"[.,]", m.group(1))
+    return ",".join(groups) + "." + m.group(2) + cell[m.end():]
+
+
 def parse_amount(text: str, money_unit: str) -> Decimal | None:
     """One budget cell, printed in the form's ``money_unit``, in 万元.
 
@@ -453,7 +467,7 @@ def parse_amount(text: str, money_unit: str) -> Decimal | None:
     cell = fold(text).rstrip("。;,、:")
     if _is_placeholder(cell) or cell in _NOTHING_WORDS:
         return None
-    m = _AMOUNT_RE.fullmatch(cell)
+    m = _AMOUNT_RE.fullmatch(regrouped(cell))
     if m is None:
         raise ValueParseError(text)
     if m["unit"]:

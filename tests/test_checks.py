@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -362,3 +363,36 @@ def test_show_draws_the_cells_issues_point_at_in_red(tmp_path: Path):
 
     assert outline("budget[18].annual") == COLORS["low"]
     assert outline("budget[18].h1") == COLORS["text"]
+
+
+def read_with(doc: ExtractedDocument, text: str, as_text: str, alternatives: tuple[str, ...],
+              nth: int = 0) -> ExtractedDocument:
+    """The ``nth`` cell reading ``text`` OCR'd as ``as_text`` with other possible readings."""
+    return changed(doc, {text: lambda c: replace(c, source="ocr", confidence=0.99, text=as_text,
+                                                 alternatives=alternatives)}, nth)
+
+
+def test_an_amount_takes_the_reading_an_amount_can_be():
+    # the ink's shape saw a comparator before 2320.81 (dust), the recogniser did not:
+    # no amount has a comparator, so the bare number is the reading, with no doubt
+    doc = read_with(extracted(SEED), "2320.81", "<2320.81", ("2320.81",))
+    line = next(b for b in normalize(doc).budget if b.item == "工资福利支出")
+    assert (line.annual.raw, line.annual.value) == ("2320.81", Decimal("2320.81"))
+    assert issues_of(doc) == []
+
+
+def test_two_readings_that_both_fit_are_doubt_on_the_field():
+    # 100% or 100‰: both are rates; choosing one in silence would be a 10× coin toss
+    doc = read_with(extracted(SEED), "100%", "100‰", ("100%",))
+    (issue,) = issues_of(doc)
+    assert issue.code == "reading_ambiguous"
+    assert issue.field == "/indicators/1/target"
+    assert "'100‰'" in issue.message and "'100%'" in issue.message
+    indicator = normalize(doc).indicators[1]
+    assert (indicator.target.raw, indicator.target.value, indicator.target.unit) == (
+        "100‰", Decimal(10), "%")  # the likelier reading is kept, and flagged
+
+
+def test_a_runner_up_that_reads_the_same_is_no_doubt():
+    doc = read_with(extracted(SEED), "100%", "100%", ("100％",))  # a full-width sign
+    assert issues_of(doc) == []

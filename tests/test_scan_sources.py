@@ -53,8 +53,8 @@ def sources_of(doc: ExtractedDocument, kind: str) -> set[str]:
 def test_a_scan_is_ocrd_under_every_source(source: str, tmp_path: Path, monkeypatch):
     expected = json.loads(SCAN.with_suffix(".expected.json").read_text(encoding="utf-8"))
     got, doc = ingest_with(SCAN, source, tmp_path, monkeypatch)
-    # the OCR engine and its precision are recorded: readings depend on them
-    assert re.fullmatch(rf"2/{source}\+(openvino-(bf16|f16|f32)|onnxruntime-f32)",
+    # the OCR engine, its precision and the ink thresholds are recorded: readings depend on them
+    assert re.fullmatch(rf"3/{source}\+(openvino-(bf16|f16|f32)|onnxruntime-f32)\+ink170/215",
                         doc.extractor_version), doc.extractor_version
     assert got["source"]["page_kinds"] == ["scan"] * expected["source"]["pages"]
     assert all(p.grids for p in doc.pages)

@@ -319,3 +319,12 @@ def test_read_chinese_number(text, number):
 @pytest.mark.parametrize("text", ["", "万", "百", "十十", "二三十", "三个", "abc", "百十"])
 def test_read_chinese_number_rejects(text):
     assert read_chinese_number(text) is None
+
+
+@pytest.mark.parametrize("text,amount", [
+    ("540,813.700.00", D("54081.37")),  # "540,813." / "700.00": a wrap after a separator
+    ("62.770.300,00", D("6277.03")),  # each mark read as the other
+    ("1.234.56", D("0.123456")),
+])
+def test_an_amount_in_groups_of_three_reads_whatever_its_marks_were_read_as(text, amount):
+    assert parse_amount(text, "元") == amount
