@@ -74,9 +74,11 @@ def _read(job: tuple[int, str | None, str, bool]) -> dict:
         record = api.export(db=db, fmt="json")[0] if result.status != "failed" else None
     score = score_record(record or {}, expected)
     issues = (record or {}).get("issues", [])
+    # a refused file is not a silent error: the user is told it was not read, and why
     silent_paths = [path for path, _, credit in score.fields
-                    if credit < 1 and not covered(path, issues)]
-    silent = sum(1 - credit for path, _, credit in score.fields if not covered(path, issues))
+                    if credit < 1 and not covered(path, issues)] if record is not None else []
+    silent = sum(1 - credit for path, _, credit in score.fields
+                 if not covered(path, issues)) if record is not None else 0
     pointed = sum(1 for path, _, _ in score.fields if covered(path, issues))
     return {"seed": seed, "defect": defect, "name": name, "meta": meta, "pages": meta["pages"],
             "silent": silent, "pointed": pointed, "silent_paths": silent_paths,

@@ -33,6 +33,7 @@ A row a page break cut in two is joined (normalize/stitch.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -238,6 +239,11 @@ class _Read:
         return self.amounts[period].value
 
 
+# an amount (a decimal, or a run of five digits) inside a line's name: no line item is named
+# with one, but cells that run together put the row's amounts into its name
+_FIGURES = re.compile(r"\d+\.\d+|\d{5,}")
+
+
 def read_budget(rows: Sequence[Row], money_unit: str
                 ) -> tuple[list[BudgetLine], list[Concern], bool]:
     """The budget lines (income first, then expenditure), issues, and whether the
@@ -258,6 +264,11 @@ def read_budget(rows: Sequence[Row], money_unit: str
             amounts = {p: _amount(part.amounts.get(p, []), money_unit, item.name, concerns)
                        for p in PERIODS}
             read.append(_Read(item, part, amounts, _indent(part.names), budget_items.is_total(name)))
+            if any(c.source == "ocr" for c in part.names) and _FIGURES.search(fold(name)):
+                concerns.append(Concern(Issue(
+                    "name_unreadable", f"budget line name {name!r} holds figures: cells of the row "
+                    "may have run together where a rule was not seen; check the row",
+                    part.names[0].page), part, None))
         concerns += _hierarchy(read)
         for r in read:
             line = BudgetLine(side=side, item=r.item.name,
@@ -265,6 +276,7 @@ def read_budget(rows: Sequence[Row], money_unit: str
                               annual=r.amounts["annual"], h1=r.amounts["h1"], q3=r.amounts["q3"],
                               provenance=provenance(r.part.names[0]))
             subject[id(r)] = (r, line, "parent")
+            subject[id(r.part)] = (r.part, line, None)  # the whole row is in question
             owner = next(parts for parts in printed if parts[side] is r.part)
             subject.setdefault(id(owner), (owner, line, "item"))
             lines.append(line)

@@ -9,7 +9,8 @@ Codes: ``budget_total_mismatch``, ``budget_subtotal_mismatch``, ``period_order``
 ``value_unreadable`` (raised while reading), ``section_missing``, ``low_confidence``
 (an OCR'd value cell read with confidence under ``LOW_CONFIDENCE``) and
 ``reading_ambiguous`` (a scanned value two of whose readings fit: normalize/readings.py),
-``scan_too_coarse`` (a scanned page whose type is too few pixels tall to read reliably).
+``scan_too_coarse`` (a scanned page whose type is too few pixels tall to read reliably),
+``name_unreadable`` (raised while reading: a scanned budget name holding figures).
 
 Each issue points (``Issue.field``) at what it concerns: the checks here run on the
 final budget lines, whose index is their index in the export; the issues readers

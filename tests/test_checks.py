@@ -396,3 +396,15 @@ def test_two_readings_that_both_fit_are_doubt_on_the_field():
 def test_a_runner_up_that_reads_the_same_is_no_doubt():
     doc = read_with(extracted(SEED), "100%", "100%", ("100％",))  # a full-width sign
     assert issues_of(doc) == []
+
+
+def test_a_scanned_budget_name_holding_figures_points_at_its_row():
+    # a rule between the name and its amounts not seen on a scan: one cell holds both
+    doc = read_with(extracted(SEED), "3.商品和服务支出", "3.商品和服务支出303.14", ())
+    (issue,) = [i for i in issues_of(doc) if i.code == "name_unreadable"]
+    line = normalize(doc).budget[int(issue.field.split("/")[2])]
+    assert issue.field == f"/budget/{normalize(doc).budget.index(line)}"
+    assert "商品和服务支出303.14" in line.item and "303.14" in issue.message
+    # the same name from a text layer is what the form prints: no doubt
+    assert not [i for i in issues_of(edit(extracted(SEED), {"3.商品和服务支出": "3.商品和服务支出303.14"}))
+                if i.code == "name_unreadable"]

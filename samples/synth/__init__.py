@@ -73,6 +73,22 @@ def renderer(producer: str):
     return render
 
 
+class NotPrinted(Exception):
+    """The producer did not print what the form holds (LibreOffice has dropped the rows
+    of a table split across pages): its truth is not on the page, so it tests nothing."""
+
+
+def check_printed(record: dict, printed: str, pdf: Path) -> None:
+    """Raise ``NotPrinted`` unless nearly every indicator and budget line name is in the
+    PDF's text (a name cut by a page break may be printed in two pieces)."""
+    names = [i["level3"] for i in record["indicators"]] + [b["item"] for b in record["budget"]]
+    names = ["".join(n.split()) for n in names if n]
+    missing = [n for n in names if n not in printed]
+    if len(missing) > max(2, 0.1 * len(names)):
+        raise NotPrinted(f"{pdf.name}: {len(missing)} of {len(names)} row names are not printed "
+                         f"(e.g. {missing[0]})")
+
+
 def write(seed: int, folder: Path, defect: str | None = None, **axes) -> Path:
     """Render one generated form into ``folder``; returns the PDF's path."""
     import pdfplumber
@@ -83,7 +99,9 @@ def write(seed: int, folder: Path, defect: str | None = None, **axes) -> Path:
     renderer(got.form.layout.producer)(got.form, pdf)
     with pdfplumber.open(pdf) as doc:
         pages = len(doc.pages)
+        printed = "".join("".join((page.extract_text() or "").split()) for page in doc.pages)
     record = expected_json.build(got.form, pdf, pages)
+    check_printed(record, printed, pdf)
     pdf.with_suffix(".expected.json").write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n",
                                                  encoding="utf-8")
     # the producer may have had to set the form smaller to lay it out
