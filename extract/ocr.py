@@ -284,7 +284,7 @@ def _zero_like(charset: tuple[str, ...]) -> np.ndarray:
     return np.array([k for k, ch in enumerate(charset) if ch in ZERO_LIKE], dtype=np.intp)
 
 
-RUNNER_UP = 0.15  # a second choice at least this likely is kept as a possible reading
+RUNNER_UP = 0.25  # a second choice at least this likely is kept as a possible reading
 
 
 def decode(probs: np.ndarray, charset: tuple[str, ...]) -> Reading:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,15 +79,28 @@ class NotPrinted(Exception):
     of a table split across pages): its truth is not on the page, so it tests nothing."""
 
 
+# fields the record repeats on every row that the form prints once (a merged group cell,
+# a parent line), or that are not the page's text
+NOT_PER_ROW = ("source", "issues", "level1", "level2", "parent", "title")
+
+
 def check_printed(record: dict, printed: str, pdf: Path) -> None:
-    """Raise ``NotPrinted`` unless nearly every indicator and budget line name is in the
-    PDF's text (a name cut by a page break may be printed in two pieces)."""
-    names = [i["level3"] for i in record["indicators"]] + [b["item"] for b in record["budget"]]
-    names = ["".join(n.split()) for n in names if n]
-    missing = [n for n in names if n not in printed]
-    if len(missing) > max(2, 0.1 * len(names)):
-        raise NotPrinted(f"{pdf.name}: {len(missing)} of {len(names)} row names are not printed "
-                         f"(e.g. {missing[0]})")
+    """Raise ``NotPrinted`` when the PDF's text lacks more than 3% of the characters of
+    the rows and texts the form holds (counted as a multiset: wraps and page breaks
+    reorder text, they do not remove it)."""
+    def strings(node) -> list[str]:
+        if isinstance(node, dict):
+            return [s for k, v in node.items() if k not in NOT_PER_ROW for s in strings(v)]
+        if isinstance(node, list):
+            return [s for v in node for s in strings(v)]
+        return [node] if isinstance(node, str) else []
+
+    wanted = Counter(ch for text in strings(record) for ch in text if "\u4e00" <= ch <= "\u9fff")
+    have = Counter(printed)
+    missing = sum(max(0, n - have[ch]) for ch, n in wanted.items())
+    if missing > 0.03 * max(1, sum(wanted.values())):
+        raise NotPrinted(f"{pdf.name}: {missing} of {sum(wanted.values())} characters of its rows "
+                         f"and texts are not printed")
 
 
 def write(seed: int, folder: Path, defect: str | None = None, **axes) -> Path:
