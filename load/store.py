@@ -21,6 +21,8 @@ transaction-scoped advisory locks, on SQLite by starting the write transaction w
 from __future__ import annotations
 
 import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,6 +94,21 @@ def open_database(url: str) -> Engine:
     return engine
 
 
+def _to_wal(cursor: Any, attempts: int = 200) -> None:
+    """WAL journaling. Switching a new file to WAL needs it to itself, and SQLite answers
+    "database is locked" at once, without the busy timeout, while another connection
+    (a second process or thread opening the same new database) holds it: try again
+    for up to ten seconds. Once the file is in WAL, the switch is a no-op."""
+    for attempt in range(attempts):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -102,7 +119,7 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _to_wal(cursor)
         finally:
             cursor.close()
 
