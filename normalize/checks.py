@@ -117,8 +117,6 @@ def low_confidence(what: str, cells: Sequence[Cell]) -> list[Issue]:
     if weakest.confidence >= LOW_CONFIDENCE:
         return []
     text = "".join(c.text for c in read)
-    if len(text) > 60:  # prose: the line in doubt, not the whole text
-        text = weakest.text[:60] + ("…" if len(weakest.text) > 60 else "")
     return [Issue("low_confidence", f"{what}: read {text!r} with confidence "
                   f"{weakest.confidence:.2f}; check it on the page", weakest.page)]
 

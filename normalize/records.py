@@ -8,12 +8,12 @@ rest of the previous record, so its cells are appended to that record's cells.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from extract.model import Cell
-from normalize import checks, labels, stitch
+from normalize import labels, stitch
 from normalize.columns import Column, covered, header_columns, place
-from normalize.model import Issue, PriorYearResult, Provenance, WorkTask, pointer
+from normalize.model import Issue, PriorYearResult, Provenance, WorkTask
 from normalize.pointers import Concern
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
@@ -135,22 +135,6 @@ def _joins(rows_of: stitch.Stitcher[_Record], made: Sequence[tuple[_Record, obje
             for rec, obj in made if (said := rows_of.doubt(rec)) is not None]
 
 
-def _doubts(made: Sequence[tuple[_Record, object]], names: Sequence[str], what: str
-            ) -> list[Concern]:
-    """``low_confidence`` for each field of a record whose scanned text was read with a
-    line under ``checks.LOW_CONFIDENCE``: in prose one wrong character is not caught by
-    any grammar, so the recogniser's own doubt is all there is."""
-    return [Concern(issue, obj, name) for rec, obj in made for name in names
-            for issue in checks.low_confidence(f"{what} {name}", rec.cells.get(name, []))]
-
-
-def text_doubts(name: str, rows: Sequence[Row]) -> list[Issue]:
-    """``low_confidence`` for a prose section (``long_text``) read from a scan with a line
-    under ``checks.LOW_CONFIDENCE``, pointing at the section's field."""
-    cells = [c for row in rows for c in row.cells if c.text.strip()]
-    return [replace(issue, field=pointer(name)) for issue in checks.low_confidence(name, cells)]
-
-
 def prior_year(rows: Sequence[Row]) -> tuple[list[PriorYearResult], list[Concern]]:
     records, rows_of = read_records(rows, "prior", "goal")
     made = []
@@ -161,8 +145,7 @@ def prior_year(rows: Sequence[Row]) -> tuple[list[PriorYearResult], list[Concern
             made.append((rec, PriorYearResult(goal=clean_text(goal or ""),
                                               result=clean_text(result or ""),
                                               provenance=provenance(cell) if cell else None)))
-    return [obj for _, obj in made], (_joins(rows_of, made, "上年度绩效目标完成情况")
-                                      + _doubts(made, ("goal", "result"), "上年度绩效目标完成情况"))
+    return [obj for _, obj in made], _joins(rows_of, made, "上年度绩效目标完成情况")
 
 
 def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
@@ -176,9 +159,7 @@ def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
         made.append((rec, WorkTask(name=clean_text(name or ""), content=clean_text(content or ""),
                                    functions=rec.text("functions"), projects=rec.text("projects"),
                                    provenance=provenance(cell) if cell else None)))
-    return [obj for _, obj in made], (_joins(rows_of, made, "年度工作任务")
-                                      + _doubts(made, ("name", "content", "functions", "projects"),
-                                                "年度工作任务"))
+    return [obj for _, obj in made], _joins(rows_of, made, "年度工作任务")
 
 
 def as_int(cell: Cell | None) -> int | None:
