@@ -239,11 +239,17 @@ def text_box(glyphs: Sequence[Glyph]) -> BBox | None:
 MAX_ALTERNATIVES = 4
 
 
-def cell_alternatives(glyphs: Sequence[Glyph]) -> tuple[str, ...]:
+SPECKS = ".,'`·、"  # what a speck of dust at a scanned cell's start is read as
+
+
+def cell_alternatives(glyphs: Sequence[Glyph], scanned: bool = False) -> tuple[str, ...]:
     """The cell's text with one glyph read as one of its alternatives, at most
-    ``MAX_ALTERNATIVES`` (one doubt at a time: several at once is a cell to read by eye)."""
-    out: list[str] = []
+    ``MAX_ALTERNATIVES`` (one doubt at a time: several at once is a cell to read by eye);
+    for a ``scanned`` cell, first its text without a speck read at its start (".", ","
+    and "'" there are dust as often as print)."""
     main = cell_text(glyphs)
+    out: list[str] = [main.lstrip(SPECKS)] if scanned and main.lstrip(SPECKS) not in ("", main) \
+        else []
     for k, glyph in enumerate(glyphs):
         for other in glyph.alternatives:
             text = cell_text([*glyphs[:k], replace(glyph, text=other), *glyphs[k + 1:]])
@@ -266,7 +272,7 @@ def build_grid(
              bbox=(xs[reg.col], ys[reg.row], xs[reg.last_col + 1], ys[reg.last_row + 1]),
              page=page, source=source, confidence=min((g.confidence for g in gl), default=1.0),
              text_bbox=text_box(gl), last_line=text_box(last_line(gl)),
-             alternatives=cell_alternatives(gl))
+             alternatives=cell_alternatives(gl, scanned=source == "ocr"))
         for reg, gl in zip(regions, inside, strict=True)
     )
     return Grid(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), col_edges=tuple(xs),

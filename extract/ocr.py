@@ -290,7 +290,8 @@ RUNNER_UP = 0.25  # a second choice at least this likely is kept as a possible r
 def decode(probs: np.ndarray, charset: tuple[str, ...]) -> Reading:
     """Greedy CTC: the likeliest class per frame, repeats and blanks dropped; where the
     second likeliest class of a kept frame is another character at least ``RUNNER_UP``
-    likely (not the blank, not the same glyph group), it is kept as a runner-up."""
+    likely (not the blank or a space, which say only that the character may not be there;
+    not the same glyph group), it is kept as a runner-up."""
     best = probs.argmax(axis=1)
     score = probs[np.arange(len(best)), best]
     zeros = _zero_like(charset)
@@ -311,7 +312,7 @@ def decode(probs: np.ndarray, charset: tuple[str, ...]) -> Reading:
         row[best[f]] = -1.0
         second = int(row.argmax())
         p = float(probs[f, second])
-        if (p >= RUNNER_UP and second != 0 and charset[second] != " "
+        if (p >= RUNNER_UP and second != 0 and not charset[second].isspace()
                 and not (second in zeros and best[f] in zeros)):
             runners.append((int(k), charset[second], p))
     return Reading.of(tuple((charset[best[f]], float(score[f]), (f + 0.5) / n) for f in frames),

@@ -25,7 +25,6 @@ from extract.raster import PageImage
 from extract.text import free_lines
 
 OUTSIDE = -1
-SPECKS = ".,'`·、"
 MIN_PERCENT_SIGNS = 4  # a page with fewer % signs measures a ‰ against no reference of its own
 
 
@@ -180,11 +179,11 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
 
 
 def alternatives(text: str, doubts: list[str], runners: list[str]) -> tuple[str, ...]:
-    """What else the piece may say, each once: where the ink left doubt, the text
-    without a speck read at its start (".", "," and "'" are dust as often as they are
-    print), and each runner-up character swapped in."""
+    """What else the piece may say, each once: where the ink left doubt, and each
+    runner-up character swapped in (a speck read at a cell's start is the cell's
+    business: grid.cell_alternatives)."""
     out: list[str] = []
-    for other in (*doubts, text.lstrip(SPECKS), *runners):
+    for other in (*doubts, *runners):
         if other and other != text and other not in out:
             out.append(other)
     return tuple(out)
