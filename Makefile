@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= sqlite:///jixiao.db
 
-.PHONY: demo test lint bench samples producers clean
+.PHONY: demo test lint bench samples producers seal-font clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,11 +19,18 @@ demo: $(STAMP)
 	$(BIN)/jixiao ingest samples/*.pdf --db $(DB)
 	$(BIN)/jixiao query --db $(DB) "SELECT department, year, indicator_count, budget_lines FROM declaration_summary ORDER BY department, year"
 
-test: $(STAMP)
+test: $(STAMP) seal-font
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check extract normalize load jixiao tests samples benchmarks
+
+# The scans the tests make (samples/make_scans.py) print the seal's ring text in
+# WenQuanYi Zen Hei; without it the seal, and so the scans, would differ.
+seal-font:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    fonts-wqy-zenhei)
 
 # The random form generator's producers (samples/synth): LibreOffice Writer and Calc,
 # pango for WeasyPrint, and the CJK typefaces of samples/faces.py.
