@@ -15,8 +15,9 @@ frame) to find that character's blobs:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -241,61 +242,68 @@ class Settled:
     alternatives: tuple[str, ...] = ()
 
 
-def percent_ratios(reading: Reading, binary: np.ndarray) -> list[float]:
-    """Width ratios of the reading's % signs that are whole (at least half as tall as
-    the line's tallest character: a sign read in pieces says nothing of its width)."""
-    if "%" not in reading.text:
-        return []
-    cols = columns(boxes(binary))
-    if not cols:
-        return []
-    tallest = max(c[3] - c[1] for c in cols)
-    width = binary.shape[1]
+class CropInk:
+    """The crop a reading came from: its ink (``binary``, ink 255) and ``grey`` (paper
+    255), with its blobs and their columns labelled once, when first asked for, however
+    many readings of the crop (its runner-ups) are settled against it."""
+
+    def __init__(self, binary: np.ndarray, grey: np.ndarray | None = None) -> None:
+        self.binary, self.grey = binary, grey
+
+    @cached_property
+    def parts(self) -> list[Box]:
+        return boxes(self.binary)
+
+    @cached_property
+    def cols(self) -> list[Box]:
+        return columns(self.parts)
+
+
+def _percents(reading: Reading, ink: CropInk) -> Iterator[tuple[int, PercentShape]]:
+    """Each % of the reading (not a "%0", which fix_text reads as ‰) with its shape."""
+    width = ink.binary.shape[1]
     centres = [p * width for _, _, p in reading.chars]
     chars = [c for c, _, _ in reading.chars]
-    out = []
     for k, ch in enumerate(chars):
-        if ch == "%" and not (k + 1 < len(chars) and chars[k + 1] in "0oO○〇"):
-            shape = percent_shape(cols, centres[k], centres[k + 1] if k + 1 < len(chars) else None,
-                                  centres[k - 1] if k else None)
-            if shape is not None and shape.height >= 0.5 * tallest:
-                out.append(shape.ratio)
-    return out
+        if ch != "%" or (k + 1 < len(chars) and chars[k + 1] in "0oO○〇"):
+            continue
+        shape = percent_shape(ink.cols, centres[k], centres[k + 1] if k + 1 < len(chars) else None,
+                              centres[k - 1] if k else None)
+        if shape is not None:
+            yield k, shape
 
 
-def settle(reading: Reading, binary: np.ndarray, grey: np.ndarray | None = None,
-           reference: float | None = None) -> Settled:
-    """The reading's text with ‰ and comparators decided by the ink of ``binary``
-    (the crop the reading came from, ink 255) and its ``grey`` (paper 255), ‰ against
-    the page's % ``reference`` (``permille_odds``). The recogniser never reads ‰ (it
-    reads "%0", or "%"), so its "%" says nothing against a ‰ the ink shows. A comparator
-    shape only ever adds what the recogniser missed (a bar), never takes away what it
-    read: at small sizes bars touch, so a missing part proves nothing."""
+def percent_ratios(reading: Reading, ink: CropInk) -> list[float]:
+    """Width ratios of the reading's % signs that are whole (at least half as tall as
+    the line's tallest character: a sign read in pieces says nothing of its width)."""
+    if "%" not in reading.text or not ink.cols:
+        return []
+    tallest = max(c[3] - c[1] for c in ink.cols)
+    return [shape.ratio for _, shape in _percents(reading, ink) if shape.height >= 0.5 * tallest]
+
+
+def settle(reading: Reading, ink: CropInk, reference: float | None = None) -> Settled:
+    """The reading's text with ‰ and comparators decided by the ``ink`` of its crop,
+    ‰ against the page's % ``reference`` (``permille_odds``). The recogniser never reads
+    ‰ (it reads "%0", or "%"), so its "%" says nothing against a ‰ the ink shows. A
+    comparator shape only ever adds what the recogniser missed (a bar), never takes away
+    what it read: at small sizes bars touch, so a missing part proves nothing."""
     if not reading.chars:
         return Settled(reading.text)
     bare_value = reading.chars[0][0].isdigit() and _VALUE.match(reading.text)
     if not bare_value and not any(ch in "%<>≤≥≦≧" for ch, _, _ in reading.chars):
         return Settled(reading.text)  # nothing a shape could settle (most prose): no labelling
-    width = binary.shape[1]
-    parts = boxes(binary)
-    cols = columns(parts)
-    extents = spans(reading, width)
-    centres = [p * width for _, _, p in reading.chars]
+    binary, grey, parts = ink.binary, ink.grey, ink.parts
+    extents = spans(reading, binary.shape[1])
     chars = [c for c, _, _ in reading.chars]
     doubts: list[int] = []
+    for k, shape in _percents(reading, ink):
+        permille, doubt = permille_odds(shape, reference)
+        chars[k] = "‰" if permille else "%"
+        if doubt:
+            doubts.append(k)
     for k, ch in enumerate(chars):
-        if ch == "%":
-            following = centres[k + 1] if k + 1 < len(chars) else None
-            if k + 1 < len(chars) and chars[k + 1] in "0oO○〇":
-                continue  # "%0": fix_text turns it into ‰ already
-            shape = percent_shape(cols, centres[k], following, centres[k - 1] if k else None)
-            if shape is None:
-                continue
-            permille, doubt = permille_odds(shape, reference)
-            chars[k] = "‰" if permille else "%"
-            if doubt:
-                doubts.append(k)
-        elif ch in "<>≤≥≦≧":
+        if ch in "<>≤≥≦≧":
             shape = comparator(binary, within(parts, *extents[k]), grey)
             if shape is not None and RANK[shape] > RANK[ch] and shape in SAME_WAY[ch]:
                 chars[k] = shape

@@ -107,11 +107,11 @@ class CellLocator:
         return OUTSIDE
 
 
-def text_ink(binary: np.ndarray, rules: scan_lines.Rules) -> np.ndarray:
-    """The ink that is not a ruling line."""
-    ruled = cv2.dilate(rules.horizontal | rules.vertical,
-                       cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
-    return cv2.bitwise_and(binary, cv2.bitwise_not(ruled))
+def text_ink(rules: scan_lines.Rules, *binaries: np.ndarray) -> list[np.ndarray]:
+    """Each binary's ink that is not a ruling line (the rules' mask is made once)."""
+    off_rules = cv2.bitwise_not(cv2.dilate(rules.horizontal | rules.vertical,
+                                           cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5))))
+    return [cv2.bitwise_and(binary, off_rules) for binary in binaries]
 
 
 def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_px: float
@@ -156,13 +156,14 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
     (``ocr.fix_text``), a lone flat stroke read as the dash it is; each with what else
     the ink may say (``alternatives``)."""
     readings = [ocr.without_dust(r) for r in readings]
-    crops = [(ink[y0:y1, x0:x1], flat[y0:y1, x0:x1]) for x0, y0, x1, y1 in (p.crop for p in pieces)]
-    ratios = [r for reading, (binary, _) in zip(readings, crops, strict=True)
-              for r in scan_marks.percent_ratios(reading, binary)]
+    crops = [scan_marks.CropInk(ink[y0:y1, x0:x1], flat[y0:y1, x0:x1])
+             for x0, y0, x1, y1 in (p.crop for p in pieces)]
+    ratios = [r for reading, crop in zip(readings, crops, strict=True)
+              for r in scan_marks.percent_ratios(reading, crop)]
     reference = float(np.median(ratios)) if len(ratios) >= MIN_PERCENT_SIGNS else None
     out = []
-    for piece, reading, (binary, grey) in zip(pieces, readings, crops, strict=True):
-        settled = scan_marks.settle(reading, binary, grey, reference)
+    for piece, reading, crop in zip(pieces, readings, crops, strict=True):
+        settled = scan_marks.settle(reading, crop, reference)
         text = ocr.fix_text(settled.text)
         if piece.dash and (not text or ocr.is_dash(text)):
             out.append(Glyph("—", _pt_box(piece.ink, image),
@@ -171,7 +172,7 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
         if not text:
             continue
         doubts = [ocr.fix_text(a) for a in settled.alternatives]
-        runners = [ocr.fix_text(scan_marks.settle(v, binary, grey, reference).text)
+        runners = [ocr.fix_text(scan_marks.settle(v, crop, reference).text)
                    for v in reading.variants()]
         out.append(Glyph(text, _pt_box(piece.ink, image), confidence=round(reading.confidence, 4),
                          alternatives=alternatives(text, doubts, runners)))
@@ -198,8 +199,8 @@ def scan_image(image: PageImage, number: int, settings: ExtractSettings) -> Scan
     # deskewing turned the page about its centre: rules and text are in the turned frame
     cells = grid.trace(trace.segments, [], number, settings, source="ocr")
     locator = CellLocator(cells.grids, image)
-    ink = text_ink(binary, trace.rules)
-    faint = text_ink(scan_lines.binarize(trace.flat, settings.ocr.faint), trace.rules)
+    ink, faint = text_ink(trace.rules, binary,
+                          scan_lines.binarize(trace.flat, settings.ocr.faint))
     trace.pieces = locate_text(ink, faint, locator, trace.text_px)
     crops = crops_of(trace.flat, trace.rules, trace.pieces)
     trace.readings = ocr.recognizer(settings.ocr).read(crops)

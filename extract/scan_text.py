@@ -85,6 +85,12 @@ def _runs(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
+def _squarish(blob: Blob) -> bool:
+    """A whole character's shape, not a stroke of one."""
+    x0, y0, x1, y1 = blob.box
+    return 0.6 <= (x1 - x0) / max(1, y1 - y0) <= 1.6
+
+
 def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float) -> list[tuple[int, int]]:
     """A band of overlapping seeds cut into lines where it is more than ``TWO_LINES``
     of its own characters tall: tight leading, blur and JPEG noise close the white gap
@@ -98,8 +104,7 @@ def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float) -> list[t
     if b - a <= TWO_LINES * t:
         return [band]
     inside = [s for s in seeds if a <= s.box[1] and s.box[3] <= b]
-    square = [s.box[3] - s.box[1] for s in inside
-              if 0.6 <= (s.box[2] - s.box[0]) / max(1, s.box[3] - s.box[1]) <= 1.6]
+    square = [s.box[3] - s.box[1] for s in inside if _squarish(s)]
     line = float(np.median(square)) if len(square) >= 3 else t
     if b - a <= TWO_LINES * line:
         return [band]
@@ -110,8 +115,7 @@ def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float) -> list[t
     if hi <= lo:
         return [band]
     cut = a + lo + int(np.argmin(cover[lo:hi]))
-    cut_through = sum(1 for s in inside if s.box[1] < cut < s.box[3]
-                      and 0.6 <= (s.box[2] - s.box[0]) / max(1, s.box[3] - s.box[1]) <= 1.6)
+    cut_through = sum(1 for s in inside if s.box[1] < cut < s.box[3] and _squarish(s))
     if cut_through > len(square) / 3:
         return [band]  # through the characters: one line, with something taller beside it
     return split_band((a, cut), seeds, t) + split_band((cut, b), seeds, t)
@@ -186,23 +190,25 @@ def widened(ink: Box, faint: np.ndarray | None, limit: Box, t: float) -> Box:
     if faint is None:
         return ink
     x0, y0, x1, y1 = ink
-    band = faint[y0:y1, :]
     gap, reach = max(1, int(0.5 * t)), int(HAIRLINE * t)
 
-    def grow(start: int, step: int, stop: int) -> int:
-        edge, x, blank = start, start, 0
-        while 0 <= x + step < band.shape[1] and (x + step - stop) * step <= 0 \
-                and abs(x + step - start) <= reach:
-            x += step
-            if band[:, x].any():
-                edge, blank = x, 0
+    def grow(columns: np.ndarray) -> int:
+        """How far, column by column outwards, the faint ink goes on (``columns``: has
+        the band ink in each column, nearest first) before a gap wider than ``gap``."""
+        edge = blank = 0
+        for k, inked in enumerate(columns, start=1):
+            if inked:
+                edge, blank = k, 0
             else:
                 blank += 1
                 if blank > gap:
                     break
         return edge
 
-    return (grow(x0, -1, limit[0]), y0, grow(x1 - 1, 1, limit[2] - 1) + 1, y1)
+    left = max(limit[0], x0 - reach)
+    right = min(limit[2], x1 + reach)
+    inked = faint[y0:y1, left:right].any(axis=0)
+    return (x0 - grow(inked[:max(0, x0 - left)][::-1]), y0, x1 + grow(inked[x1 - left:]), y1)
 
 
 def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float,
