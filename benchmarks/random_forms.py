@@ -42,13 +42,15 @@ CHECK_CODES = ("budget_total_mismatch", "budget_subtotal_mismatch", "period_orde
 _INDICATOR = re.compile(r"^\$\.indicators\[(\d+)\]\.(target|annual|h1|q3)\b")
 
 
-def _read(job: tuple[int, str | None, str, bool]) -> dict:
-    """Generate (unless kept) and ingest one form, or its scan; the scored result."""
+def _read(job: tuple) -> dict:
+    """Generate (unless kept) and ingest one form, or its scan (``job``: seed, defect,
+    folder, scanned, and optionally the ExtractSettings to read with); the scored result."""
     from synth import defects, scan_recipe, write, write_scan
 
     from jixiao import api
 
-    seed, defect, folder, scanned = job
+    seed, defect, folder, scanned, *rest = job
+    settings = rest[0] if rest else None
     name = f"synth_{seed}" + (f"_{defect}" if defect else "")
     if scanned:
         name += scan_recipe(seed).suffix()
@@ -68,7 +70,7 @@ def _read(job: tuple[int, str | None, str, bool]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{Path(tmp) / 'one.db'}"
         started = time.perf_counter()
-        report = api.ingest([pdf], db=db, workers=1)
+        report = api.ingest([pdf], db=db, workers=1, settings=settings)
         seconds = time.perf_counter() - started
         result = report.results[0]
         record = api.export(db=db, fmt="json")[0] if result.status != "failed" else None
@@ -174,6 +176,7 @@ def report(results: list[dict], verbose: bool) -> None:
     print(f"wrong with no issue pointing at them (silent): {silent:.1f} fields, "
           f"{100 * silent / max(fields, 1):.3f}%; pointed at by an issue (to review): {pointed} "
           f"fields, {100 * pointed / max(fields, 1):.2f}%")
+    _measure(correct)
     for dim in ("producer", "typeface", "style", "scan", "size", "page", "layout"):
         _table(dim, by[dim], forms[dim])
     _table("value kind", by_value, value_forms)
@@ -199,6 +202,29 @@ def report(results: list[dict], verbose: bool) -> None:
                 for line in r["wrong"]:  # "!" marks a silent one
                     mark = "!" if line.split(":", 1)[0] in quiet_here else " "
                     print(f"   {mark}{line[:200]}")
+
+
+MEASURED_DPI = (200, 300)  # the scan targets are stated for 200-300 dpi
+
+
+def _measure(correct: list[dict]) -> None:
+    """The scan targets' own view: forms scanned at 200-300 dpi only, the worst typeface."""
+    scans = [r for r in correct if r["meta"].get("scan")]
+    kept = [r for r in scans if MEASURED_DPI[0] <= r["meta"]["scan"]["dpi"] <= MEASURED_DPI[1]]
+    if not kept:
+        return
+    overall = Score()
+    faces: dict[str, Score] = defaultdict(Score)
+    for r in kept:
+        _merge_fields(overall, r["fields"])
+        _merge_fields(faces[r["meta"]["face"]], r["fields"])
+    fields = sum(len(r["fields"]) for r in kept)
+    worst = min(faces, key=lambda f: faces[f].accuracy())
+    print(f"at {MEASURED_DPI[0]}-{MEASURED_DPI[1]} dpi ({len(kept)} of {len(scans)} scans): "
+          f"accuracy {100 * overall.accuracy():.2f}%, silent "
+          f"{100 * sum(r['silent'] for r in kept) / max(fields, 1):.3f}%, pointed at "
+          f"{100 * sum(r['pointed'] for r in kept) / max(fields, 1):.2f}%; worst typeface "
+          f"{worst} {100 * faces[worst].accuracy():.2f}%")
 
 
 def _checks(correct: list[dict], broken: list[dict]) -> None:

@@ -197,6 +197,39 @@ OCR_ENGINES = ("auto", "openvino", "onnxruntime")
 
 
 @dataclass(frozen=True)
+class TextGeometry:
+    """Where the scan path finds text (extract/scan_text.py), every length a multiple of
+    the page's text height t (extract/scan_lines.py: text_height), so that one setting
+    holds for every typeface and resolution. The defaults are what
+    ``benchmarks/calibrate.py`` chose over generated scans of every typeface at 150-300
+    dpi; a document read with other values records them in its extractor version.
+
+    ``seed_height``, ``seed_width``: a blob this tall or this wide is (part of) a
+    character and starts a line; smaller ones (dots, dust) join a line or are dropped.
+    ``piece_gap``: a line is cut into pieces, read apart, at gaps wider than this.
+    ``one_line``: thin bands (the bars of 三, ≤ over its bar) merge while their union is
+    at most this tall. ``two_lines``: a band taller than this many of its own characters
+    holds lines set solid and is cut. ``pad``: the crop's margin around a piece.
+    ``speck``: a piece smaller than this each way is dust. ``hairline``: the furthest a
+    piece grows sideways over faint ink (a serif 一 drawn in hairlines).
+    """
+
+    seed_height: float = 0.25
+    seed_width: float = 0.5
+    piece_gap: float = 1.6
+    one_line: float = 1.3
+    two_lines: float = 1.6
+    pad: float = 0.22
+    speck: float = 0.45
+    hairline: float = 1.2
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if not 0 < value <= 8:
+                raise ValueError(f"TextGeometry.{name} must be in (0, 8] text heights, got {value}")
+
+
+@dataclass(frozen=True)
 class OCRSettings:
     """Knobs of the scan path (extract/raster.py, scan_*.py, ocr.py).
 
@@ -210,6 +243,11 @@ class OCRSettings:
     strokes are taken from it (extract/scan_text.py: hairlines).
     ``max_skew``: largest rotation corrected, degrees. ``max_dpi``: an embedded
     scan finer than this is scaled down first (finer adds time, not accuracy).
+    ``text``: where text is found, in text heights (``TextGeometry``). ``runner_up``: a
+    recogniser's second choice for a character at least this likely is kept as a
+    reading the cell may also have (extract/ocr.py: decode). ``permille_sure``: a sign
+    read as % up to the first times as wide as the page's own % signs is a %, from the
+    second a ‰, between them either, with doubt (extract/scan_marks.py: permille_odds).
     """
 
     engine: str = "auto"
@@ -219,8 +257,16 @@ class OCRSettings:
     faint: int = 215
     max_skew: float = 5.0
     max_dpi: int = 400
+    text: TextGeometry = field(default_factory=TextGeometry)
+    runner_up: float = 0.25
+    permille_sure: tuple[float, float] = (1.15, 1.3)
 
     def __post_init__(self) -> None:
+        if not 0 < self.runner_up < 0.5:
+            raise ValueError(f"OCRSettings.runner_up must be in (0, 0.5), got {self.runner_up}")
+        if not 1 <= self.permille_sure[0] <= self.permille_sure[1]:
+            raise ValueError(f"OCRSettings.permille_sure must be two ratios 1 <= low <= high, "
+                             f"got {self.permille_sure}")
         if self.batch < 1 or self.threads < 0:
             raise ValueError(f"OCRSettings.batch must be >= 1 and threads >= 0, got "
                              f"{self.batch} and {self.threads}")
@@ -230,6 +276,21 @@ class OCRSettings:
         if not 0 < self.ink <= self.faint < 255:
             raise ValueError(f"OCRSettings.ink and faint must satisfy 0 < ink <= faint < 255, "
                              f"got {self.ink} and {self.faint}")
+
+    def reading_key(self) -> str:
+        """What of these settings changes the readings, for the extractor version: the
+        ink thresholds always, and every other knob that differs from its default (so
+        the defaults, which the version number stands for, keep the string short)."""
+        default = OCRSettings()
+        changed = [f"{name}{_short(getattr(self.text, name))}"
+                   for name in vars(self.text) if getattr(self.text, name) != getattr(default.text, name)]
+        changed += [f"{name}{_short(getattr(self, name))}" for name in ("runner_up", "permille_sure")
+                    if getattr(self, name) != getattr(default, name)]
+        return "+".join([f"ink{self.ink}/{self.faint}", *changed])
+
+
+def _short(value: float | tuple[float, ...]) -> str:
+    return "/".join(f"{v:g}" for v in value) if isinstance(value, tuple) else f"{value:g}"
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ class Reading:
 
     ``runners`` are the recogniser's second choices where it hesitated: (index of the
     character, the other character, its probability), for a runner-up at least
-    ``RUNNER_UP`` likely. They are what the crop may also say; the reader of the
+    OCRSettings.runner_up likely. They are what the crop may also say; the reader of the
     cell (normalize) decides which fits, and says so when more than one does.
     """
 
@@ -135,7 +135,7 @@ class Recognizer:
                 probs = engine.run(tensor)
             for row, k in enumerate(batch):
                 frames = max(1, math.ceil(widths[k] / STRIDE))
-                out[k] = decode(probs[row, :frames], engine.charset)
+                out[k] = decode(probs[row, :frames], engine.charset, self.settings.runner_up)
         return [r if r is not None else Reading("", 0.0) for r in out]
 
 
@@ -284,13 +284,10 @@ def _zero_like(charset: tuple[str, ...]) -> np.ndarray:
     return np.array([k for k, ch in enumerate(charset) if ch in ZERO_LIKE], dtype=np.intp)
 
 
-RUNNER_UP = 0.25  # a second choice at least this likely is kept as a possible reading
-
-
-def decode(probs: np.ndarray, charset: tuple[str, ...]) -> Reading:
+def decode(probs: np.ndarray, charset: tuple[str, ...], runner_up: float) -> Reading:
     """Greedy CTC: the likeliest class per frame, repeats and blanks dropped; where the
-    second likeliest class of a kept frame is another character at least ``RUNNER_UP``
-    likely (not the blank or a space, which say only that the character may not be there;
+    second likeliest class of a kept frame is another character at least ``runner_up``
+    likely (OCRSettings.runner_up) (not the blank or a space, which say only that the character may not be there;
     not the same glyph group), it is kept as a runner-up."""
     best = probs.argmax(axis=1)
     score = probs[np.arange(len(best)), best]
@@ -305,14 +302,14 @@ def decode(probs: np.ndarray, charset: tuple[str, ...]) -> Reading:
     frames = np.flatnonzero(keep)
     n = max(len(best), 1)
     runners = []
-    # only a frame whose best class is under 1 - RUNNER_UP can have such a runner-up
-    for k in np.flatnonzero(probs[frames, best[frames]] < 1.0 - RUNNER_UP):
+    # only a frame whose best class is under 1 - runner_up can have such a runner-up
+    for k in np.flatnonzero(probs[frames, best[frames]] < 1.0 - runner_up):
         f = frames[k]
         row = probs[f].copy()
         row[best[f]] = -1.0
         second = int(row.argmax())
         p = float(probs[f, second])
-        if (p >= RUNNER_UP and second != 0 and not charset[second].isspace()
+        if (p >= runner_up and second != 0 and not charset[second].isspace()
                 and not (second in zeros and best[f] in zeros)):
             runners.append((int(k), charset[second], p))
     return Reading.of(tuple((charset[best[f]], float(score[f]), (f + 0.5) / n) for f in frames),

@@ -118,8 +118,7 @@ def extract_document(
     if any(p.kind == "scan" for p in pages):
         # OCR readings (and so confidences and issues) depend on the engine and the
         # precision it computes in on this CPU: recorded so they can be told apart
-        # and on the ink thresholds, which are settings
-        version += (f"+{ocr.recognizer(settings.ocr).label}"
-                    f"+ink{settings.ocr.ink}/{settings.ocr.faint}")
+        # and on the scan path's thresholds, which are settings
+        version += f"+{ocr.recognizer(settings.ocr).label}+{settings.ocr.reading_key()}"
     return ExtractedDocument(path=str(path), sha256=digest, pages=tuple(pages),
                              extractor_version=version)

@@ -30,12 +30,6 @@ MERGED_PERMILLE = (1.18, 1.6)  # width over height of a ‰ in one blob; a % is 
 # at 150 dpi); a 。 after a % is ~0.3, and in pieces smaller still
 RING = (0.38, 0.65)
 GAP = 0.3  # parts of one character lie this close (× the line's tallest character)
-# a % as wide as the page's own % signs up to SURE[0] times is one, from SURE[1] times a ‰;
-# between, the likelier with doubt. Measured on the tuning scans (11 faces, 150-300 dpi):
-# ‰ signs are 1.12-1.64 times as wide as the same face's % signs (one of 34 under 1.15),
-# while the width ratios of % and ‰ overlap across faces; a lower bound flags more % signs
-# that are right (1.1 put 12% of them in doubt)
-SURE = (1.15, 1.3)
 COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
                (">", 0): ">", (">", 1): "≥", (">", 2): "≧"}
 
@@ -121,13 +115,19 @@ def percent_shape(cols: Sequence[Box], at: float, next_at: float | None,
     return PercentShape((x1 - x0) / max(h, 1), len(lower_rings), h)
 
 
-def permille_odds(shape: PercentShape, reference: float | None) -> tuple[bool, bool]:
+def permille_odds(shape: PercentShape, reference: float | None, sure: tuple[float, float]
+                  ) -> tuple[bool, bool]:
     """(is it a ‰, is that in doubt). Two ring-sized parts in the lower half make a ‰.
     Otherwise width speaks, twice: against any %, as ``MERGED_PERMILLE`` (width over
     height) says, and against ``reference``, the width ratio of the page's own % signs
     (same face, same resolution; None when the page has too few). Where the two agree it
     is sure; where they disagree, or only one can be asked, it is doubt: no face's % is
-    known for certain, and some faces' % are as wide as others' ‰."""
+    known for certain, and some faces' % are as wide as others' ‰. Against the page, a
+    sign up to ``sure[0]`` times as wide as its % signs is a %, from ``sure[1]`` times a
+    ‰ (OCRSettings.permille_sure). On the tuning scans (11 faces, 150-300 dpi) ‰ signs
+    were 1.12-1.64 times as wide as the same face's % signs (one of 34 under 1.15), while
+    across faces the ratios of % and ‰ overlap; a lower bound flags more right % signs
+    (1.1 put 12% of them in doubt)."""
     if shape.lower_rings >= 2:
         return True, False
     wide = MERGED_PERMILLE[0] <= shape.ratio <= MERGED_PERMILLE[1]
@@ -135,17 +135,17 @@ def permille_odds(shape: PercentShape, reference: float | None) -> tuple[bool, b
     if wide:
         if relative is None:
             return True, True
-        if relative >= SURE[1]:
+        if relative >= sure[1]:
             return True, False
-        return relative > SURE[0], True  # as wide as the page's % signs: a wide face's %
-    return False, relative is not None and relative >= SURE[0]
+        return relative > sure[0], True  # as wide as the page's % signs: a wide face's %
+    return False, relative is not None and relative >= sure[0]
 
 
-def is_permille(cols: Sequence[Box], at: float, next_at: float | None,
+def is_permille(cols: Sequence[Box], at: float, next_at: float | None, sure: tuple[float, float],
                 prev_at: float | None = None, reference: float | None = None) -> bool:
     """Is the % at ``at`` a ‰ (the likelier answer, doubt aside)?"""
     shape = percent_shape(cols, at, next_at, prev_at)
-    return shape is not None and permille_odds(shape, reference)[0]
+    return shape is not None and permille_odds(shape, reference, sure)[0]
 
 
 def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float | None
@@ -282,7 +282,8 @@ def percent_ratios(reading: Reading, ink: CropInk) -> list[float]:
     return [shape.ratio for _, shape in _percents(reading, ink) if shape.height >= 0.5 * tallest]
 
 
-def settle(reading: Reading, ink: CropInk, reference: float | None = None) -> Settled:
+def settle(reading: Reading, ink: CropInk, reference: float | None,
+           sure: tuple[float, float]) -> Settled:
     """The reading's text with ‰ and comparators decided by the ``ink`` of its crop,
     ‰ against the page's % ``reference`` (``permille_odds``). The recogniser never reads
     ‰ (it reads "%0", or "%"), so its "%" says nothing against a ‰ the ink shows. A
@@ -298,7 +299,7 @@ def settle(reading: Reading, ink: CropInk, reference: float | None = None) -> Se
     chars = [c for c, _, _ in reading.chars]
     doubts: list[int] = []
     for k, shape in _percents(reading, ink):
-        permille, doubt = permille_odds(shape, reference)
+        permille, doubt = permille_odds(shape, reference, sure)
         chars[k] = "‰" if permille else "%"
         if doubt:
             doubts.append(k)

@@ -20,7 +20,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from extract import grid, ocr, raster, scan_lines, scan_marks, scan_text
-from extract.model import ExtractSettings, Glyph, Grid, PageGrid, Segment
+from extract.model import ExtractSettings, Glyph, Grid, PageGrid, Segment, TextGeometry
 from extract.raster import PageImage
 from extract.text import free_lines
 
@@ -114,13 +114,13 @@ def text_ink(rules: scan_lines.Rules, *binaries: np.ndarray) -> list[np.ndarray]
     return [cv2.bitwise_and(binary, off_rules) for binary in binaries]
 
 
-def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_px: float
-                ) -> list[scan_text.Piece]:
+def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_px: float,
+                geometry: TextGeometry) -> list[scan_text.Piece]:
     """Pieces of text in every cell and outside the grids, found in ``ink``; in the cells
     a piece grows over the ``faint`` ink that continues it (scan_text.widened; not outside
     them: what a seal leaves after its red is taken out is as faint, and seals sit on the
     lines around the table)."""
-    groups = scan_text.group_by_region(scan_text.blobs(ink, text_px), locator)
+    groups = scan_text.group_by_region(scan_text.blobs(ink, text_px, geometry), locator)
     h, w = ink.shape
     margin = 2
     pieces: list[scan_text.Piece] = []
@@ -130,7 +130,7 @@ def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_p
         else:
             x0, y0, x1, y1 = locator.boxes[region]
             limit = (x0 + margin, y0 + margin, x1 - margin, y1 - margin)
-        pieces += scan_text.region_pieces(blobs, region, limit, text_px,
+        pieces += scan_text.region_pieces(blobs, region, limit, text_px, geometry,
                                           None if region == OUTSIDE else faint)
     return pieces
 
@@ -150,9 +150,10 @@ def crops_of(flat: np.ndarray, rules: scan_lines.Rules,
 
 
 def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
-              ink: np.ndarray, flat: np.ndarray, image: PageImage) -> list[Glyph]:
+              ink: np.ndarray, flat: np.ndarray, image: PageImage,
+              sure: tuple[float, float]) -> list[Glyph]:
     """One glyph per piece read: ‰ and comparators settled by their ink
-    (scan_marks.py; ‰ against the page's own % signs), known misreadings repaired
+    (scan_marks.py; ‰ against the page's own % signs, ``sure`` their width ratio's bounds), known misreadings repaired
     (``ocr.fix_text``), a lone flat stroke read as the dash it is; each with what else
     the ink may say (``alternatives``)."""
     readings = [ocr.without_dust(r) for r in readings]
@@ -163,7 +164,7 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
     reference = float(np.median(ratios)) if len(ratios) >= MIN_PERCENT_SIGNS else None
     out = []
     for piece, reading, crop in zip(pieces, readings, crops, strict=True):
-        settled = scan_marks.settle(reading, crop, reference)
+        settled = scan_marks.settle(reading, crop, reference, sure)
         text = ocr.fix_text(settled.text)
         if piece.dash and (not text or ocr.is_dash(text)):
             out.append(Glyph("—", _pt_box(piece.ink, image),
@@ -172,7 +173,7 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
         if not text:
             continue
         doubts = [ocr.fix_text(a) for a in settled.alternatives]
-        runners = [ocr.fix_text(scan_marks.settle(v, crop, reference).text)
+        runners = [ocr.fix_text(scan_marks.settle(v, crop, reference, sure).text)
                    for v in reading.variants()]
         out.append(Glyph(text, _pt_box(piece.ink, image), confidence=round(reading.confidence, 4),
                          alternatives=alternatives(text, doubts, runners)))
@@ -201,10 +202,11 @@ def scan_image(image: PageImage, number: int, settings: ExtractSettings) -> Scan
     locator = CellLocator(cells.grids, image)
     ink, faint = text_ink(trace.rules, binary,
                           scan_lines.binarize(trace.flat, settings.ocr.faint))
-    trace.pieces = locate_text(ink, faint, locator, trace.text_px)
+    trace.pieces = locate_text(ink, faint, locator, trace.text_px, settings.ocr.text)
     crops = crops_of(trace.flat, trace.rules, trace.pieces)
     trace.readings = ocr.recognizer(settings.ocr).read(crops)
-    trace.glyphs = to_glyphs(trace.pieces, trace.readings, ink, trace.flat, image)
+    trace.glyphs = to_glyphs(trace.pieces, trace.readings, ink, trace.flat, image,
+                             settings.ocr.permille_sure)
     return trace
 
 

@@ -9,8 +9,9 @@ decimal point is kept and a speck of dust in an empty cell stays empty.
 Seeds of one region are cut into lines where their vertical extents leave a gap,
 then lines thinner than one character (the three bars of 三, ≤ over its bar) are
 merged with their neighbours while the union stays one character tall. A line is
-cut into pieces at horizontal gaps wider than ``PIECE_GAP`` × t (a form's
-"填报部门：…  单位：万元" is two pieces, read and placed separately).
+cut into pieces at horizontal gaps wider than ``piece_gap`` × t (a form's
+"填报部门：…  单位：万元" is two pieces, read and placed separately). The multiples are
+settings (extract/model.py: TextGeometry, ``g`` below).
 """
 
 from __future__ import annotations
@@ -22,14 +23,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-SEED_HEIGHT = 0.25
-SEED_WIDTH = 0.5
-PIECE_GAP = 1.6
-ONE_LINE = 1.3  # lines merged while their union is at most this many t tall
-TWO_LINES = 1.6  # a band taller than this many t holds lines set with no gap between them
-PAD = 0.22  # crop margin around a piece, in t
-SPECK = 0.45  # a piece smaller than this many t each way is dust
-HAIRLINE = 1.2  # furthest a piece grows sideways over faint ink, in t
+from extract.model import TextGeometry
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, end exclusive
 
@@ -60,7 +54,7 @@ class Piece:
     dash: bool = False
 
 
-def blobs(ink: np.ndarray, t: float) -> list[Blob]:
+def blobs(ink: np.ndarray, t: float, g: TextGeometry) -> list[Blob]:
     """Connected ink blobs, each marked seed or not (see the module docstring);
     single stray pixels are dropped."""
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -69,7 +63,7 @@ def blobs(ink: np.ndarray, t: float) -> list[Blob]:
     for x, y, w, h, area in stats[1:n]:
         if h > 4 * t or area < smallest:
             continue
-        seed = bool(h >= SEED_HEIGHT * t or w >= SEED_WIDTH * t)
+        seed = bool(h >= g.seed_height * t or w >= g.seed_width * t)
         out.append(Blob((int(x), int(y), int(x + w), int(y + h)), seed))
     return out
 
@@ -91,8 +85,9 @@ def _squarish(blob: Blob) -> bool:
     return 0.6 <= (x1 - x0) / max(1, y1 - y0) <= 1.6
 
 
-def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float) -> list[tuple[int, int]]:
-    """A band of overlapping seeds cut into lines where it is more than ``TWO_LINES``
+def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float, g: TextGeometry
+               ) -> list[tuple[int, int]]:
+    """A band of overlapping seeds cut into lines where it is more than ``two_lines``
     of its own characters tall: tight leading, blur and JPEG noise close the white gap
     between lines (a descender reaching into the next line's ascenders), and a crop of
     two lines reads as garbage. Its characters' height is the median height of its
@@ -101,12 +96,12 @@ def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float) -> list[t
     character from either end, and not through most characters; each part is cut again
     while still too tall."""
     a, b = band
-    if b - a <= TWO_LINES * t:
+    if b - a <= g.two_lines * t:
         return [band]
     inside = [s for s in seeds if a <= s.box[1] and s.box[3] <= b]
     square = [s.box[3] - s.box[1] for s in inside if _squarish(s)]
     line = float(np.median(square)) if len(square) >= 3 else t
-    if b - a <= TWO_LINES * line:
+    if b - a <= g.two_lines * line:
         return [band]
     cover = np.zeros(b - a, dtype=np.float64)
     for s in inside:
@@ -118,18 +113,18 @@ def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float) -> list[t
     cut_through = sum(1 for s in inside if s.box[1] < cut < s.box[3] and _squarish(s))
     if cut_through > len(square) / 3:
         return [band]  # through the characters: one line, with something taller beside it
-    return split_band((a, cut), seeds, t) + split_band((cut, b), seeds, t)
+    return split_band((a, cut), seeds, t, g) + split_band((cut, b), seeds, t, g)
 
 
-def lines_of(blobs: Sequence[Blob], t: float) -> list[list[Blob]]:
+def lines_of(blobs: Sequence[Blob], t: float, g: TextGeometry) -> list[list[Blob]]:
     """Blobs of one region as text lines, top to bottom: seeds make the lines, a
     small blob joins the line whose band holds its centre (else it is dropped)."""
     seeds = [b for b in blobs if b.seed]
     bands = [part for band in _runs((b.box[1], b.box[3]) for b in seeds)
-             for part in split_band(band, seeds, t)]
+             for part in split_band(band, seeds, t, g)]
     merged: list[tuple[int, int]] = []
     for a, b in bands:
-        if merged and b - merged[-1][0] <= ONE_LINE * t and (
+        if merged and b - merged[-1][0] <= g.one_line * t and (
                 merged[-1][1] - merged[-1][0] < 0.8 * t or b - a < 0.8 * t):
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
@@ -148,12 +143,12 @@ def lines_of(blobs: Sequence[Blob], t: float) -> list[list[Blob]]:
     return [sorted(line, key=lambda b: b.box[0]) for line in lines if line]
 
 
-def pieces_of(line: Sequence[Blob], t: float) -> list[list[Blob]]:
+def pieces_of(line: Sequence[Blob], t: float, g: TextGeometry) -> list[list[Blob]]:
     """A line cut at wide horizontal gaps."""
     out: list[list[Blob]] = []
     right = 0
     for blob in line:
-        if out and blob.box[0] - right <= PIECE_GAP * t:
+        if out and blob.box[0] - right <= g.piece_gap * t:
             out[-1].append(blob)
             right = max(right, blob.box[2])
         else:
@@ -167,10 +162,10 @@ def _bounds(blobs: Sequence[Blob]) -> Box:
             max(b.box[2] for b in blobs), max(b.box[3] for b in blobs))
 
 
-def crop_box(ink: Box, limit: Box, t: float) -> Box:
+def crop_box(ink: Box, limit: Box, t: float, g: TextGeometry) -> Box:
     """The piece's box with a margin, at least one text height tall, inside ``limit``."""
     x0, y0, x1, y1 = ink
-    pad = int(round(PAD * t))
+    pad = int(round(g.pad * t))
     cy, half = (y0 + y1) / 2, max((y1 - y0) / 2 + pad, 0.5 * t + pad)
     lx0, ly0, lx1, ly1 = limit
     return (max(lx0, x0 - pad), max(ly0, int(cy - half)), min(lx1, x1 + pad),
@@ -182,15 +177,15 @@ def is_flat(blob: Blob, t: float) -> bool:
     return (y1 - y0) <= 0.2 * t and (x1 - x0) >= 0.5 * t
 
 
-def widened(ink: Box, faint: np.ndarray | None, limit: Box, t: float) -> Box:
+def widened(ink: Box, faint: np.ndarray | None, limit: Box, t: float, g: TextGeometry) -> Box:
     """The piece's box grown sideways over the ``faint`` ink that continues it within
-    its line (gaps under half ``t`` bridged, at most ``HAIRLINE`` × t each way, inside
+    its line (gaps under half ``t`` bridged, at most ``hairline`` × t each way, inside
     ``limit``): a serif 一 or 二 at a piece's end is drawn in hairlines that blur to
     grey at 150-200 dpi, fainter than ink, and would be left out of the crop."""
     if faint is None:
         return ink
     x0, y0, x1, y1 = ink
-    gap, reach = max(1, int(0.5 * t)), int(HAIRLINE * t)
+    gap, reach = max(1, int(0.5 * t)), int(g.hairline * t)
 
     def grow(columns: np.ndarray) -> int:
         """How far, column by column outwards, the faint ink goes on (``columns``: has
@@ -211,20 +206,20 @@ def widened(ink: Box, faint: np.ndarray | None, limit: Box, t: float) -> Box:
     return (x0 - grow(inked[:max(0, x0 - left)][::-1]), y0, x1 + grow(inked[x1 - left:]), y1)
 
 
-def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float,
+def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: TextGeometry,
                   faint: np.ndarray | None = None) -> list[Piece]:
     """Every piece of text of one region, in reading order; a piece without a seed
-    (a lone dot, dust), or smaller than ``SPECK`` × t each way, is no text."""
+    (a lone dot, dust), or smaller than ``speck`` × t each way, is no text."""
     out = []
-    for line in lines_of(blobs, t):
-        for part in pieces_of(line, t):
+    for line in lines_of(blobs, t, g):
+        for part in pieces_of(line, t, g):
             seeds = [b for b in part if b.seed]
             bounds = _bounds(part)
             w, h = bounds[2] - bounds[0], bounds[3] - bounds[1]
-            if not seeds or (w < SPECK * t and h < SPECK * t and w < 2 * h):
+            if not seeds or (w < g.speck * t and h < g.speck * t and w < 2 * h):
                 continue  # no character is that small all round (a hyphen is flat): a speck
-            ink = widened(bounds, faint, limit, t)
-            out.append(Piece(ink, crop_box(ink, limit, t), region,
+            ink = widened(bounds, faint, limit, t, g)
+            out.append(Piece(ink, crop_box(ink, limit, t, g), region,
                              dash=len(seeds) == 1 and is_flat(seeds[0], t)))
     return out
 

@@ -76,12 +76,15 @@ def connect(url: str = DEFAULT_DB) -> Database:
 def ingest(paths: Iterable[str | Path], db: str = DEFAULT_DB, *, source: str = "pdfium",
            force: bool = False, workers: int | None = 1,
            on_file: FileCallback | None = None,
-           on_start: Callable[[int], None] | None = None) -> IngestReport:
+           on_start: Callable[[int], None] | None = None,
+           settings: ExtractSettings | None = None) -> IngestReport:
     """Load every PDF named or found below the folders named. ``workers``: reading
-    processes (None: one per core); the database is written by this process."""
+    processes (None: one per core); the database is written by this process.
+    ``settings``: every knob of the extract stage (``source`` is a shortcut for the
+    one most often changed; given both, ``settings`` wins)."""
     engine = open_database(db)
     try:
-        return run_ingest(engine, paths, ExtractSettings(source=source), force=force,
+        return run_ingest(engine, paths, settings or ExtractSettings(source=source), force=force,
                           workers=workers, on_file=on_file, on_start=on_start)
     finally:
         engine.dispose()

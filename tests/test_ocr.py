@@ -21,6 +21,7 @@ from normalize.values import parse_value
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ocr"
 EXPECTED = (FIXTURES / "traps.txt").read_text(encoding="utf-8").split("\n")[:-1]
+SURE = OCRSettings().permille_sure
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -130,10 +131,10 @@ def test_a_digit_touching_a_merged_permille_is_a_column_of_its_own():
     one, permille, after = (350, 9, 361, 24), (361, 8, 383, 25), (386, 6, 406, 27)
     cols = scan_marks.columns([one, permille, after])
     assert cols == [one, permille, after]
-    assert scan_marks.is_permille(cols, at=363, next_at=396)
+    assert scan_marks.is_permille(cols, at=363, next_at=396, sure=SURE)
     percent = (177, 8, 192, 24)  # a % at 200 dpi: about as wide as tall
     assert not scan_marks.is_permille([(165, 8, 177, 24), percent, (193, 6, 214, 26)],
-                                      at=183, next_at=205)
+                                      at=183, next_at=205, sure=SURE)
 
 
 LE_200DPI = """
@@ -166,15 +167,15 @@ def test_a_small_double_bar_comparator_is_read_from_its_ink():
 
 def test_permille_column_needs_a_close_ring_nobody_claims():
     percent, ring, after = (0, 0, 20, 24), (21, 14, 29, 24), (32, 0, 56, 24)
-    assert scan_marks.is_permille([percent, ring], at=10, next_at=None)
-    assert scan_marks.is_permille([percent, ring, after], at=10, next_at=44)
+    assert scan_marks.is_permille([percent, ring], at=10, next_at=None, sure=SURE)
+    assert scan_marks.is_permille([percent, ring, after], at=10, next_at=44, sure=SURE)
     # the frames of % and the next character read can sit closer to the ring than
     # to each other ("1‰以内" at 300 dpi): the ring is still nobody's
-    assert scan_marks.is_permille([percent, ring, after], at=8, next_at=41)
-    assert not scan_marks.is_permille([percent, ring, after], at=10, next_at=26)  # "%。"
-    assert not scan_marks.is_permille([percent, ring], at=10, next_at=25)
-    assert not scan_marks.is_permille([percent, ring], at=10, next_at=20)  # 。's frame early
-    assert not scan_marks.is_permille([percent], at=10, next_at=None)
+    assert scan_marks.is_permille([percent, ring, after], at=8, next_at=41, sure=SURE)
+    assert not scan_marks.is_permille([percent, ring, after], at=10, next_at=26, sure=SURE)  # "%。"
+    assert not scan_marks.is_permille([percent, ring], at=10, next_at=25, sure=SURE)
+    assert not scan_marks.is_permille([percent, ring], at=10, next_at=20, sure=SURE)  # 。's frame early
+    assert not scan_marks.is_permille([percent], at=10, next_at=None, sure=SURE)
 
 
 def test_auto_picks_openvino_when_it_is_installed():
@@ -259,9 +260,9 @@ def test_a_lone_zero_split_between_0_and_o_is_not_doubtful():
 
     charset = ("", "0", "o", "O", "5", "%")
     frame = np.array([[0.0, 0.5, 0.35, 0.1, 0.05, 0.0]])
-    reading = decode(frame, charset)
+    reading = decode(frame, charset, OCRSettings().runner_up)
     assert reading.text == "0" and reading.confidence == pytest.approx(0.95)
-    five = decode(np.array([[0.0, 0.05, 0.0, 0.0, 0.55, 0.4]]), charset)
+    five = decode(np.array([[0.0, 0.05, 0.0, 0.0, 0.55, 0.4]]), charset, OCRSettings().runner_up)
     assert five.text == "5" and five.confidence == pytest.approx(0.55)  # no group: as read
 
 

@@ -88,3 +88,24 @@ def test_a_scan_pdfium_cannot_open_is_left_empty_and_says_why(tmp_path: Path):
     ((number, total, got),) = read_scans(iter([(1, 1, page)]), path, ExtractSettings())
     assert (number, total, got.kind, got.grids) == (1, 1, "scan", ())
     assert got.reason.startswith("no text layer; not read: damaged")
+
+
+def test_the_scan_paths_thresholds_are_settings_recorded_in_the_version():
+    """Text geometry is in text heights and set in OCRSettings, not fixed in the code: a
+    page read with another piece gap is cut into other pieces, reads differently, and says
+    so in its extractor version (the defaults stand for themselves: only ink is named)."""
+    from extract.model import OCRSettings, TextGeometry
+    from extract.pdf import extract_document
+
+    def cells(doc: ExtractedDocument) -> list[str]:
+        return [c.text for g in doc.pages[0].grids for c in g.cells if c.text]
+
+    default = extract_document(SCAN, ExtractSettings(), only=[1])
+    tight = extract_document(SCAN, ExtractSettings(ocr=OCRSettings(
+        text=TextGeometry(piece_gap=0.05), runner_up=0.3)), only=[1])
+    assert default.extractor_version.endswith("+ink170/215")
+    assert tight.extractor_version.endswith("+ink170/215+piece_gap0.05+runner_up0.3")
+    # every gap between two characters now cuts a piece, so multi-character cells are
+    # read a character or two at a time: some of them read differently
+    assert len(cells(tight)) == len(cells(default))
+    assert cells(tight) != cells(default)
