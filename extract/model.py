@@ -200,9 +200,10 @@ OCR_ENGINES = ("auto", "openvino", "onnxruntime")
 class TextGeometry:
     """Where the scan path finds text (extract/scan_text.py), every length a multiple of
     the page's text height t (extract/scan_lines.py: text_height), so that one setting
-    holds for every typeface and resolution. The defaults are what
-    ``benchmarks/calibrate.py`` chose over generated scans of every typeface at 150-300
-    dpi; a document read with other values records them in its extractor version.
+    holds for every typeface and resolution. The defaults were set on the tuning scans
+    (generated, every typeface, 150-300 dpi); ``benchmarks/calibrate.py`` measures any of
+    them at other values over random scans. A document read with other values records
+    them in its extractor version.
 
     ``seed_height``, ``seed_width``: a blob this tall or this wide is (part of) a
     character and starts a line; smaller ones (dots, dust) join a line or are dropped.
