@@ -53,7 +53,9 @@ def normalize(doc: ExtractedDocument) -> Declaration:
                                             {"budget": budget_lines, "indicators": indicator_rows,
                                              "prior_year_results": prior, "work_tasks": tasks}),
                            *checks.run_all(budget_lines, read),
-                           *checks.coarse_scans(doc.pages, parts.rows)]
+                           *checks.coarse_scans(doc.pages, parts.rows),
+                           *(issue for name in TEXT_SECTIONS
+                             for issue in records.text_doubts(name, parts.get(name)))]
     doubt = header.doubtful_title(rows)
     if doubt is not None:
         issues.insert(0, doubt)

@@ -22,7 +22,7 @@ from normalize import checks, labels, stitch
 from normalize.columns import Column, covered, header_columns, place
 from normalize.model import Indicator, Issue, Value
 from normalize.pointers import Concern, concerning
-from normalize.readings import choose
+from normalize.readings import choose, figure_doubts
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
@@ -162,6 +162,8 @@ def _doubtful_cells(pending: Sequence[_Pending], read: Sequence[Indicator]) -> l
             issues += concerning(indicator, checks.low_confidence(
                 f"indicator {item.text('level3')} {label}", item.cells.get(name, [])))
         issues += concerning(indicator, _unreadable_unit(item))
+        issues += concerning(indicator, figure_doubts(
+            item.cells.get("basis", []), f"indicator {item.text('level3')} basis"), "basis")
     return issues
 
 

@@ -7,16 +7,22 @@ fine reading of ink, but no budget amount has a comparator. The reader of a fiel
 knows its grammar, so it chooses here: the likeliest reading that parses, and a
 ``reading_ambiguous`` issue when another reading parses to something else (a rate of
 95% or 95‰, an amount of 8 or 6), never a silent coin toss.
+
+Prose has no grammar to choose by, and one wrong character in a sentence rarely
+changes what it says; a wrong figure does ("完成率达到80%" read as 80‰). So a prose
+field whose scanned cells may also say other figures is in doubt (``figure_doubts``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from extract.model import Cell
 from normalize.model import Issue
 from normalize.text import join_text
+from normalize.values import fold
 
 T = TypeVar("T")
 
@@ -59,3 +65,30 @@ def choose(cells: Sequence[Cell], parse: Callable[[str], T], what: str,
                             f"say {' or '.join(repr(o) for o in others)}; check it on the page",
                             page))
     return text, parsed, issues
+
+
+# a figure as prose quotes it: a comparator, a number with its separators, a % or ‰
+_FIGURE = re.compile(r"[<>≤≥≦≧]?\d+(?:[.,]\d+)*[%‰]?")
+
+
+def figures(text: str) -> list[str]:
+    """The figures a text quotes, in order (full-width forms folded, spaces dropped)."""
+    return _FIGURE.findall(re.sub(r"\s+", "", fold(text)))
+
+
+def figure_doubts(cells: Sequence[Cell], what: str) -> list[Issue]:
+    """``reading_ambiguous`` for prose whose scanned cells may also say other figures in
+    place of those read (another digit, ‰ for %, a comparator), naming the first figure
+    in doubt. An alternative that differs only in words, or that loses or adds a figure
+    (a digit read as a letter), is left alone: prose has no grammar to settle it, and it
+    seldom changes what the text says."""
+    for cell in cells:
+        mine = figures(cell.text)
+        for other in cell.alternatives:
+            theirs = figures(other)
+            if len(theirs) != len(mine) or theirs == mine:
+                continue  # a figure lost or gained is a misread, not another figure it may say
+            read, also = next((a, b) for a, b in zip(mine, theirs, strict=True) if a != b)
+            return [Issue("reading_ambiguous", f"{what}: read {read!r}, but the scan may also say "
+                          f"{also!r} there; check its figures on the page", cell.page)]
+    return []

@@ -8,13 +8,14 @@ rest of the previous record, so its cells are appended to that record's cells.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extract.model import Cell
 from normalize import labels, stitch
 from normalize.columns import Column, covered, header_columns, place
-from normalize.model import Issue, PriorYearResult, Provenance, WorkTask
+from normalize.model import Issue, PriorYearResult, Provenance, WorkTask, pointer
 from normalize.pointers import Concern
+from normalize.readings import figure_doubts
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
 from normalize.values import fold, parse_value
@@ -135,6 +136,21 @@ def _joins(rows_of: stitch.Stitcher[_Record], made: Sequence[tuple[_Record, obje
             for rec, obj in made if (said := rows_of.doubt(rec)) is not None]
 
 
+def _figures(made: Sequence[tuple[_Record, object]], names: Sequence[str], what: str
+             ) -> list[Concern]:
+    """``reading_ambiguous`` for each prose field of a record whose scan may say other
+    figures (readings.figure_doubts), pointing at that field."""
+    return [Concern(issue, obj, name) for rec, obj in made for name in names
+            for issue in figure_doubts(rec.cells.get(name, []), f"{what} {name}")]
+
+
+def text_doubts(name: str, rows: Sequence[Row]) -> list[Issue]:
+    """``reading_ambiguous`` for a prose section (``long_text``) whose scan may say other
+    figures, pointing at the section's field."""
+    cells = [c for row in rows for c in row.cells if c.text.strip()]
+    return [replace(issue, field=pointer(name)) for issue in figure_doubts(cells, name)]
+
+
 def prior_year(rows: Sequence[Row]) -> tuple[list[PriorYearResult], list[Concern]]:
     records, rows_of = read_records(rows, "prior", "goal")
     made = []
@@ -145,7 +161,8 @@ def prior_year(rows: Sequence[Row]) -> tuple[list[PriorYearResult], list[Concern
             made.append((rec, PriorYearResult(goal=clean_text(goal or ""),
                                               result=clean_text(result or ""),
                                               provenance=provenance(cell) if cell else None)))
-    return [obj for _, obj in made], _joins(rows_of, made, "上年度绩效目标完成情况")
+    return [obj for _, obj in made], (_joins(rows_of, made, "上年度绩效目标完成情况")
+                                      + _figures(made, ("goal", "result"), "上年度绩效目标完成情况"))
 
 
 def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
@@ -159,7 +176,9 @@ def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
         made.append((rec, WorkTask(name=clean_text(name or ""), content=clean_text(content or ""),
                                    functions=rec.text("functions"), projects=rec.text("projects"),
                                    provenance=provenance(cell) if cell else None)))
-    return [obj for _, obj in made], _joins(rows_of, made, "年度工作任务")
+    return [obj for _, obj in made], (_joins(rows_of, made, "年度工作任务")
+                                      + _figures(made, ("name", "content", "functions", "projects"),
+                                                 "年度工作任务"))
 
 
 def as_int(cell: Cell | None) -> int | None:

@@ -408,3 +408,27 @@ def test_a_scanned_budget_name_holding_figures_points_at_its_row():
     # the same name from a text layer is what the form prints: no doubt
     assert not [i for i in issues_of(edit(extracted(SEED), {"3.商品和服务支出": "3.商品和服务支出303.14"}))
                 if i.code == "name_unreadable"]
+
+
+def prose_cell(doc: ExtractedDocument, holding: str, start: str = "") -> str:
+    """The text of the first cell whose text holds ``holding`` (and starts with ``start``)."""
+    return next(c.text for p in doc.pages for g in p.grids for c in g.cells
+                if holding in c.text and c.text.startswith(start))
+
+
+def test_prose_that_may_quote_another_figure_is_doubt_on_its_field():
+    # prose has no grammar to choose by: a ‰ the ink leaves in doubt is pointed at
+    doc = extracted(SEED)
+    text = prose_cell(doc, "个贷逾期率控制在1‰以内")
+    doubtful = read_with(doc, text, text, (text.replace("1‰以内", "1%以内"),))
+    (issue,) = issues_of(doubtful)
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/annual_goals")
+    assert "'1‰'" in issue.message and "'1%'" in issue.message
+    # a word the recogniser hesitated on changes no figure: left alone
+    worded = read_with(doc, text, text, (text.replace("个贷逾期率", "个货逾期率"),))
+    assert issues_of(worded) == []
+    # the same in a work task's content: the issue points at that task's field
+    task = prose_cell(doc, "个贷逾期率控制在1‰以内", start="新建住房公积金制度")
+    (issue,) = issues_of(read_with(doc, task, task, (task.replace("90亿元", "96亿元"),)))
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/work_tasks/0/content")
+    assert "'90'" in issue.message and "'96'" in issue.message
