@@ -213,6 +213,8 @@ class TextGeometry:
     holds lines set solid and is cut. ``pad``: the crop's margin around a piece.
     ``speck``: a piece smaller than this each way is dust. ``hairline``: the furthest a
     piece grows sideways over faint ink (a serif 一 drawn in hairlines).
+    ``fragment_gap``: in a cell with no whole character, specks this close together are
+    one character's strokes broken by the ink threshold.
     """
 
     seed_height: float = 0.25
@@ -223,6 +225,7 @@ class TextGeometry:
     pad: float = 0.22
     speck: float = 0.45
     hairline: float = 1.2
+    fragment_gap: float = 0.2
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

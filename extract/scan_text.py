@@ -206,11 +206,49 @@ def widened(ink: Box, faint: np.ndarray | None, limit: Box, t: float, g: TextGeo
     return (x0 - grow(inked[:max(0, x0 - left)][::-1]), y0, x1 + grow(inked[x1 - left:]), y1)
 
 
+MOST_FRAGMENTS = 64  # a region with more blobs than this and no seed is noise, not a character
+
+
+def fragments_joined(blobs: Sequence[Blob], t: float, g: TextGeometry) -> list[Blob]:
+    """The blobs of a region that has no seed, with fragments that lie within
+    ``fragment_gap`` × t of each other made seeds where together they are seed-sized: a
+    character drawn in strokes lighter than the ink threshold breaks into specks (a Ming
+    face's hairline % at 7 pt and 200 dpi is four), and its cell would read as empty. A
+    lone speck stays dust, and the piece made still has to pass ``speck``."""
+    if any(b.seed for b in blobs) or not 2 <= len(blobs) <= MOST_FRAGMENTS:
+        return list(blobs)
+    gap = g.fragment_gap * t
+    parent = list(range(len(blobs)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i, a in enumerate(blobs):
+        for j in range(i + 1, len(blobs)):
+            b = blobs[j]
+            if (max(a.box[0], b.box[0]) - min(a.box[2], b.box[2]) <= gap
+                    and max(a.box[1], b.box[1]) - min(a.box[3], b.box[3]) <= gap):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for k in range(len(blobs)):
+        groups[root(k)].append(k)
+    seeds: set[int] = set()
+    for members in groups.values():
+        x0, y0, x1, y1 = _bounds([blobs[k] for k in members])
+        if len(members) >= 2 and (y1 - y0 >= g.seed_height * t or x1 - x0 >= g.seed_width * t):
+            seeds.update(members)
+    return [Blob(b.box, True) if k in seeds else b for k, b in enumerate(blobs)]
+
+
 def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: TextGeometry,
                   faint: np.ndarray | None = None) -> list[Piece]:
     """Every piece of text of one region, in reading order; a piece without a seed
     (a lone dot, dust), or smaller than ``speck`` × t each way, is no text."""
     out = []
+    blobs = fragments_joined(blobs, t, g)
     for line in lines_of(blobs, t, g):
         for part in pieces_of(line, t, g):
             seeds = [b for b in part if b.seed]
