@@ -115,12 +115,33 @@ def percent_shape(cols: Sequence[Box], at: float, next_at: float | None,
     return PercentShape((x1 - x0) / max(h, 1), len(lower_rings), h)
 
 
-def permille_odds(shape: PercentShape, reference: float | None, sure: tuple[float, float]
+@dataclass(frozen=True)
+class SignWidths:
+    """A page's own signs, as width over height: the median of its % signs (None when
+    it has too few) and of its ‰ signs known by their two lower rings (None when none).
+    A page of many ‰ and few % must not take a ‰ for its % reference."""
+
+    percent: float | None = None
+    permille: float | None = None
+
+
+def sign_widths(shapes: Sequence[PercentShape], fewest: int) -> SignWidths:
+    """The page's ``SignWidths`` from the shapes of its whole signs read as % (a %
+    reference from at least ``fewest`` of them)."""
+    percent = [s.ratio for s in shapes if s.lower_rings < 2]
+    permille = [s.ratio for s in shapes if s.lower_rings >= 2]
+    return SignWidths(float(np.median(percent)) if len(percent) >= fewest else None,
+                      float(np.median(permille)) if permille else None)
+
+
+def permille_odds(shape: PercentShape, widths: SignWidths, sure: tuple[float, float]
                   ) -> tuple[bool, bool]:
     """(is it a ‰, is that in doubt). Two ring-sized parts in the lower half make a ‰.
     Otherwise width speaks, twice: against any %, as ``MERGED_PERMILLE`` (width over
-    height) says, and against ``reference``, the width ratio of the page's own % signs
-    (same face, same resolution; None when the page has too few). Where the two agree it
+    height) says, and against ``widths.percent``, the width ratio of the page's own %
+    signs (same face, same resolution; None when the page has too few). A sign as wide as
+    the page's ‰ signs known by their rings is a ‰ too; without % signs to compare with,
+    those ‰ signs are the measure. Where the two agree it
     is sure; where they disagree, or only one can be asked, it is doubt: no face's % is
     known for certain, and some faces' % are as wide as others' ‰. Against the page, a
     sign up to ``sure[0]`` times as wide as its % signs is a %, from ``sure[1]`` times a
@@ -131,7 +152,16 @@ def permille_odds(shape: PercentShape, reference: float | None, sure: tuple[floa
     if shape.lower_rings >= 2:
         return True, False
     wide = MERGED_PERMILLE[0] <= shape.ratio <= MERGED_PERMILLE[1]
-    relative = shape.ratio / reference if reference else None
+    relative = shape.ratio / widths.percent if widths.percent else None
+    if widths.permille:
+        # as wide as the page's ‰ signs: a ‰ whose lower rings touch (sure where width
+        # says so too); with no % signs to compare with, narrower by a ‰'s margin over a %
+        # is a %, and between the two, doubt
+        narrower = widths.permille / shape.ratio
+        if narrower <= sure[0]:
+            return True, not (wide or (relative is not None and relative >= sure[1]))
+        if relative is None:
+            return (False, wide) if narrower >= sure[1] else (wide, True)
     if wide:
         if relative is None:
             return True, True
@@ -142,10 +172,10 @@ def permille_odds(shape: PercentShape, reference: float | None, sure: tuple[floa
 
 
 def is_permille(cols: Sequence[Box], at: float, next_at: float | None, sure: tuple[float, float],
-                prev_at: float | None = None, reference: float | None = None) -> bool:
+                prev_at: float | None = None, widths: SignWidths = SignWidths()) -> bool:
     """Is the % at ``at`` a ‰ (the likelier answer, doubt aside)?"""
     shape = percent_shape(cols, at, next_at, prev_at)
-    return shape is not None and permille_odds(shape, reference, sure)[0]
+    return shape is not None and permille_odds(shape, widths, sure)[0]
 
 
 def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float | None
@@ -153,7 +183,8 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
     """The columns of the character at column ``here``: it and its neighbours within
     ``GAP`` of the line's tallest character, up to a column the next character read
     claims (``_claimed``) or, leftwards, the column the previous character's frame is on
-    (without that frame, no column to the left is taken)."""
+    or a column nearer that frame than this column (without that frame, no column to the
+    left is taken)."""
     height = max(c[3] - c[1] for c in cols)
     out = [here]
     k = here
@@ -163,11 +194,20 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
         out.append(k)
     k = here
     mine = nearest(cols, prev_at) if prev_at is not None else here
+    at = (cols[here][0] + cols[here][2]) / 2
     while prev_at is not None and k - 1 >= 0 and k - 1 != mine \
-            and cols[k][0] - cols[k - 1][2] <= GAP * height:
+            and cols[k][0] - cols[k - 1][2] <= GAP * height \
+            and not _nearer(cols[k - 1], prev_at, at):
         k -= 1
         out.insert(0, k)
     return out
+
+
+def _nearer(col: Box, prev_at: float, at: float) -> bool:
+    """Is the column nearer the previous character's frame than this character? Then it
+    is a stroke of that character drawn apart (a serif 3 in two blobs side by side)."""
+    centre = (col[0] + col[2]) / 2
+    return abs(centre - prev_at) < abs(centre - at)
 
 
 def _claimed(cols: Sequence[Box], ring: int, next_at: float | None, h: int) -> bool:
@@ -273,19 +313,28 @@ def _percents(reading: Reading, ink: CropInk) -> Iterator[tuple[int, PercentShap
             yield k, shape
 
 
-def percent_ratios(reading: Reading, ink: CropInk) -> list[float]:
-    """Width ratios of the reading's % signs that are whole (at least half as tall as
-    the line's tallest character: a sign read in pieces says nothing of its width)."""
+def whole_signs(reading: Reading, ink: CropInk) -> list[PercentShape]:
+    """The shapes of the reading's % signs that are whole (at least half as tall as the
+    line's tallest character: a sign read in pieces says nothing of its width)."""
     if "%" not in reading.text or not ink.cols:
         return []
     tallest = max(c[3] - c[1] for c in ink.cols)
-    return [shape.ratio for _, shape in _percents(reading, ink) if shape.height >= 0.5 * tallest]
+    return [shape for _, shape in _percents(reading, ink) if shape.height >= 0.5 * tallest]
 
 
-def settle(reading: Reading, ink: CropInk, reference: float | None,
+def leading(ink: CropInk, start: float) -> list[Box]:
+    """The blobs before ``start`` (where the first character read begins) that are not
+    part of it: whole columns left of it. A blob that shares a column with the first
+    character is one of its strokes (a serif 2's ball terminal is a blob of its own,
+    and left of where the frames put the 2), not a comparator the recogniser missed."""
+    lead = [c for c in ink.cols if (c[0] + c[2]) / 2 < start]
+    return [p for p in ink.parts if any(c[0] <= p[0] and p[2] <= c[2] for c in lead)]
+
+
+def settle(reading: Reading, ink: CropInk, widths: SignWidths,
            sure: tuple[float, float]) -> Settled:
     """The reading's text with ‰ and comparators decided by the ``ink`` of its crop,
-    ‰ against the page's % ``reference`` (``permille_odds``). The recogniser never reads
+    ‰ against the page's own signs' ``widths`` (``permille_odds``). The recogniser never reads
     ‰ (it reads "%0", or "%"), so its "%" says nothing against a ‰ the ink shows. A
     comparator shape only ever adds what the recogniser missed (a bar), never takes away
     what it read: at small sizes bars touch, so a missing part proves nothing."""
@@ -299,7 +348,7 @@ def settle(reading: Reading, ink: CropInk, reference: float | None,
     chars = [c for c, _, _ in reading.chars]
     doubts: list[int] = []
     for k, shape in _percents(reading, ink):
-        permille, doubt = permille_odds(shape, reference, sure)
+        permille, doubt = permille_odds(shape, widths, sure)
         chars[k] = "‰" if permille else "%"
         if doubt:
             doubts.append(k)
@@ -311,7 +360,7 @@ def settle(reading: Reading, ink: CropInk, reference: float | None,
     swap = {"%": "‰", "‰": "%"}
     alternatives = ["".join(swap[c] if j == k else c for j, c in enumerate(chars)) for k in doubts]
     if bare_value:
-        before = within(parts, -1.0, extents[0][0])
+        before = leading(ink, extents[0][0])
         shape = comparator(binary, before, grey) if before else None
         if shape is not None:
             alternatives = ["".join(chars), *(shape + a for a in alternatives)]

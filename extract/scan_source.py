@@ -159,12 +159,12 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
     readings = [ocr.without_dust(r) for r in readings]
     crops = [scan_marks.CropInk(ink[y0:y1, x0:x1], flat[y0:y1, x0:x1])
              for x0, y0, x1, y1 in (p.crop for p in pieces)]
-    ratios = [r for reading, crop in zip(readings, crops, strict=True)
-              for r in scan_marks.percent_ratios(reading, crop)]
-    reference = float(np.median(ratios)) if len(ratios) >= MIN_PERCENT_SIGNS else None
+    widths = scan_marks.sign_widths([shape for reading, crop in zip(readings, crops, strict=True)
+                                     for shape in scan_marks.whole_signs(reading, crop)],
+                                    MIN_PERCENT_SIGNS)
     out = []
     for piece, reading, crop in zip(pieces, readings, crops, strict=True):
-        settled = scan_marks.settle(reading, crop, reference, sure)
+        settled = scan_marks.settle(reading, crop, widths, sure)
         text = ocr.fix_text(settled.text)
         if piece.dash and (not text or ocr.is_dash(text)):
             out.append(Glyph("—", _pt_box(piece.ink, image),
@@ -173,7 +173,7 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
         if not text:
             continue
         doubts = [ocr.fix_text(a) for a in settled.alternatives]
-        runners = [ocr.fix_text(scan_marks.settle(v, crop, reference, sure).text)
+        runners = [ocr.fix_text(scan_marks.settle(v, crop, widths, sure).text)
                    for v in reading.variants()]
         out.append(Glyph(text, _pt_box(piece.ink, image), confidence=round(reading.confidence, 4),
                          alternatives=alternatives(text, doubts, runners)))
