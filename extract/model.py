@@ -214,7 +214,11 @@ class TextGeometry:
     ``speck``: a piece smaller than this each way is dust. ``hairline``: the furthest a
     piece grows sideways over faint ink (a serif 一 drawn in hairlines).
     ``fragment_gap``: in a cell with no whole character, specks this close together are
-    one character's strokes broken by the ink threshold.
+    one character's strokes broken by the ink threshold. ``dash_lengths``: a lone flat
+    stroke at least the first long (and 1.5 times as long as thick) is a dash; shorter than
+    the second it is a hyphen "-", from the third two em dashes "——" set as one stroke,
+    between them one "—" (a hyphen is a quarter to a third of an em, an em dash one em,
+    and t is about an em).
     """
 
     seed_height: float = 0.25
@@ -226,11 +230,14 @@ class TextGeometry:
     speck: float = 0.45
     hairline: float = 1.2
     fragment_gap: float = 0.2
+    dash_lengths: tuple[float, float, float] = (0.2, 0.7, 1.5)
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
-            if not 0 < value <= 8:
+            if not all(0 < v <= 8 for v in (value if isinstance(value, tuple) else (value,))):
                 raise ValueError(f"TextGeometry.{name} must be in (0, 8] text heights, got {value}")
+        if list(self.dash_lengths) != sorted(self.dash_lengths):
+            raise ValueError(f"TextGeometry.dash_lengths must rise, got {self.dash_lengths}")
 
 
 @dataclass(frozen=True)

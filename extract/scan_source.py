@@ -20,7 +20,7 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from extract import grid, ocr, raster, scan_lines, scan_marks, scan_text
-from extract.model import ExtractSettings, Glyph, Grid, PageGrid, Segment, TextGeometry
+from extract.model import ExtractSettings, Glyph, Grid, OCRSettings, PageGrid, Segment, TextGeometry
 from extract.raster import PageImage
 from extract.text import free_lines
 
@@ -121,6 +121,13 @@ def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_p
     them: what a seal leaves after its red is taken out is as faint, and seals sit on the
     lines around the table)."""
     groups = scan_text.group_by_region(scan_text.blobs(ink, text_px, geometry), locator)
+    # a dash drawn in a hairline is lighter than ink: in a cell with no character, a flat
+    # stroke of faint ink is its dash (the cell's blank), where ink alone saw nothing
+    blank = [b for b in scan_text.blobs(faint, text_px, geometry)
+             if scan_text.is_flat(b, text_px, geometry)]
+    for region, flats in scan_text.group_by_region(blank, locator).items():
+        if region != OUTSIDE and not any(b.seed for b in groups.get(region, [])):
+            groups[region] = [*groups.get(region, []), *(replace(f, seed=True) for f in flats)]
     h, w = ink.shape
     margin = 2
     pieces: list[scan_text.Piece] = []
@@ -150,12 +157,13 @@ def crops_of(flat: np.ndarray, rules: scan_lines.Rules,
 
 
 def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
-              ink: np.ndarray, flat: np.ndarray, image: PageImage,
-              sure: tuple[float, float]) -> list[Glyph]:
+              ink: np.ndarray, flat: np.ndarray, image: PageImage, t: float,
+              settings: OCRSettings) -> list[Glyph]:
     """One glyph per piece read: ‰ and comparators settled by their ink
-    (scan_marks.py; ‰ against the page's own % signs, ``sure`` their width ratio's bounds), known misreadings repaired
-    (``ocr.fix_text``), a lone flat stroke read as the dash it is; each with what else
-    the ink may say (``alternatives``)."""
+    (scan_marks.py; ‰ against the page's own % signs), known misreadings repaired
+    (``ocr.fix_text``), a lone flat stroke read as the dash its length makes it
+    (``dash_of``); each with what else the ink may say (``alternatives``)."""
+    sure = settings.permille_sure
     readings = [ocr.without_dust(r) for r in readings]
     crops = [scan_marks.CropInk(ink[y0:y1, x0:x1], flat[y0:y1, x0:x1])
              for x0, y0, x1, y1 in (p.crop for p in pieces)]
@@ -167,7 +175,7 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
         settled = scan_marks.settle(reading, crop, widths, sure)
         text = ocr.fix_text(settled.text)
         if piece.dash and (not text or ocr.is_dash(text)):
-            out.append(Glyph("—", _pt_box(piece.ink, image),
+            out.append(Glyph(dash_of(piece.ink, t, settings.text), _pt_box(piece.ink, image),
                              confidence=max(reading.confidence, 0.9)))
             continue
         if not text:
@@ -178,6 +186,14 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
         out.append(Glyph(text, _pt_box(piece.ink, image), confidence=round(reading.confidence, 4),
                          alternatives=alternatives(text, doubts, runners)))
     return out
+
+
+def dash_of(ink: scan_text.Box, t: float, geometry: TextGeometry) -> str:
+    """The dash a lone flat stroke is, by its length in text heights: a hyphen, an em
+    dash, or two em dashes set as one stroke (TextGeometry.dash_lengths)."""
+    length = (ink[2] - ink[0]) / t
+    _, em, double = geometry.dash_lengths
+    return "-" if length < em else "——" if length >= double else "—"
 
 
 def alternatives(text: str, doubts: list[str], runners: list[str]) -> tuple[str, ...]:
@@ -205,8 +221,8 @@ def scan_image(image: PageImage, number: int, settings: ExtractSettings) -> Scan
     trace.pieces = locate_text(ink, faint, locator, trace.text_px, settings.ocr.text)
     crops = crops_of(trace.flat, trace.rules, trace.pieces)
     trace.readings = ocr.recognizer(settings.ocr).read(crops)
-    trace.glyphs = to_glyphs(trace.pieces, trace.readings, ink, trace.flat, image,
-                             settings.ocr.permille_sure)
+    trace.glyphs = to_glyphs(trace.pieces, trace.readings, ink, trace.flat, image, trace.text_px,
+                             settings.ocr)
     return trace
 
 

@@ -45,8 +45,8 @@ class Blob:
 @dataclass(frozen=True)
 class Piece:
     """One run of text to recognise: its ink box, the crop box read, the region it
-    belongs to (a cell's index, or -1 outside every grid) and whether its only seed
-    is a flat stroke (a dash)."""
+    belongs to (a cell's index, or -1 outside every grid) and whether its seeds are
+    one or two flat strokes (a dash)."""
 
     ink: Box
     crop: Box
@@ -172,9 +172,10 @@ def crop_box(ink: Box, limit: Box, t: float, g: TextGeometry) -> Box:
             min(ly1, int(round(cy + half))))
 
 
-def is_flat(blob: Blob, t: float) -> bool:
+def is_flat(blob: Blob, t: float, g: TextGeometry) -> bool:
+    """A dash's stroke: thin, and at least a hyphen long."""
     x0, y0, x1, y1 = blob.box
-    return (y1 - y0) <= 0.2 * t and (x1 - x0) >= 0.5 * t
+    return (y1 - y0) <= 0.2 * t and (x1 - x0) >= max(g.dash_lengths[0] * t, 1.5 * (y1 - y0))
 
 
 def widened(ink: Box, faint: np.ndarray | None, limit: Box, t: float, g: TextGeometry) -> Box:
@@ -214,8 +215,9 @@ def fragments_joined(blobs: Sequence[Blob], t: float, g: TextGeometry) -> list[B
     ``fragment_gap`` × t of each other made seeds where together they are seed-sized: a
     character drawn in strokes lighter than the ink threshold breaks into specks (a Ming
     face's hairline % at 7 pt and 200 dpi is four), and its cell would read as empty. A
-    lone speck stays dust, and the piece made still has to pass ``speck``."""
-    if any(b.seed for b in blobs) or not 2 <= len(blobs) <= MOST_FRAGMENTS:
+    lone speck stays dust, and the piece made still has to pass ``speck``. A lone flat
+    stroke a hyphen long is the cell's dash ("-" in a cell of values is its blank)."""
+    if any(b.seed for b in blobs) or not blobs or len(blobs) > MOST_FRAGMENTS:
         return list(blobs)
     gap = g.fragment_gap * t
     parent = list(range(len(blobs)))
@@ -238,7 +240,8 @@ def fragments_joined(blobs: Sequence[Blob], t: float, g: TextGeometry) -> list[B
     seeds: set[int] = set()
     for members in groups.values():
         x0, y0, x1, y1 = _bounds([blobs[k] for k in members])
-        if len(members) >= 2 and (y1 - y0 >= g.seed_height * t or x1 - x0 >= g.seed_width * t):
+        if len(members) >= 2 and (y1 - y0 >= g.seed_height * t or x1 - x0 >= g.seed_width * t) \
+                or len(members) == 1 and is_flat(blobs[members[0]], t, g):
             seeds.update(members)
     return [Blob(b.box, True) if k in seeds else b for k, b in enumerate(blobs)]
 
@@ -254,11 +257,14 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
             seeds = [b for b in part if b.seed]
             bounds = _bounds(part)
             w, h = bounds[2] - bounds[0], bounds[3] - bounds[1]
-            if not seeds or (w < g.speck * t and h < g.speck * t and w < 2 * h):
+            # one flat stroke, or two side by side ("——" may print as two; 二 is two
+            # stacked), and nothing else: a dash
+            dash = 1 <= len(seeds) <= 2 and all(is_flat(s, t, g) for s in seeds) and (
+                len(seeds) == 1 or seeds[0].box[2] <= seeds[1].box[0])
+            if not seeds or (w < g.speck * t and h < g.speck * t and not dash):
                 continue  # no character is that small all round (a hyphen is flat): a speck
             ink = widened(bounds, faint, limit, t, g)
-            out.append(Piece(ink, crop_box(ink, limit, t, g), region,
-                             dash=len(seeds) == 1 and is_flat(seeds[0], t)))
+            out.append(Piece(ink, crop_box(ink, limit, t, g), region, dash=dash))
     return out
 
 
