@@ -276,3 +276,14 @@ def test_a_word_that_changes_the_meaning_is_not_ignored(printed):
 @pytest.mark.parametrize("printed", ["项目支出", "其他收入", "收入合计", "支出合计"])
 def test_budget_lines_are_not_budget_headers(printed):
     assert labels.match(printed, "budget") is None
+
+
+def test_the_filing_department_read_without_its_colon():
+    """A scan loses the small colon after 填报部门（盖章）; the parenthesis ends the label."""
+    lines = (*title_lines()[:2], TextLine("填报部门（盖章） 某市测试局 单位：万元", (0, 60, 400, 70), 1))
+    page = PageGrid(page=1, width=595, height=842, kind="text", lines=lines, grids=(grid(1, [
+        [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+        [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("不低于500人次", 1), ("年度计划", 1)],
+    ]),))
+    decl = normalize(document(page))
+    assert (decl.department, decl.money_unit) == ("某市测试局", "万元")
