@@ -230,7 +230,7 @@ class TextGeometry:
     speck: float = 0.45
     hairline: float = 1.2
     fragment_gap: float = 0.2
-    dash_lengths: tuple[float, float, float] = (0.2, 0.7, 1.5)
+    dash_lengths: tuple[float, float, float] = (0.25, 0.7, 1.5)
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

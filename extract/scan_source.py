@@ -174,9 +174,12 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
     for piece, reading, crop in zip(pieces, readings, crops, strict=True):
         settled = scan_marks.settle(reading, crop, widths, sure)
         text = ocr.fix_text(settled.text)
-        if piece.dash and (not text or ocr.is_dash(text)):
-            out.append(Glyph(dash_of(piece.ink, t, settings.text), _pt_box(piece.ink, image),
-                             confidence=max(reading.confidence, 0.9)))
+        if piece.dash:
+            # a flat stroke alone is a dash or nothing: read as anything else ("." or an
+            # "8" from a speck of noise), it is no text
+            if not text or ocr.is_dash(text):
+                out.append(Glyph(dash_of(piece.ink, t, settings.text), _pt_box(piece.ink, image),
+                                 confidence=max(reading.confidence, 0.9)))
             continue
         if not text:
             continue

@@ -154,6 +154,20 @@ def run_all(lines: Sequence[BudgetLine], read_sections: set[str]) -> list[Issue]
             + period_order(lines) + sides_balance(lines))
 
 
+def misruled_budget(issues: Sequence[Issue]) -> list[Issue]:
+    """``name_unreadable`` on the whole budget when two or more of its line names hold
+    figures: one such name is a row that ran into its amounts, two or more a rule missed
+    down the table, and then every line below may have its amounts, order and parent
+    from the wrong cells (only the first rows show it in their names)."""
+    rows = [i for i in issues if i.code == "name_unreadable" and i.field
+            and i.field.startswith("/budget/")]
+    if len(rows) < 2:
+        return []
+    return [Issue("name_unreadable", f"{len(rows)} budget line names hold figures: a rule of the "
+                  "table was not seen, and its lines may have taken amounts, order and parents "
+                  "from the wrong cells; check the whole table", rows[0].page, pointer("budget"))]
+
+
 def coarse_scans(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Row]]) -> list[Issue]:
     """``scan_too_coarse`` for every section read from a scanned page whose characters
     are under ``MIN_TEXT_PX`` tall in the image: nothing read there can be trusted

@@ -48,10 +48,10 @@ def normalize(doc: ExtractedDocument) -> Declaration:
     prior, prior_issues = records.prior_year(parts.get("prior_year"))
     tasks, task_issues = records.tasks(parts.get("tasks"))
     # the arrays are final here: the readers' issues can point at their rows
-    issues: list[Issue] = [*pointers.locate([*budget_issues, *indicator_issues, *prior_issues,
-                                             *task_issues],
-                                            {"budget": budget_lines, "indicators": indicator_rows,
-                                             "prior_year_results": prior, "work_tasks": tasks}),
+    located = pointers.locate([*budget_issues, *indicator_issues, *prior_issues, *task_issues],
+                              {"budget": budget_lines, "indicators": indicator_rows,
+                               "prior_year_results": prior, "work_tasks": tasks})
+    issues: list[Issue] = [*located, *checks.misruled_budget(located),
                            *checks.run_all(budget_lines, read),
                            *checks.coarse_scans(doc.pages, parts.rows),
                            *(issue for name in TEXT_SECTIONS

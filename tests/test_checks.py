@@ -410,6 +410,16 @@ def test_a_scanned_budget_name_holding_figures_points_at_its_row():
                 if i.code == "name_unreadable"]
 
 
+def test_two_scanned_budget_names_holding_figures_point_at_the_whole_table():
+    # one name holding figures is a row run into its amounts; two are a rule missed down
+    # the table, and every line below may have its amounts from the wrong cells
+    doc = changed(extracted(SEED), {
+        name: lambda c, name=name: replace(c, source="ocr", text=f"{name}303.14")
+        for name in ("3.商品和服务支出", "2.对个人和家庭的补助支出")})
+    fields = sorted(i.field for i in issues_of(doc) if i.code == "name_unreadable")
+    assert fields == ["/budget", "/budget/11", "/budget/12"]
+
+
 def prose_cell(doc: ExtractedDocument, holding: str, start: str = "") -> str:
     """The text of the first cell whose text holds ``holding`` (and starts with ``start``)."""
     return next(c.text for p in doc.pages for g in p.grids for c in g.cells
