@@ -19,8 +19,10 @@ TITLE_WORDS = ("绩效目标申报表", "整体绩效目标表", "整体支出�
 FORM_TITLE = "部门整体预算绩效目标申报表"
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _UNIT = re.compile(r"单位[:：]?\s*[(（]?\s*(万元|千元|亿元|元)")
-# after (盖章) the label has ended, colon or not (a scan loses a small colon)
-_FILED_BY = re.compile(r"填报(?:部门|单位)\s*(?:[(（]\s*(?:盖章|公章)\s*[)）]\s*[:：]?|[:：])\s*(.+?)(?=单位[:：]|$)")
+# after (盖章) the label has ended, colon or not (a scan loses a small colon); the name
+# ends where 单位 names the money unit, colon or not
+_FILED_BY = re.compile(r"填报(?:部门|单位)\s*(?:[(（]?\s*(?:盖章|公章)\s*(?:[)）]\s*[:：]?|[:：])|[:：])\s*(.+?)"
+                       r"(?=单位[:：]?[(（]?(?:万元|千元|亿元|元)|单位[:：]|$)")
 _SIGNOFF_LABELS = {
     "filled_by": ("填表人", "填报人"),
     "date": ("填表日期", "填报日期"),
