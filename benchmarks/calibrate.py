@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE))
 from metrics import Score  # noqa: E402
 from random_forms import _merge_fields, _read  # noqa: E402
 
-from extract.model import ExtractSettings, OCRSettings, TextGeometry  # noqa: E402
+from extract.model import ExtractSettings, OCRSettings, TextGeometry, setting_text  # noqa: E402
 
 GEOMETRY = tuple(f.name for f in dataclasses.fields(TextGeometry))
 OCR_KNOBS = ("runner_up", "ink", "faint", "permille_sure")
@@ -62,8 +62,7 @@ def settings_with(knob: str, value: str) -> ExtractSettings:
 
 def default_of(knob: str) -> str:
     default = OCRSettings()
-    value = getattr(default.text, knob) if knob in GEOMETRY else getattr(default, knob)
-    return "/".join(f"{v:g}" for v in value) if isinstance(value, tuple) else f"{value:g}"
+    return setting_text(getattr(default.text, knob) if knob in GEOMETRY else getattr(default, knob))
 
 
 @dataclasses.dataclass

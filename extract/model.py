@@ -293,14 +293,15 @@ class OCRSettings:
         ink thresholds always, and every other knob that differs from its default (so
         the defaults, which the version number stands for, keep the string short)."""
         default = OCRSettings()
-        changed = [f"{name}{_short(getattr(self.text, name))}"
+        changed = [f"{name}{setting_text(getattr(self.text, name))}"
                    for name in vars(self.text) if getattr(self.text, name) != getattr(default.text, name)]
-        changed += [f"{name}{_short(getattr(self, name))}" for name in ("runner_up", "permille_sure")
+        changed += [f"{name}{setting_text(getattr(self, name))}" for name in ("runner_up", "permille_sure")
                     if getattr(self, name) != getattr(default, name)]
         return "+".join([f"ink{self.ink}/{self.faint}", *changed])
 
 
-def _short(value: float | tuple[float, ...]) -> str:
+def setting_text(value: float | tuple[float, ...]) -> str:
+    """A knob's value as the extractor version writes it ("0.45", "1.15/1.3")."""
     return "/".join(f"{v:g}" for v in value) if isinstance(value, tuple) else f"{value:g}"
 
 
