@@ -37,6 +37,20 @@ def header_columns(row: Row, group: str) -> list[Column]:
     return out
 
 
+def names_all(row: Row, found: list[Column]) -> bool:
+    """Does every printed cell of the row name a column (a header row, or a part of
+    one)?"""
+    return bool(found) and len(found) == sum(1 for c in row.cells if c.text.strip())
+
+
+def refined(columns: list[Column], found: list[Column]) -> list[Column]:
+    """The columns of a header read so far, with those a further header row names: the
+    second row of a two-row header, or the rest of a header row a page break cut (its
+    labels centred, some above the break and some below)."""
+    names = {c.field for c in found}
+    return sorted([c for c in columns if c.field not in names] + found, key=lambda c: c.x0)
+
+
 def place(cells: Iterable[Cell], columns: list[Column]) -> dict[str, Cell]:
     """Each cell under the column it overlaps most (at least a third of the
     cell's width), first cell wins a column."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from extract.model import Cell
 from normalize import checks, labels, stitch
-from normalize.columns import Column, covered, header_columns, place
+from normalize.columns import Column, covered, header_columns, names_all, place, refined
 from normalize.model import Indicator, Issue, Value
 from normalize.pointers import Concern, concerning
 from normalize.readings import choose, figure_doubts
@@ -174,8 +174,11 @@ def _next_group(current: _Group, cell: Cell | None, continues: bool) -> _Group:
         return current
     text = clean_text(cell.text)
     if continues:
-        if text and current.name is None:
-            current.name = text  # the name of a group opened blank on the last page
+        if text and (current.name is None or (text != current.name and text.startswith(current.name))):
+            # the name of a group opened blank on the last page, or printed whole where
+            # the last page cut it (产出指 / 产出指标: a spreadsheet prints a merged cell's
+            # text on each page it crosses, clipped)
+            current.name = text
             current.cell = cell
             return current
         if not text:
@@ -199,8 +202,8 @@ FIELDS = {"level3": stitch.Field(key=True), "basis": stitch.Field(pair=stitch.pr
 
 def _rest_of_header(header: Sequence[Cell], row: Row) -> list[Column]:
     """A row whose every cell completes a header cell above it that is not a label by
-    itself into one (a header row a page break cut inside its labels: 上半年 / 值), as
-    the columns it names."""
+    itself into one (a header row a page break cut inside its labels: 上半年 / 值), or
+    names a period under a title of periods, as the columns it names."""
     out = []
     for cell in row.cells:
         if not cell.text.strip():
@@ -209,10 +212,14 @@ def _rest_of_header(header: Sequence[Cell], row: Row) -> list[Column]:
                  > 0.5 * (cell.bbox[2] - cell.bbox[0])]
         # a label word for word when completed, or one only then (年度指标 is a label to
         # within an edit, 年度指标值 exactly)
+        # or, under a title of periods, a period by its name alone (全年 under 年度目标值分解)
         field = next((labels.field_of(key) for h in above
                       if (key := labels.exact(join_text((h.text, cell.text)), "indicator"))
                       or (not labels.match(h.text, "indicator")
-                          and (key := labels.match(join_text((h.text, cell.text)), "indicator")))),
+                          and (key := labels.match(join_text((h.text, cell.text)), "indicator")))
+                      or (labels.match(h.text, "indicator") == "indicator.periods"
+                          and (key := labels.match(cell.text, "indicator")
+                               or labels.match(cell.text, "period")))),
                      None)
         if field is None:
             return []
@@ -246,6 +253,15 @@ def _add(item: _Pending, placed: dict[str, Cell]) -> None:
             group.name, group.cell = text, placed[level]
 
 
+def _go_on(groups: dict[str, _Group], placed: dict[str, Cell]) -> None:
+    """The rest of a 一级/二级 name a page break cut, on the rest of its row (生态效益 /
+    指标): the row was joined, so the name above may go on (``_names_a_group``)."""
+    for level, group in groups.items():
+        text = clean_text(placed[level].text) if level in placed else ""
+        if text and group.name and group.cell is not None and text != group.name:
+            group.name = text if text.startswith(group.name) else join_text((group.name, text))
+
+
 def _part(placed: dict[str, Cell]) -> stitch.Part:
     """The row as a page break is judged: 一级/二级 are merged cells, not the row's own; a
     value is judged with the row's 计量单位, as it is read (a number whose unit stands
@@ -271,17 +287,16 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
             continue
         after_break = after_break or row.continues
         found = header_columns(row, "indicator")
-        if in_header and not found:
-            found = _rest_of_header(header, row)
+        if in_header and len(found) < sum(1 for c in row.cells if c.text.strip()):
+            found = _rest_of_header(header, row) or found
         if found and (sum(1 for c in found if c.field in ("level1", "level2", "level3")) >= 2
-                      or len(found) == sum(1 for c in row.cells if c.text.strip())):
+                      or names_all(row, found)):
             # a header row, or a part of one: the second row of a two-row header (全年值 |
             # 上半年值 | 前三季度值 under a spanning 年度目标值分解), or the rest of a header
             # row a page break cut (its labels centred, some above the break, some below)
             # refines the columns of the header rows right before it
             found = [c for c in found if c.field != "periods"]
-            columns = [c for c in columns if c.field not in {f.field for f in found}] + found \
-                if in_header else found
+            columns = refined(columns, found) if in_header else found
             header = list(row.cells) + (header if in_header else [])
             in_header = True
             continue
@@ -299,9 +314,14 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
         starts = rows_of.row(placed, _part(placed), blank, at_break,
                              veto=lambda upper, placed=placed: _names_a_group(placed, groups, upper))
         if starts is None:
+            if at_break and pending and rows_of.doubt(pending[-1]) is None:
+                _go_on(groups, placed)  # (not on a join made on likelihood)
             continue
-        for name in ("level1", "level2"):
-            groups[name] = _next_group(groups[name], placed.get(name), at_break)
+        for cells in starts:
+            # a nameless part held from before the break starts this record: a group it
+            # names (满意度 printed beside it) opens before the rest below the break
+            for name in ("level1", "level2"):
+                groups[name] = _next_group(groups[name], cells.get(name), at_break and cells is placed)
         item = _Pending(level1=groups["level1"], level2=groups["level2"])
         for cells in starts:
             _add(item, cells)

@@ -70,6 +70,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # not a column of its own
     "indicator.periods": ("年度目标值分解", "年度指标值分解", "目标值分解", "指标值分解"),
     "indicator.q3": ("前三季度值", "前三季度目标值"),
+    # a period by its name alone, as the columns under a group title of periods
+    # (年度目标值分解 over 全年 | 上半年 | 前三季度) print it
+    "period.annual": ("全年", "全年数", "全年度"),
+    "period.h1": ("上半年", "上半年数"),
+    "period.q3": ("前三季度", "前三季度数"),
     "indicator.basis": ("依据或说明", "备注", "指标值设定依据", "指标解释", "依据", "说明",
                         "设定依据"),
     "indicator.unit": ("计量单位", "度量单位", "单位", "指标单位"),

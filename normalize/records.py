@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from extract.model import Cell
 from normalize import labels, stitch
-from normalize.columns import Column, covered, header_columns, place
+from normalize.columns import Column, covered, header_columns, names_all, place, refined
 from normalize.model import Issue, PriorYearResult, Provenance, WorkTask, pointer
 from normalize.pointers import Concern
 from normalize.readings import figure_doubts
@@ -90,18 +90,21 @@ def read_records(rows: Sequence[Row], group: str, key: str
     records: list[_Record] = []
     after_break = False
     rows_of = stitch.Stitcher({}, records, _add)
+    in_header = False
     for row in rows:
         if row.is_line or not row.cells:
             continue
         after_break = after_break or row.continues
         found = header_columns(row, group)
-        if len(found) >= 2:
-            columns = found
+        if len(found) >= 2 or (in_header and names_all(row, found)):
+            columns = refined(columns, found) if in_header else found
+            in_header = True
             named = next((c.field for c in columns if c.field == key), columns[0].field)
             rows_of.fields = {c.field: stitch.Field(pair=stitch.prose_pair if c.field in PROSE
                                                     else None, key=c.field == named)
                               for c in columns}
             continue
+        in_header = False
         if not columns:
             continue
         placed = place(row.cells, columns)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from normalize import labels
 from normalize.rows import Row
+from normalize.text import join_text
 
 # Header words of the indicator table: a row holding two of them starts it.
 _INDICATOR_HEADER = ("indicator.level1", "indicator.level2", "indicator.level3")
@@ -80,15 +81,37 @@ def split(stream: list[Row]) -> Sections:
     out = Sections()
     current = "preamble"
     carried = False  # a page break marked on a title row that is not kept as content
+    header: Row | None = None  # the header row that opened the current section
+    last: Row | None = None  # the last table row, whose label cell a page break may cut
     for row in stream:
         if carried and not row.is_line:
             row, carried = replace(row, continues=True), False
+        cut = _cut_label(last, row) if row.continues and last is not None else None
+        if cut is not None:
+            # the label cell a page break cut (部门年 / 度绩效目标): the row above opened
+            # this section, not the one it was read into
+            _take_back(out, last)
+            current, header = cut, None
+            out.add(current, replace(last, cells=last.cells[1:]))
+            out.add(current, replace(row, cells=row.cells[1:]))
+            last = row
+            continue
+        if not row.is_line:
+            last = row
+        if header is not None and _below_header(row, header):
+            # the second row of a two-row header (全年 | 上半年 | 前三季度 under the
+            # indicators' 年度目标值分解) names the same table's columns, whatever other
+            # table its words could head
+            out.add(current, row)
+            continue
+        header = None
         name, content = _label_cell(row)
         if name is not None:
             continued = name == current and row.continues
             current = name
             if content is row:
                 out.add(current, content)  # a header row opening its section is content
+                header = row
             elif content.cells:
                 out.add(current, content)
             else:
@@ -99,6 +122,36 @@ def split(stream: list[Row]) -> Sections:
             current = "trailer"
         out.add(current, row)
     return out
+
+
+def _cut_label(upper: Row, lower: Row) -> str | None:
+    """The section whose label the two rows' first cells make together, when neither
+    is a label alone: a label cell cut by a page break."""
+    if lower.is_line or not upper.cells or not lower.cells or upper.left is not upper.cells[0]:
+        return None
+    a, b = upper.cells[0], lower.cells[0]
+    if abs(a.bbox[0] - b.bbox[0]) > 0.5 * (a.bbox[2] - a.bbox[0]) or len(upper.cells) < 2 \
+            or labels.match(a.text, "section") or labels.match(b.text, "section"):
+        return None
+    return labels.field_of(labels.match(join_text((a.text, b.text)), "section"))
+
+
+def _take_back(out: Sections, row: Row) -> None:
+    """Remove the row (the last one added) from the section it was read into."""
+    for name, rows in out.rows.items():
+        if rows and rows[-1] is row:
+            rows.pop()
+            if not rows:
+                del out.rows[name]
+                out.pages.pop(name, None)
+            return
+
+
+def _below_header(row: Row, header: Row) -> bool:
+    """Is the row the rest of a header: reached into by the header row's merged cells
+    (一级指标 spanning both header rows) in the same table?"""
+    mine = {id(c) for c in header.cells}
+    return not row.is_line and row.page == header.page and any(id(c) in mine for c in row.covering)
 
 
 def _is_trailer(row: Row) -> bool:

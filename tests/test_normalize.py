@@ -287,3 +287,221 @@ def test_the_filing_department_read_without_its_colon():
     ]),))
     decl = normalize(document(page))
     assert (decl.department, decl.money_unit) == ("某市测试局", "万元")
+
+
+# --- tables of any shape, and what page breaks do to them ---------------------------
+
+def table(page: int, xs: tuple[float, ...], rows: list[list[tuple | None]], top: float = 100) -> Grid:
+    """rows of (text, rowspan[, colspan]) per column; None where a merged cell covers."""
+    height = 20
+    cells = []
+    for r, row in enumerate(rows):
+        for c, spec in enumerate(row):
+            if spec is None:
+                continue
+            text, rowspan, colspan = (*spec, 1)[:3]
+            cells.append(Cell(row=r, col=c, rowspan=rowspan, colspan=colspan, text=text, page=page,
+                              bbox=(xs[c], top + r * height, xs[c + colspan], top + (r + rowspan) * height)))
+    ys = tuple(top + r * height for r in range(len(rows) + 1))
+    return Grid(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), col_edges=xs, row_edges=ys,
+                cells=tuple(cells))
+
+
+PERIOD_XS = (0, 60, 120, 200, 260, 300, 340, 380, 480)  # 一级 二级 三级 指标值 全年 上半年 前三季度 依据
+
+
+def test_period_columns_under_a_group_title_named_as_the_budget_names_them():
+    """全年 | 上半年 | 前三季度 under 年度目标值分解 are the indicators' period columns, though
+    the same words head the budget table: the row is reached into by the header's merged
+    cells, so it is the header's second row."""
+    page = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, PERIOD_XS, [
+            [("一级指标", 2), ("二级指标", 2), ("三级指标", 2), ("指标值", 2), ("年度目标值分解", 1, 3),
+             None, None, ("依据或说明", 2)],
+            [None, None, None, None, ("全年", 1), ("上半年值", 1), ("前三季度", 1), None],
+            [("产出指标", 2), ("数量指标", 2), ("培训人次", 1), ("500人次", 1), ("500人次", 1),
+             ("200人次", 1), ("400人次", 1), ("计划", 1)],
+            [None, None, ("覆盖率", 1), ("≥95%", 1), ("≥95%", 1), ("≥90%", 1), ("≥92%", 1), ("", 1)],
+        ]),))
+    decl = normalize(document(page))
+    assert [(i.level3, i.annual.raw, i.h1.raw, i.q3.raw) for i in decl.indicators] == [
+        ("培训人次", "500人次", "200人次", "400人次"), ("覆盖率", "≥95%", "≥90%", "≥92%")]
+    assert decl.budget == ()
+
+
+def test_a_section_label_cut_by_a_page_break():
+    xs = (0, 60, 400)
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(table(1, xs, [
+        [("部门中长期战略目标", 1), ("推进治理现代化。", 1)],
+        [("部门年", 1), ("全面落实河湖治理工作，完成", 1)],
+    ]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, xs, [
+        [("度绩效目标", 1), ("率达到86%。", 1)],
+    ], top=60), grid(2, [
+        [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+        [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)],
+    ], top=200)))
+    decl = normalize(document(page1, page2))
+    assert decl.strategic_goals == "推进治理现代化。"
+    assert decl.annual_goals == "全面落实河湖治理工作，完成率达到86%。"
+
+
+def test_a_row_whose_short_cell_the_break_carried_over_whole():
+    """The rest of a cut row fills the 全年值 cell the part above left blank, and shares
+    nothing with it but its name and a sentence cut mid-way: joined, and reported."""
+    header = [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("全年值", 1),
+              ("上半年值", 1), ("前三季度值", 1), ("依据或说明", 1)]
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, PERIOD_XS, [header,
+                             [("产出指标", 2), ("数量指标", 2), ("培训人次", 1), ("500人次", 1),
+                              ("500人次", 1), ("200人次", 1), ("400人次", 1), ("计划", 1)],
+                             [None, None, ("粮食", 1), ("60%以下", 1), ("", 1), ("55%", 1), ("58%", 1),
+                              ("全面落实工作，完成率", 1)]]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, PERIOD_XS, [
+        [("", 2), ("", 2), ("储备覆盖率", 1), ("", 1), ("60%以下", 1), ("", 1), ("", 1), ("93%。", 1)],
+        [None, None, ("及时率", 1), ("提高", 1), ("提高", 1), ("提高", 1), ("提高", 1), ("", 1)],
+    ], top=60),))
+    decl = normalize(document(page1, page2))
+    assert [(i.level3, i.target.raw, i.annual.raw, i.basis) for i in decl.indicators] == [
+        ("培训人次", "500人次", "500人次", "计划"),
+        ("粮食储备覆盖率", "60%以下", "60%以下", "全面落实工作，完成率93%。"),
+        ("及时率", "提高", "提高", None)]
+    assert [i.field for i in decl.issues if i.code == "row_join_uncertain"] == ["/indicators/1"]
+
+
+def test_group_names_a_page_break_cut():
+    """A merged 二级 name cut by the break goes on in the rest of its row (生态效益 / 指标);
+    a spreadsheet prints a merged name clipped on one page and whole on the next
+    (产出指 / 产出指标)."""
+    head = [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)]
+
+    def read(above: list, below: list) -> list[tuple]:
+        page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(),
+                         grids=(grid(1, [head, *above]),))
+        page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(grid(2, below, top=60),))
+        return [(i.level1, i.level2, i.level3) for i in normalize(document(page1, page2)).indicators]
+
+    assert read([[("产出指标", 2), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)],
+                 [None, ("生态效益", 1), ("矛盾纠纷化解逾", 1), ("5‰以上", 1), ("", 1)]],
+                [[("", 2), ("指标", 1), ("期率", 1), ("", 1), ("", 1)],
+                 [None, ("质量指标", 1), ("合格率", 1), ("98%", 1), ("", 1)]]) == [
+        ("产出指标", "数量指标", "培训人次"),
+        ("产出指标", "生态效益指标", "矛盾纠纷化解逾期率"),
+        ("产出指标", "质量指标", "合格率")]
+    assert read([[("产出指", 2), ("数量指标", 2), ("培训人次", 1), ("500人次", 1), ("", 1)],
+                 [None, None, ("覆盖率", 1), ("95%", 1), ("", 1)]],
+                [[("产出指标", 1), ("数量指标", 1), ("合格率", 1), ("98%", 1), ("", 1)]]) == [
+        ("产出指标", "数量指标", "培训人次"),
+        ("产出指标", "数量指标", "覆盖率"),
+        ("产出指标", "数量指标", "合格率")]
+
+
+BUDGET_XS = (0, 100, 150, 200, 250, 350, 400, 450, 500)
+
+
+def test_a_budget_name_cut_by_a_page_break():
+    """收入 alone in the name column after a break is the rest of 一、公共财政预算拨款,
+    not the side's title (a title reaches over the period columns)."""
+    head = [[("预算收入", 1, 4), None, None, None, ("预算支出", 1, 4), None, None, None],
+            [("项目", 1), ("全年数", 1), ("上半年数", 1), ("前三季度数", 1),
+             ("项目", 1), ("全年数", 1), ("上半年数", 1), ("前三季度数", 1)]]
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, BUDGET_XS, [*head, [("一、公共财政预算拨款", 1), ("100", 1), ("50", 1), ("80", 1),
+                                     ("基本支出", 1), ("100", 1), ("50", 1), ("80", 1)]]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, BUDGET_XS, [
+        [("收入", 1), ("", 1), ("", 1), ("", 1), ("", 1), ("", 1), ("", 1), ("", 1)],
+        [("合计", 1), ("100", 1), ("50", 1), ("80", 1), ("合计", 1), ("100", 1), ("50", 1), ("80", 1)],
+    ], top=60),))
+    decl = normalize(document(page1, page2))
+    assert [(b.side, b.item, b.annual.value) for b in decl.budget] == [
+        ("income", "公共财政预算拨款收入", 100), ("income", "合计", 100),
+        ("expenditure", "基本支出", 100), ("expenditure", "合计", 100)]
+
+
+def test_signoff_label_wrapped_onto_a_line_whose_box_overlaps():
+    """Line boxes that include their leading overlap a little: the wrapped rest of
+    填报单位负责 / 人：徐勇峰 is still the line's."""
+    rows = [line_row(TextLine("填表人：郑云国 联系电话：17732006059 填报单位负责", (48, 330.8, 469, 346.0), 1)),
+            line_row(TextLine("人：徐勇峰", (48, 345.3, 100, 360.5), 1))]
+    got = find_signoff(rows)
+    assert (got.phone, got.head) == ("17732006059", "徐勇峰")
+
+
+def test_a_cells_first_line_drawn_above_the_continued_table():
+    """A producer splitting a row inside a cell may draw the first line of the cell's rest
+    across the top rule of the table's part on the next page: it is that cell's."""
+    head = [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)]
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(grid(1, [
+        head, [("产出指标", 2), ("数量指标", 2), ("培训人次", 1), ("500人次", 1), ("年度计划。", 1)]]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(grid(2, [
+        [None, None, ("覆盖率", 1), ("≥95%", 1), ("，完成率达到95%。", 1)]], top=60),),
+        lines=(TextLine("统筹推进资金监管工作", (282, 55.4, 347, 62.3), 2),))
+    decl = normalize(document(page1, page2))
+    assert [i.basis for i in decl.indicators] == ["年度计划。", "统筹推进资金监管工作，完成率达到95%。"]
+
+
+def test_a_whole_value_below_a_break_that_the_value_above_does_not_begin_is_a_new_row():
+    from normalize import stitch
+    from normalize.indicators import FIELDS
+
+    upper = stitch.Part({"level3": "人才引进健全性", "target": "明显提升成效", "annual": "明显提升成效",
+                         "basis": "深化数据共享工作。"}, full=frozenset({"target", "annual"}))
+    lower = stitch.Part({"level3": "档案数字化时限", "target": "=9425盏", "annual": "=9425盏", "basis": ""})
+    assert stitch.decide(upper, lower, FIELDS) is stitch.Join.NEW
+    cut = stitch.Part({"level3": "档案数字化时限", "target": "不低于", "annual": "不低于", "basis": ""})
+    rest = stitch.Part({"level3": "", "target": "92%", "annual": "92%", "basis": ""})
+    assert stitch.decide(cut, rest, FIELDS) is stitch.Join.JOIN
+
+
+def test_a_task_header_a_page_break_cut():
+    """The task table's header labels are centred in a row the break cut: 工作任务名称 lands
+    on the next page, above the first task. It completes the header; it is no task."""
+    xs = (0, 100, 260, 380, 500)
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(table(1, xs, [
+        [("", 1), ("工作主要内容和要求", 1), ("对应部门职能", 1), ("对应项目名称", 1)]]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, xs, [
+        [("工作任务名称", 1), ("", 1), ("", 1), ("", 1)],
+        [("农田建设专项行动", 1), ("全年落实数据共享451只。", 1), ("统计调查", 1), ("统计调查经费", 1)],
+    ], top=60), grid(2, [
+        [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+        [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)],
+    ], top=200)))
+    decl = normalize(document(page1, page2))
+    assert [(t.name, t.content, t.projects) for t in decl.work_tasks] == [
+        ("农田建设专项行动", "全年落实数据共享451只。", "统计调查经费")]
+
+
+def test_prose_that_ends_a_clause_at_its_cells_edge_may_go_on():
+    """Both prose cells above the break end a clause exactly at their cells' edges: the
+    row below is probably their rest (joined and reported), not a new row."""
+    from normalize import stitch
+
+    fields = {"goal": stitch.Field(pair=stitch.prose_pair, key=True),
+              "result": stitch.Field(pair=stitch.prose_pair)}
+    texts = {"goal": "持续优化人民调解工作，完成率达到96%；", "result": "深化人才引进工作；"}
+    lower = stitch.Part({"goal": "扎实推进队伍建设。", "result": "标准化建设。"})
+    assert stitch.decide(stitch.Part(texts, full=frozenset(texts)), lower, fields) is stitch.Join.DOUBT
+    assert stitch.decide(stitch.Part(texts), lower, fields) is stitch.Join.NEW
+
+
+def test_a_zero_line_after_sub_items_that_add_up_is_doubt():
+    """档案数字化项目 0 after project lines that make up 职能项目支出: one more of them or
+    a top-level line, the sums cannot tell; it is filed with them and pointed at."""
+    head = [[("预算收入", 1, 4), None, None, None, ("预算支出", 1, 4), None, None, None],
+            [("项目", 1), ("全年数", 1), ("上半年数", 1), ("前三季度数", 1),
+             ("项目", 1), ("全年数", 1), ("上半年数", 1), ("前三季度数", 1)]]
+    blank = [("", 1)] * 4
+    page = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, BUDGET_XS, [*head,
+                             [("财政拨款收入", 1), ("100", 1), ("50", 1), ("80", 1),
+                              ("职能项目支出", 1), ("100", 1), ("50", 1), ("80", 1)],
+                             [*blank, ("其中：统计调查项目", 1), ("60", 1), ("30", 1), ("50", 1)],
+                             [*blank, ("志愿服务补助资金", 1), ("40", 1), ("20", 1), ("30", 1)],
+                             [*blank, ("档案数字化项目", 1), ("0", 1), ("0", 1), ("0", 1)],
+                             [("合计", 1), ("100", 1), ("50", 1), ("80", 1),
+                              ("合计", 1), ("100", 1), ("50", 1), ("80", 1)]]),))
+    decl = normalize(document(page))
+    spent = [(b.item, b.parent) for b in decl.budget if b.side == "expenditure"]
+    assert spent[3] == ("档案数字化项目", "职能项目支出")
+    assert [(i.code, i.field) for i in decl.issues if i.code == "budget_hierarchy_uncertain"] == [
+        ("budget_hierarchy_uncertain", "/budget/5/parent")]
