@@ -26,7 +26,9 @@ prints and confirmed by the arithmetic:
   is not yet made up; it is a top-level line when indented like the top-level lines,
   when it is a standard top-level item (预留机动经费 after 项目支出), or when the
   sub-items already add up to their parent. A line decided by arithmetic alone whose
-  group never adds up exactly is reported (``budget_hierarchy_uncertain``).
+  group never adds up exactly is reported (``budget_hierarchy_uncertain``); so is a line
+  of zeros after sub-items that add up, which the arithmetic cannot place (it is filed
+  with them, as unnumbered sub-items go on).
 
 A row a page break cut in two is joined (normalize/stitch.py).
 """
@@ -83,8 +85,16 @@ def _key(cell: Cell) -> str | None:
     return labels.field_of(labels.match(cell.text, "budget"))
 
 
-def is_header(row: Row) -> bool:
-    return any(_key(c) in (*PERIODS, "income", "expenditure") for c in row.cells)
+def is_header(row: Row, lay: Layout | None = None) -> bool:
+    """A row of period labels, or of the 收入/支出 titles over them. Once the columns are
+    known, a title must reach over a period column: 收入 alone in a name column is the
+    rest of a name a page break cut (一、公共财政预算拨款 / 收入)."""
+    keys = [(_key(c), c) for c in row.cells]
+    if any(key in PERIODS for key, _ in keys):
+        return True
+    titles = [c for key, c in keys if key in ("income", "expenditure")]
+    return bool(titles) and (lay is None or any(
+        min(col.x1, c.bbox[2]) - max(col.x0, c.bbox[0]) > 0 for c in titles for col in lay.columns))
 
 
 def layout_of(header: Sequence[Row]) -> Layout | None:
@@ -188,7 +198,7 @@ def read_rows(rows: Sequence[Row]) -> tuple[list[dict[Side, _Line]], list[Concer
         if row.is_line or not (row.cells or row.covering):
             continue
         after_break = after_break or row.continues
-        if is_header(row):
+        if is_header(row, lay):
             header.append(row)
             lay = layout_of(header) or lay
             has_periods = has_periods or any(c.period != "annual" for c in (lay.columns if lay else ()))
@@ -234,6 +244,7 @@ class _Read:
     total: bool
     parent: int | None = None
     by_sums: bool = False     # a sub-item on arithmetic alone
+    zeros: bool = False       # a sub-item of zeros, that arithmetic cannot place
 
     def value(self, period: str) -> Decimal | None:
         return self.amounts[period].value
@@ -334,6 +345,7 @@ def _hierarchy(read: list[_Read]) -> list[Concern]:
         if child and current is not None:
             r.parent = current
             r.by_sums = child == "sums"
+            r.zeros = child == "zeros"
             group.append(k)
         else:
             current, group = k, []
@@ -344,6 +356,12 @@ def _hierarchy(read: list[_Read]) -> list[Concern]:
                 "budget_hierarchy_uncertain",
                 f"{r.item.name}: filed under {read[r.parent].item.name} because its amount fits "
                 f"there, but nothing printed says so and the 其中 items do not add up to it",
+                r.part.names[0].page), r, None))
+        elif r.zeros:
+            concerns.append(Concern(Issue(
+                "budget_hierarchy_uncertain",
+                f"{r.item.name}: filed under {read[r.parent].item.name} after its other items, "
+                f"but its amounts are zero, so the sums cannot say whether it is one of them",
                 r.part.names[0].page), r, None))
     return concerns
 
@@ -371,6 +389,9 @@ def _is_child(r: _Read, k: int, read: list[_Read], indents: list[int | None], to
     said = budget_items.standing(item.name, read[current].item.name)
     if said is not None:
         return "known" if said == "sub" else False
+    if group and _made_up(read, current, group) and all(
+            not r.value(p) for p in PERIODS) and r.value("annual") is not None:
+        return "zeros"  # one more, or a top-level line: the sums cannot tell
     if not group or _made_up(read, current, group):
         return False  # nothing opened a group, or it is complete
     return "sums" if _fits(read, current, group + [k]) else False

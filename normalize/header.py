@@ -132,7 +132,8 @@ def _signoff_text(rows: Sequence[Row]) -> str:
 
 def _continues(line: Cell, below: Cell) -> bool:
     height = max(line.bbox[3] - line.bbox[1], 1.0)
-    return (below.page == line.page and 0 <= below.bbox[1] - line.bbox[3] <= height
+    # (line boxes that include their leading overlap a little)
+    return (below.page == line.page and -0.25 * height <= below.bbox[1] - line.bbox[3] <= height
             and abs(below.bbox[0] - line.bbox[0]) <= 2 * height)
 
 

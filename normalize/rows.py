@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from extract.model import BBox, Cell, Grid, PageGrid, TextLine
 from normalize import labels
+from normalize.text import join_text
 
 _PAGE_NUMBER = re.compile(r"^(?:第?\s*[-—]?\s*\d+\s*[-—]?\s*页?(?:\s*[/共]\s*\d+\s*页?)?|-\s*\d+\s*-)$")
 _CONTINUED = re.compile(r"^[(（]?续表?[)）]?[:：]?$")
@@ -133,6 +134,30 @@ def with_spilled(grid: Grid, lines: Sequence[TextLine]) -> tuple[Grid, list[Text
     return replace(grid, cells=tuple(cells)), left
 
 
+def with_spilled_above(grid: Grid, lines: Sequence[TextLine]) -> tuple[Grid, list[TextLine]]:
+    """The first grid of a page that continues a table, with the lines printed right
+    above its top put back, and the lines left.
+
+    A producer that splits a row inside a cell may draw the first line of the cell's
+    rest above or across the row's top rule. The lines that start above the grid and
+    end within a line height of its top, each within one cell of the grid's first row
+    (not a title across it), are that cell's first lines."""
+    cells = list(grid.cells)
+    left = []
+    for line in lines:
+        x0, top, x1, bottom = line.bbox
+        height = max(line.bbox[3] - line.bbox[1], 1.0)
+        at = next((k for k, cell in enumerate(cells)
+                   if cell.row == 0 and cell.bbox[0] - 1 <= x0 and x1 <= cell.bbox[2] + 1), None)
+        if at is not None and top < grid.bbox[1] and grid.bbox[1] - bottom <= height \
+                and cells[at].colspan < grid.n_cols:
+            cells[at] = replace(cells[at], text=join_text((line.text, cells[at].text)),
+                                confidence=min(cells[at].confidence, line.confidence))
+        else:
+            left.append(line)
+    return replace(grid, cells=tuple(cells)), left
+
+
 def stream(pages: Sequence[PageGrid]) -> list[Row]:
     """Every page's rows in reading order, continuations marked."""
     out: list[Row] = []
@@ -146,6 +171,12 @@ def stream(pages: Sequence[PageGrid]) -> list[Row]:
             tail = [it for it in items[k + 1:] if isinstance(it, TextLine)]
             grid, left = with_spilled(items[k], tail)  # type: ignore[arg-type]
             items = items[:k] + [grid] + left
+            k = grids[0]
+            if open_grid is not None and _same_table(open_grid, items[k]) \
+                    and not any(_is_heading(it) for it in items[:k] if isinstance(it, TextLine)):
+                # and text spilled above the first, when it goes on from the last page
+                grid, left = with_spilled_above(items[k], items[:k])  # type: ignore[arg-type]
+                items = left + [grid] + items[k + 1:]
         for item in items:
             if isinstance(item, Grid):
                 continues = (first_on_page and open_grid is not None

@@ -20,13 +20,17 @@ Each reader describes its columns (``Field``) and ``decide`` weighs, column by c
   the rest of the row, on evidence;
 * the lower cell starts something of its own (a numbered or standard line name), or
   a whole cell above makes nothing with the one below (``95%`` / ``规范``): a new row;
-  so is a row that shares cells with the row above and fills one it left blank;
+  so is a row that shares cells with the row above and fills one it left blank,
+  unless the only cells it shares are prose the break cut mid-sentence (then probably
+  the rest of the row, whose short cell was carried over whole: joined and reported);
 * the two rows fill different cells: the rest of the row (a producer that centres
   text may put a short cell on either side of the break); but when both print a name,
   probably a new row after one with blank values (kept apart and reported,
   ``Join.APART``);
 * a row that only lacks what the row above has is probably the rest of it; when every
-  prose cell above also stops mid-sentence and every other fills its line, it is. A
+  prose cell above also stops mid-sentence and every other fills its line, it is.
+  Prose that ends a clause right at its cell's edge may go on too, as likely as
+  prose that stops mid-sentence. A
   probable join is made and reported (``Join.DOUBT``), since a new row could look the
   same.
 
@@ -99,8 +103,12 @@ def grammar_pair(whole: Callable[[str], bool], starts: Callable[[str], bool] | N
         together = whole(join_text((above, below)))
         if together and (cut(above, below) if cut is not None else not whole(above)):
             return "join"
-        if whole(above) and not together and not (cut is not None and cut(above, below)):
-            return "new"  # a whole cell, and one that makes nothing with it ("95%", "规范")
+        if (whole(above) or whole(below)) and not together \
+                and not (cut is not None and cut(above, below)):
+            # a whole cell, and one that makes nothing with it ("95%" / "规范"), or a
+            # whole cell below that the one above does not begin ("明显提升成效" / "=9425盏"):
+            # the rest of a cut value makes one value with its part above
+            return "new"
         return None
 
     return pair
@@ -177,6 +185,8 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
         verdict = judge(above[f], below[f]) if judge is not None else None
         if verdict in (None, "likely") and splits_a_word(above[f], below[f]):
             verdict = "join"  # the break falls inside a word (人民调 / 解规范性)
+        elif verdict is None and judge is prose_pair and f in full:
+            verdict = "likely"  # a clause that ends at its cell's edge may well go on
         if judge is not None or verdict is not None:
             verdicts.append(verdict)
             if judge is prose_pair:
@@ -200,7 +210,10 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     all_cut = all(v == "likely" for v in prose_verdicts) and rest <= set(full) \
         and (bool(prose_verdicts) or len(rest) >= 2)
     if have_below - have_above:
-        return Join.NEW
+        # it fills a cell the row above left blank: a new row, unless all it shares with
+        # that row but its name is prose cut mid-sentence (a producer may carry a whole
+        # short cell over the break, leaving it blank above)
+        return Join.DOUBT if all_cut and prose_verdicts and not rest else Join.NEW
     if have_above - have_below:
         return Join.JOIN if all_cut else Join.DOUBT
     return Join.DOUBT if all_cut else Join.NEW
