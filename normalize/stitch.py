@@ -49,7 +49,9 @@ from extract.model import Cell
 from normalize.text import join_text
 from normalize.words import splits_a_word
 
-Verdict = Literal["join", "likely", "new"] | None
+# "unlikely": probably not one cell, on weaker evidence than "new" (a join elsewhere in
+# the row outweighs it, and the row is then reported)
+Verdict = Literal["join", "likely", "unlikely", "new"] | None
 R = TypeVar("R")
 
 
@@ -103,12 +105,13 @@ def grammar_pair(whole: Callable[[str], bool], starts: Callable[[str], bool] | N
         together = whole(join_text((above, below)))
         if together and (cut(above, below) if cut is not None else not whole(above)):
             return "join"
-        if (whole(above) or whole(below)) and not together \
-                and not (cut is not None and cut(above, below)):
-            # a whole cell, and one that makes nothing with it ("95%" / "规范"), or a
-            # whole cell below that the one above does not begin ("明显提升成效" / "=9425盏"):
-            # the rest of a cut value makes one value with its part above
-            return "new"
+        if not together and not (cut is not None and cut(above, below)):
+            if whole(above):
+                return "new"  # a whole cell, and one that makes nothing with it ("95%", "规范")
+            if whole(below):
+                # a whole cell below that the one above does not begin ("明显提升成效" /
+                # "=9425盏"): the rest of a cut value makes one value with its part above
+                return "unlikely"
         return None
 
     return pair
@@ -194,7 +197,9 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     if "new" in verdicts:
         return Join.NEW
     if "join" in verdicts:
-        return Join.JOIN
+        return Join.DOUBT if "unlikely" in verdicts else Join.JOIN
+    if "unlikely" in verdicts:
+        return Join.NEW
     shared = (have_above & have_below) - set(keys)
     if not shared:
         # the two parts hold different cells: a centred short cell may sit on either side

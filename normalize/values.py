@@ -284,7 +284,8 @@ def _read_quantity(cell: str) -> _Quantity | None:
         trailing = _TRAILING_COMPARATORS[word]
         rest = rest[: -len(word)]
 
-    number = _read_number_and_unit(rest)
+    # a bound makes a count of what could be a date (2159年以上: years, not a year)
+    number = _read_number_and_unit(rest, dated=trailing is None)
     if number is None:
         return None
     value, unit = number
@@ -312,7 +313,7 @@ def _endswith_any(text: str, words: tuple[str, ...]) -> str | None:
     return next((w for w in words if text.endswith(w) and len(text) > len(w)), None)
 
 
-def _read_number_and_unit(text: str) -> tuple[Decimal, str | None] | None:
+def _read_number_and_unit(text: str, dated: bool = True) -> tuple[Decimal, str | None] | None:
     per = _PER_RE.match(text)
     if per:
         return _read_per_form(text[per.end() :], per["per"])
@@ -320,7 +321,7 @@ def _read_number_and_unit(text: str) -> tuple[Decimal, str | None] | None:
     if m:
         number = _decimal(m.group())
         tail = text[m.end() :]
-        if _is_year(m.group(), tail):
+        if dated and _is_year(m.group(), tail):
             return None
         return _apply_unit(number, tail)
     m = _CHINESE_RE.match(text)

@@ -451,6 +451,10 @@ def test_a_whole_value_below_a_break_that_the_value_above_does_not_begin_is_a_ne
     cut = stitch.Part({"level3": "档案数字化时限", "target": "不低于", "annual": "不低于", "basis": ""})
     rest = stitch.Part({"level3": "", "target": "92%", "annual": "92%", "basis": ""})
     assert stitch.decide(cut, rest, FIELDS) is stitch.Join.JOIN
+    # a name cut inside a word outweighs it: joined, and reported
+    odd = stitch.Part({"level3": "人才引进及公共服务变", "q3": "不低于类", "basis": "落实专项整治工"})
+    tail = stitch.Part({"level3": "化情况", "q3": "11,282", "basis": "作，完成率达到87%。"})
+    assert stitch.decide(odd, tail, FIELDS) is stitch.Join.DOUBT
 
 
 def test_a_task_header_a_page_break_cut():
