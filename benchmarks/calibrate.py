@@ -5,7 +5,7 @@
 
 KNOB is a field of ``TextGeometry`` (seed_height, seed_width, piece_gap, one_line,
 two_lines, pad, speck, hairline: multiples of the page's text height) or of
-``OCRSettings`` (runner_up, ink, faint, permille_sure as LOW/HIGH). Scans of the random
+``OCRSettings`` (runner_up, ink, faint, permille_sure as LOW/HIGH, precision f32/bf16). Scans of the random
 forms S .. S+N-1 (samples/synth: every producer and typeface, 150-300 dpi, seals,
 blur, JPEG) are made once (kept in DIR when given) and each is read with the knob at
 each VALUE, everything else at its default. For each value it prints field accuracy,
@@ -41,7 +41,7 @@ from random_forms import _merge_fields, _read  # noqa: E402
 from extract.model import ExtractSettings, OCRSettings, TextGeometry, setting_text  # noqa: E402
 
 GEOMETRY = tuple(f.name for f in dataclasses.fields(TextGeometry))
-OCR_KNOBS = ("runner_up", "ink", "faint", "permille_sure")
+OCR_KNOBS = ("runner_up", "ink", "faint", "permille_sure", "precision")
 
 
 def settings_with(knob: str, value: str) -> ExtractSettings:
@@ -55,6 +55,8 @@ def settings_with(knob: str, value: str) -> ExtractSettings:
         ocr = OCRSettings(**{knob: int(value)})
     elif knob == "runner_up":
         ocr = OCRSettings(runner_up=float(value))
+    elif knob == "precision":
+        ocr = OCRSettings(precision=value)
     else:
         raise SystemExit(f"calibrate: unknown knob {knob!r}; one of {', '.join(GEOMETRY + OCR_KNOBS)}")
     return ExtractSettings(ocr=ocr)

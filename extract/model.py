@@ -194,6 +194,7 @@ class ExtractedDocument:
 
 
 OCR_ENGINES = ("auto", "openvino", "onnxruntime")
+OCR_PRECISIONS = ("auto", "f32", "bf16")
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,9 @@ class OCRSettings:
     """Knobs of the scan path (extract/raster.py, scan_*.py, ocr.py).
 
     ``engine``: what runs the recognition model: "openvino", "onnxruntime", or
-    "auto" (OpenVINO where installed). ``batch``: most line crops recognised per
+    "auto" (OpenVINO where installed). ``precision``: what OpenVINO computes in: "f32",
+    "bf16", or "auto" (bf16 where the CPU has bfloat16 units, AVX-512 BF16 or AMX;
+    the engine and precision are recorded in the extractor version). ``batch``: most line crops recognised per
     model call. ``threads``: the engine's threads, 0 for every core this process
     may run on. ``ink``: a pixel darker
     than this (0-255, after the background is flattened to 255) is ink. ``faint``: a
@@ -262,6 +265,7 @@ class OCRSettings:
     """
 
     engine: str = "auto"
+    precision: str = "auto"
     batch: int = 1
     threads: int = 0
     ink: int = 170
@@ -281,6 +285,9 @@ class OCRSettings:
         if self.batch < 1 or self.threads < 0:
             raise ValueError(f"OCRSettings.batch must be >= 1 and threads >= 0, got "
                              f"{self.batch} and {self.threads}")
+        if self.precision not in OCR_PRECISIONS:
+            raise ValueError(f"OCRSettings.precision must be one of {', '.join(OCR_PRECISIONS)}, "
+                             f"got {self.precision!r}")
         if self.engine not in OCR_ENGINES:
             raise ValueError(f"OCRSettings.engine must be one of {', '.join(OCR_ENGINES)}, "
                              f"got {self.engine!r}")
@@ -300,8 +307,10 @@ class OCRSettings:
         return "+".join([f"ink{self.ink}/{self.faint}", *changed])
 
 
-def setting_text(value: float | tuple[float, ...]) -> str:
-    """A knob's value as the extractor version writes it ("0.45", "1.15/1.3")."""
+def setting_text(value: float | str | tuple[float, ...]) -> str:
+    """A knob's value as the extractor version writes it ("0.45", "1.15/1.3", "bf16")."""
+    if isinstance(value, str):
+        return value
     return "/".join(f"{v:g}" for v in value) if isinstance(value, tuple) else f"{value:g}"
 
 

@@ -201,7 +201,7 @@ class _OpenVINO:
 
     name = "openvino"
 
-    def __init__(self, path: Path, threads: int) -> None:
+    def __init__(self, path: Path, threads: int, precision: str = "auto") -> None:
         import openvino as ov
 
         core = ov.Core()
@@ -210,9 +210,14 @@ class _OpenVINO:
         if not model.has_rt_info(key):
             raise OCRUnavailable(f"{path.name} carries no character list")
         self.charset = _charset(model.get_rt_info(key).astype(str))
-        compiled = core.compile_model(model, "CPU", {"INFERENCE_NUM_THREADS": threads,
-                                                     "PERFORMANCE_HINT": "LATENCY",
-                                                     "NUM_STREAMS": 1})
+        config = {"INFERENCE_NUM_THREADS": threads, "PERFORMANCE_HINT": "LATENCY", "NUM_STREAMS": 1}
+        if precision == "auto" and "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
+            # OpenVINO itself turns bf16 on only with AMX; AVX-512 BF16 (AMD EPYC) computes
+            # it natively too, 1.6x faster than f32 here
+            precision = "bf16"
+        if precision != "auto":
+            config["INFERENCE_PRECISION_HINT"] = precision
+        compiled = core.compile_model(model, "CPU", config)
         self._request = compiled.create_infer_request()
         precision = str(compiled.get_property("INFERENCE_PRECISION_HINT"))
         self.label = "openvino-" + ("bf16" if "bfloat16" in precision else
@@ -225,9 +230,11 @@ class _OpenVINO:
 class _OnnxRuntime:
     name = "onnxruntime"
 
-    def __init__(self, path: Path, threads: int) -> None:
+    def __init__(self, path: Path, threads: int, precision: str = "auto") -> None:
         import onnxruntime as ort
 
+        if precision == "bf16":
+            raise OCRUnavailable("onnxruntime computes the model in f32 only")
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -261,7 +268,7 @@ def open_engine(settings: OCRSettings) -> _Engine:
     failures = []
     for name in names:
         try:
-            return ENGINES[name](path, threads)
+            return ENGINES[name](path, threads, settings.precision)
         except ImportError:
             failures.append(f"{name} is not installed")
         except Exception as exc:  # installed but unusable here (CPU plugin, model): try the next

@@ -186,7 +186,7 @@ def test_auto_picks_openvino_when_it_is_installed():
 
 def test_auto_falls_back_when_openvino_cannot_run_here(monkeypatch):
     class Broken:
-        def __init__(self, path, threads):
+        def __init__(self, path, threads, precision="auto"):
             raise RuntimeError("CPU plugin: unsupported instruction set")
 
     monkeypatch.setitem(ocr.ENGINES, "openvino", Broken)
