@@ -133,7 +133,10 @@ def find_rules(binary: np.ndarray, text_px: float) -> Rules:
     Candidates longer than ``ANCHOR`` text heights are rules outright (the frame
     and the long separators of a table). A shorter candidate is a rule only when
     both its ends meet a rule of the other direction: strokes of neighbouring
-    characters that line up ("基本制度" at 200 dpi) end in the middle of a cell.
+    characters that line up ("基本制度" at 200 dpi) end in the middle of a cell; or,
+    vertically, when it meets one at one end and lines up with others at both
+    (``side_by_side``). Where the vertical rules end together and no horizontal rule
+    runs, the frame's edge is added (``frame_edges``).
     """
     h, w = binary.shape
     long_h = _candidates(binary, max(9, int(2.5 * text_px), w // 60), horizontal=True)
@@ -149,16 +152,19 @@ def find_rules(binary: np.ndarray, text_px: float) -> Rules:
         return mask
 
     def keep(boxes, other, horizontal):
-        kept = []
+        kept, open_ended = [], []
         for x0, y0, x1, y1 in boxes:
             length = (x1 - x0) if horizontal else (y1 - y0)
             if length < anchor:
                 ends = ((x0, (y0 + y1) // 2), (x1 - 1, (y0 + y1) // 2)) if horizontal else \
                     (((x0 + x1) // 2, y0), ((x0 + x1) // 2, y1 - 1))
-                if not all(_meets(other, x, y, reach) for x, y in ends):
+                met = [_meets(other, x, y, reach) for x, y in ends]
+                if not all(met):
+                    if any(met) and not horizontal:
+                        open_ended.append((x0, y0, x1, y1))
                     continue
             kept.append((x0, y0, x1, y1))
-        return kept
+        return kept + side_by_side(open_ended, reach, text_px)
 
     def longest(boxes, horizontal):
         return [b for b in boxes if ((b[2] - b[0]) if horizontal else (b[3] - b[1])) >= anchor]
@@ -170,7 +176,50 @@ def find_rules(binary: np.ndarray, text_px: float) -> Rules:
         h_boxes = keep(h_all, v_mask, True)
         v_boxes = keep(v_all, h_mask, False)
         h_mask, v_mask = painted(h_boxes, long_h), painted(v_boxes, long_v)
+    h_boxes += frame_edges(h_boxes, v_boxes, reach)
     return Rules(h_mask, v_mask, tuple(h_boxes), tuple(v_boxes))
+
+
+FRAME_RULES = 3  # vertical rules ending together that mark a frame's edge
+
+
+def side_by_side(boxes: list[tuple[int, int, int, int]], reach: int, text_px: float
+                 ) -> list[tuple[int, int, int, int]]:
+    """Short vertical strokes that meet a rule at one end only, kept where
+    ``FRAME_RULES`` or more of them, each taller than two lines of text and far from
+    any other, start and end together: the column rules of a table row whose other edge
+    the page lacks (the rest of a row a page break cut, printed without its top rule).
+    Strokes of characters standing on a rule are no taller than their line, and close
+    together."""
+    tall = [b for b in boxes if b[3] - b[1] >= 2 * text_px]
+    apart = [b for b in tall if not any(o is not b and abs((o[0] + o[2]) - (b[0] + b[2])) < 4 * text_px
+                                        for o in tall)]
+    return [b for b in apart
+            if sum(1 for o in apart if abs(o[1] - b[1]) <= reach and abs(o[3] - b[3]) <= reach)
+            >= FRAME_RULES]
+
+
+def frame_edges(h_boxes: list[tuple[int, int, int, int]], v_boxes: list[tuple[int, int, int, int]],
+                reach: int) -> list[tuple[int, int, int, int]]:
+    """Horizontal rules a table's frame must have but the page lost (a faint or broken
+    bottom rule): where ``FRAME_RULES`` or more vertical rules end together, within
+    ``reach``, and no horizontal rule runs across them there, the edge they end on."""
+    out = []
+    for end in (1, 3):  # the verticals' tops, then their bottoms
+        ordered = sorted(v_boxes, key=lambda b: b[end])
+        group: list[tuple[int, int, int, int]] = []
+        for box in [*ordered, None]:
+            if box is not None and (not group or box[end] - group[0][end] <= reach):
+                group.append(box)
+                continue
+            if len(group) >= FRAME_RULES:
+                y = int(np.median([b[end] for b in group])) - (end == 3)
+                x0, x1 = min(b[0] for b in group), max(b[2] for b in group)
+                if not any(abs((h[1] + h[3]) // 2 - y) <= reach
+                           and min(h[2], x1) - max(h[0], x0) >= 0.5 * (x1 - x0) for h in h_boxes):
+                    out.append((x0, y - 1, x1, y + 2))
+            group = [box] if box is not None else []
+    return out
 
 
 def to_segments(rules: Rules, image: PageImage) -> list[Segment]:

@@ -182,13 +182,14 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
           ) -> list[int]:
     """The columns of the character at column ``here``: it and its neighbours within
     ``GAP`` of the line's tallest character, up to a column the next character read
-    claims (``_claimed``) or, leftwards, the column the previous character's frame is on
+    claims (``_claimed``) or, rightwards, one that cannot be a ring (``_round``) or, leftwards, the column the previous character's frame is on
     or a column nearer that frame than this column (without that frame, no column to the
     left is taken)."""
     height = max(c[3] - c[1] for c in cols)
     out = [here]
     k = here
     while k + 1 < len(cols) and cols[k + 1][0] - cols[k][2] <= GAP * height \
+            and _round(cols[k + 1]) \
             and not _claimed(cols, k + 1, next_at, cols[here][3] - cols[here][1]):
         k += 1
         out.append(k)
@@ -201,6 +202,13 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
         k -= 1
         out.insert(0, k)
     return out
+
+
+def _round(col: Box) -> bool:
+    """Can the column be a ring (a ‰'s third, a narrow %'s lower one)? Rings are about as
+    wide as tall; the first stroke of the next character (以's 丨 in a Kai face, close
+    after the %) is a thin upright."""
+    return 0.5 <= (col[2] - col[0]) / max(1, col[3] - col[1]) <= 1.6
 
 
 def _nearer(col: Box, prev_at: float, at: float) -> bool:

@@ -1,0 +1,59 @@
+"""Rules found on a scanned page (extract/scan_lines.py: find_rules), on drawn pages:
+a table frame whose bottom rule the scan lost, and the rest of a row a page break cut,
+printed without its top rule."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from extract.scan_lines import find_rules
+
+TEXT = 25  # px: 10 pt type at 180 dpi
+
+
+def page(h_rows: list[int], v_cols: list[int], top: int, bottom: int) -> np.ndarray:
+    """Ink (255) on paper (0): horizontal rules at ``h_rows``, vertical ones at ``v_cols``
+    from ``top`` to ``bottom``, and a line of text-like strokes in each cell."""
+    ink = np.zeros((1400, 1000), np.uint8)
+    for y in h_rows:
+        cv2.line(ink, (v_cols[0], y), (v_cols[-1], y), 255, 3)
+    for x in v_cols:
+        cv2.line(ink, (x, top), (x, bottom), 255, 3)
+    for x in v_cols[:-1]:
+        for k in range(3):  # three "characters" of upright strokes, centred in the cell
+            cv2.line(ink, (x + 30 + 30 * k, top + 20), (x + 30 + 30 * k, top + 20 + TEXT), 255, 2)
+    return ink
+
+
+def ys(rules) -> list[int]:
+    return sorted((b[1] + b[3]) // 2 for b in rules.h_boxes)
+
+
+def test_a_lost_bottom_rule_is_where_the_column_rules_end():
+    cols = [100, 300, 500, 700, 900]
+    found = find_rules(page([200, 400, 600], cols, 200, 900), TEXT)
+    assert len(found.v_boxes) == len(cols)
+    assert ys(found)[:3] == [200, 400, 600] and abs(ys(found)[-1] - 900) <= 3
+    bottom = max(found.h_boxes, key=lambda b: b[3])
+    assert bottom[0] <= 102 and bottom[2] >= 898  # across the whole frame
+
+
+def test_a_row_printed_without_its_top_rule_keeps_its_column_rules():
+    """One short row at the top of a page, its top edge open: column rules a little
+    over two text heights long meet the bottom rule only; together they are the row's."""
+    cols = [100, 300, 500, 700, 900]
+    found = find_rules(page([160], cols, 100, 160), TEXT)
+    assert len(found.v_boxes) == len(cols)
+    top, bottom = ys(found)  # and the open top edge is closed where they begin
+    assert abs(top - 100) <= 3 and bottom == 160
+
+
+def test_strokes_of_characters_that_line_up_are_no_rules():
+    ink = np.zeros((600, 1000), np.uint8)
+    cv2.line(ink, (100, 300), (900, 300), 255, 3)
+    for x in (200, 230, 400):  # uprights hanging from a rule, of different lengths
+        cv2.line(ink, (x, 300), (x, 300 + 40 + (x % 7) * 6), 255, 2)
+    found = find_rules(ink, TEXT)
+    assert found.v_boxes == ()
+    assert ys(found) == [300]
