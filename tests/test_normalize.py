@@ -509,3 +509,19 @@ def test_a_zero_line_after_sub_items_that_add_up_is_doubt():
     assert spent[3] == ("档案数字化项目", "职能项目支出")
     assert [(i.code, i.field) for i in decl.issues if i.code == "budget_hierarchy_uncertain"] == [
         ("budget_hierarchy_uncertain", "/budget/5/parent")]
+
+
+def test_a_group_opened_blank_above_a_break_names_itself_below_it():
+    """A merged 二级 cell that opens on the last row of a page prints its name on the
+    next page, beside the rest of that cut row: the rest is still joined."""
+    head = [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)]
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(grid(1, [
+        head, [("部门效果", 2), ("社会效益", 1), ("政务服务增长情况", 1), ("逐步提升", 1), ("", 1)],
+        [None, ("", 1), ("公共卫生", 1), ("控制在", 1), ("", 1)]]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(grid(2, [
+        [("", 2), ("经济效益", 2), ("合格率", 1), ("86%以内", 1), ("", 1)],
+        [None, None, ("生态保护规模", 1), ("不低于二十六家", 1), ("", 1)]], top=60),))
+    decl = normalize(document(page1, page2))
+    assert [(i.level2, i.level3, i.target.raw) for i in decl.indicators] == [
+        ("社会效益", "政务服务增长情况", "逐步提升"), ("经济效益", "公共卫生合格率", "控制在86%以内"),
+        ("经济效益", "生态保护规模", "不低于二十六家")]
