@@ -182,14 +182,14 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
           ) -> list[int]:
     """The columns of the character at column ``here``: it and its neighbours within
     ``GAP`` of the line's tallest character, up to a column the next character read
-    claims (``_claimed``) or, rightwards, one that cannot be a ring (``_round``) or, leftwards, the column the previous character's frame is on
+    claims (``_claimed``) or, rightwards, one that cannot be a lower ring (``_low``) or, leftwards, the column the previous character's frame is on
     or a column nearer that frame than this column (without that frame, no column to the
     left is taken)."""
     height = max(c[3] - c[1] for c in cols)
     out = [here]
     k = here
     while k + 1 < len(cols) and cols[k + 1][0] - cols[k][2] <= GAP * height \
-            and _round(cols[k + 1]) \
+            and _low(cols[k + 1], cols[here]) \
             and not _claimed(cols, k + 1, next_at, cols[here][3] - cols[here][1]):
         k += 1
         out.append(k)
@@ -204,11 +204,12 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
     return out
 
 
-def _round(col: Box) -> bool:
-    """Can the column be a ring (a ‰'s third, a narrow %'s lower one)? Rings are about as
-    wide as tall; the first stroke of the next character (以's 丨 in a Kai face, close
-    after the %) is a thin upright."""
-    return 0.5 <= (col[2] - col[0]) / max(1, col[3] - col[1]) <= 1.6
+def _low(col: Box, sign: Box) -> bool:
+    """Can the column be a ring beside the sign's lower one (a ‰'s third, a narrow %'s
+    own)? It lies in the sign's lower part; the first stroke of the next character
+    (以's 丨 in a Kai face, close after the %) reaches up into its upper half. (By shape
+    the two cannot be told: a FangSong ring is as narrow an upright oval.)"""
+    return col[1] >= sign[1] + 0.4 * (sign[3] - sign[1])
 
 
 def _nearer(col: Box, prev_at: float, at: float) -> bool:

@@ -19,6 +19,7 @@ raise are pointed by normalize/pointers.py.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -26,6 +27,7 @@ from extract.model import Cell, PageGrid
 from normalize.budget_items import is_total
 from normalize.model import BudgetLine, Issue, pointer
 from normalize.rows import Row
+from normalize.values import fold
 
 LOW_CONFIDENCE = 0.8  # an OCR'd value read with less confidence than this needs a person
 # characters fewer pixels tall than this lose strokes to the scan (6 pt at 150 dpi is 12 px)
@@ -119,6 +121,22 @@ def low_confidence(what: str, cells: Sequence[Cell]) -> list[Issue]:
     text = "".join(c.text for c in read)
     return [Issue("low_confidence", f"{what}: read {text!r} with confidence "
                   f"{weakest.confidence:.2f}; check it on the page", weakest.page)]
+
+
+# a Latin letter right before a figure: no value is written so (units follow their
+# number), but a scanned comparator or sign misread is (≦ read as M, ≥ as V)
+_LETTER_BEFORE_FIGURE = re.compile(r"[A-Za-z]\s*\d")
+
+
+def misread_mark(what: str, cells: Sequence[Cell], read: str, kind: str) -> list[Issue]:
+    """``value_unreadable`` for a scanned value that reads as text because a letter
+    stands before its figure: the mark there was misread, and the text looks as sure
+    as any other."""
+    if kind != "text" or not any(c.source == "ocr" for c in cells) \
+            or not _LETTER_BEFORE_FIGURE.search(fold(read)):
+        return []
+    return [Issue("value_unreadable", f"{what}: read {read!r}, a letter before a figure, which no "
+                  f"value has (a mark such as ≦ or ≥ misread); check it on the page", cells[0].page)]
 
 
 def missing_sections(read: set[str]) -> list[Issue]:

@@ -71,8 +71,9 @@ def _value(pending: _Pending, name: str, issues: list[Concern]) -> Value:
     value = Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
                   comparator=parsed.comparator, direction=parsed.direction,
                   confidence=confidence, provenance=provenance(cells[0]))
-    issues += concerning(value, doubts + checks.low_confidence(
-        f"indicator {pending.text('level3')} {name}", cells))
+    what = f"indicator {pending.text('level3')} {name}"
+    issues += concerning(value, doubts + checks.low_confidence(what, cells)
+                         + checks.misread_mark(what, cells, parsed.raw, parsed.kind))
     return value
 
 

@@ -393,6 +393,17 @@ def test_two_readings_that_both_fit_are_doubt_on_the_field():
         "100‰", Decimal(10), "%")  # the likelier reading is kept, and flagged
 
 
+def test_a_scanned_value_with_a_letter_before_its_figure_is_unreadable():
+    # ≦ read as M: the value parses as text and looks as sure as any; no value is
+    # written with a letter before its figure, so it is pointed at
+    doc = read_with(extracted(SEED), "100%", "M100%", ())
+    (issue,) = issues_of(doc)
+    assert (issue.code, issue.field) == ("value_unreadable", "/indicators/1/target")
+    assert "'M100%'" in issue.message
+    # the same text from a text layer is what the form prints
+    assert issues_of(edit(extracted(SEED), {"100%": "M100%"}, nth=0)) == []
+
+
 def test_a_runner_up_that_reads_the_same_is_no_doubt():
     doc = read_with(extracted(SEED), "100%", "100%", ("100％",))  # a full-width sign
     assert issues_of(doc) == []

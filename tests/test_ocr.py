@@ -178,6 +178,18 @@ def test_permille_column_needs_a_close_ring_nobody_claims():
     assert not scan_marks.is_permille([percent], at=10, next_at=None, sure=SURE)
 
 
+def test_a_column_beside_a_percent_joins_it_only_as_a_lower_ring():
+    """Columns as found on 300 dpi scans: a FangSong ‰'s third ring is an upright oval
+    as narrow as the first stroke of a Kai 以 after a %; the ring lies in the sign's
+    lower part, the stroke reaches up into its upper half."""
+    widths = scan_marks.SignWidths(percent=0.84)
+    fangsong = [(98, 8, 111, 30), (115, 6, 119, 17), (119, 6, 136, 31), (141, 20, 145, 31)]  # 5‰
+    assert scan_marks.is_permille(fangsong, at=129, next_at=None, sure=SURE, prev_at=104, widths=widths)
+    widths = scan_marks.SignWidths(percent=0.76)
+    kai = [(17, 9, 29, 27), (32, 9, 45, 26), (50, 12, 55, 25), (58, 8, 71, 26)]  # 9%以
+    assert not scan_marks.is_permille(kai, at=37, next_at=60, sure=SURE, prev_at=26, widths=widths)
+
+
 def test_auto_picks_openvino_when_it_is_installed():
     assert ocr.recognizer(OCRSettings()).engine == "openvino"
     with pytest.raises(ValueError, match="engine must be one of"):

@@ -153,6 +153,7 @@ MORE_SPELLINGS = [
     ("2025年底达到90%", "text", None, None, None, None),
     ("2025年", "text", None, None, None, None),
     ("2159年以上", "number", 2159, "年", ">=", None),   # bounded: a count of years, not a date
+    ("控制在9643米三十名", "text", None, None, None, None),  # two cells run together: no unit
     ("二〇二五年底", "text", None, None, None, None),
     ("6月底前", "text", None, None, None, None),
     ("12月31日", "text", None, None, None, None),
