@@ -356,8 +356,12 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     extents = spans(reading, binary.shape[1])
     chars = [c for c, _, _ in reading.chars]
     doubts: list[int] = []
+    tallest = max((c[3] - c[1] for c in ink.cols), default=0)
     for k, shape in _percents(reading, ink):
-        permille, doubt = permille_odds(shape, widths, sure)
+        # a sign found in pieces (its column a fragment of the line's height) says nothing
+        # of its width: the recogniser's % is then as good as a ‰
+        permille, doubt = permille_odds(shape, widths, sure) if shape.height >= 0.5 * tallest \
+            else (False, True)
         chars[k] = "‰" if permille else "%"
         if doubt:
             doubts.append(k)

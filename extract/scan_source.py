@@ -240,9 +240,13 @@ def page_grid(trace: ScanTrace, number: int, width: float, height: float,
     found = grid.trace(trace.segments or [], trace.glyphs or [], number, settings, source="ocr")
     lines = tuple(replace(line, source="ocr", confidence=_line_confidence(line.bbox, found.outside))
                   for line in free_lines(found.outside, number))
+    # the text height estimated from square blobs may be a title's where the body text
+    # breaks into strokes (small type at a low resolution); the lines found say how
+    # tall the text read really is
+    read = scan_text.line_height(trace.pieces or [])
     return PageGrid(page=number, width=width, height=height, kind="scan",
                     grids=tuple(found.grids), lines=lines, reason=reason,
-                    text_height=trace.text_px)
+                    text_height=min(trace.text_px, read) if read else trace.text_px)
 
 
 def read_scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings,

@@ -54,6 +54,14 @@ class Piece:
     dash: bool = False
 
 
+def line_height(pieces: Sequence[Piece]) -> float | None:
+    """How tall the page's lines of text are, as read: the upper quartile of the ink
+    heights of the pieces found (dashes aside; digits are shorter than characters, so
+    not the median). None with fewer than five pieces."""
+    heights = [p.ink[3] - p.ink[1] for p in pieces if not p.dash]
+    return float(np.percentile(heights, 75)) if len(heights) >= 5 else None
+
+
 def blobs(ink: np.ndarray, t: float, g: TextGeometry) -> list[Blob]:
     """Connected ink blobs, each marked seed or not (see the module docstring);
     single stray pixels are dropped."""

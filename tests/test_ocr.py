@@ -190,6 +190,18 @@ def test_a_column_beside_a_percent_joins_it_only_as_a_lower_ring():
     assert not scan_marks.is_permille(kai, at=37, next_at=60, sure=SURE, prev_at=26, widths=widths)
 
 
+def test_a_percent_sign_found_only_in_pieces_is_doubt():
+    """A % whose ink at its frame is a fragment (a 4 px piece of an 11 px line, as a
+    200 dpi Kai ‰ breaks up) says nothing of its width: % and ‰ are both kept."""
+    binary = np.zeros((30, 60), np.uint8)
+    binary[8:19, 5:13] = 255    # "5", the line's full height
+    binary[15:19, 30:31] = 255  # a piece of the sign
+    reading = ocr.Reading("5%", 0.9, (("5", 0.9, 9 / 60), ("%", 0.9, 30 / 60)))
+    settled = scan_marks.settle(reading, scan_marks.CropInk(binary), scan_marks.SignWidths(percent=0.73),
+                                SURE)
+    assert (settled.text, settled.alternatives) == ("5%", ("5‰",))
+
+
 def test_auto_picks_openvino_when_it_is_installed():
     assert ocr.recognizer(OCRSettings()).engine == "openvino"
     with pytest.raises(ValueError, match="engine must be one of"):
