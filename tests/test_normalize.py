@@ -91,20 +91,25 @@ def test_page_furniture_is_not_content():
 XS = (0, 60, 120, 220, 280, 400)  # 一级 | 二级 | 三级 | 指标值 | 依据或说明
 
 
-def grid(page: int, rows: list[list[tuple[str, int] | None]], top: float = 100) -> Grid:
-    """rows of (text, rowspan) per column; None where a merged cell from above covers."""
+def table(page: int, xs: tuple[float, ...], rows: list[list[tuple | None]], top: float = 100) -> Grid:
+    """rows of (text, rowspan[, colspan]) per column; None where a merged cell covers."""
     height = 20
     cells = []
     for r, row in enumerate(rows):
         for c, spec in enumerate(row):
             if spec is None:
                 continue
-            text, rowspan = spec
-            cells.append(Cell(row=r, col=c, rowspan=rowspan, colspan=1, text=text, page=page,
-                              bbox=(XS[c], top + r * height, XS[c + 1], top + (r + rowspan) * height)))
+            text, rowspan, colspan = (*spec, 1)[:3]
+            cells.append(Cell(row=r, col=c, rowspan=rowspan, colspan=colspan, text=text, page=page,
+                              bbox=(xs[c], top + r * height, xs[c + colspan], top + (r + rowspan) * height)))
     ys = tuple(top + r * height for r in range(len(rows) + 1))
-    return Grid(page=page, bbox=(XS[0], ys[0], XS[-1], ys[-1]), col_edges=XS, row_edges=ys,
+    return Grid(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), col_edges=xs, row_edges=ys,
                 cells=tuple(cells))
+
+
+def grid(page: int, rows: list[list[tuple[str, int] | None]], top: float = 100) -> Grid:
+    """rows of (text, rowspan) per column of ``XS``; None where a merged cell covers."""
+    return table(page, XS, rows, top)
 
 
 def document(*pages: PageGrid) -> ExtractedDocument:
@@ -290,22 +295,6 @@ def test_the_filing_department_read_without_its_colon():
 
 
 # --- tables of any shape, and what page breaks do to them ---------------------------
-
-def table(page: int, xs: tuple[float, ...], rows: list[list[tuple | None]], top: float = 100) -> Grid:
-    """rows of (text, rowspan[, colspan]) per column; None where a merged cell covers."""
-    height = 20
-    cells = []
-    for r, row in enumerate(rows):
-        for c, spec in enumerate(row):
-            if spec is None:
-                continue
-            text, rowspan, colspan = (*spec, 1)[:3]
-            cells.append(Cell(row=r, col=c, rowspan=rowspan, colspan=colspan, text=text, page=page,
-                              bbox=(xs[c], top + r * height, xs[c + colspan], top + (r + rowspan) * height)))
-    ys = tuple(top + r * height for r in range(len(rows) + 1))
-    return Grid(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), col_edges=xs, row_edges=ys,
-                cells=tuple(cells))
-
 
 PERIOD_XS = (0, 60, 120, 200, 260, 300, 340, 380, 480)  # 一级 二级 三级 指标值 全年 上半年 前三季度 依据
 
