@@ -49,7 +49,7 @@ from normalize.readings import choose
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import join_text
-from normalize.values import ValueParseError, cut_between, fold, parse_amount
+from normalize.values import ValueParseError, cut_between, fold, is_placeholder, parse_amount
 
 PERIODS = ("annual", "h1", "q3")
 SIDES: tuple[Side, Side] = ("income", "expenditure")
@@ -269,8 +269,9 @@ def read_budget(rows: Sequence[Row], money_unit: str
         for parts in printed:
             part = parts[side]
             name = join_text(c.text for c in part.names)
-            if not fold(name):
-                continue
+            if not fold(name) or (is_placeholder(fold(name)) and not any(
+                    c.text.strip() for cells in part.amounts.values() for c in cells)):
+                continue  # a blank name, or a dash in a row with nothing else: no line
             item = read_name(name)
             amounts = {p: _amount(part.amounts.get(p, []), money_unit, item.name, concerns)
                        for p in PERIODS}

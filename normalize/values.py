@@ -210,7 +210,7 @@ def parse_value(text: str) -> Value:
     """One indicator value cell as a ``Value`` (provenance and confidence unset)."""
     raw = collapse_whitespace(text)
     cell = fold(text).rstrip(_TRAILING_PUNCT)
-    if _is_placeholder(cell):
+    if is_placeholder(cell):
         return Value(raw=raw, kind="empty")
     direction = _direction_only(cell)
     if direction is not None:
@@ -251,7 +251,7 @@ def _starts_value(text: str) -> bool:
             is not None or _read_quantity(text) is not None)
 
 
-def _is_placeholder(cell: str) -> bool:
+def is_placeholder(cell: str) -> bool:
     return cell == "" or _DASH_RE.fullmatch(cell) is not None
 
 
@@ -469,7 +469,7 @@ def parse_amount(text: str, money_unit: str) -> Decimal | None:
     """
     factor = money_factor(money_unit)
     cell = fold(text).rstrip("。;,、:")
-    if _is_placeholder(cell) or cell in _NOTHING_WORDS:
+    if is_placeholder(cell) or cell in _NOTHING_WORDS:
         return None
     m = _AMOUNT_RE.fullmatch(regrouped(cell))
     if m is None:

@@ -514,3 +514,22 @@ def test_a_group_opened_blank_above_a_break_names_itself_below_it():
     assert [(i.level2, i.level3, i.target.raw) for i in decl.indicators] == [
         ("社会效益", "政务服务增长情况", "逐步提升"), ("经济效益", "公共卫生合格率", "控制在86%以内"),
         ("经济效益", "生态保护规模", "不低于二十六家")]
+
+
+def test_a_dash_alone_in_an_empty_budget_row_is_no_line():
+    """An income side shorter than its expenditure side leaves rows empty; a dash in
+    one's name cell (printed, or a scan's stray stroke) names no line."""
+    head = [[("预算收入", 1, 4), None, None, None, ("预算支出", 1, 4), None, None, None],
+            [("项目", 1), ("全年数", 1), ("上半年数", 1), ("前三季度数", 1),
+             ("项目", 1), ("全年数", 1), ("上半年数", 1), ("前三季度数", 1)]]
+    page = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, BUDGET_XS, [*head,
+                             [("财政拨款收入", 1), ("100", 1), ("50", 1), ("80", 1),
+                              ("基本支出", 1), ("60", 1), ("30", 1), ("50", 1)],
+                             [("——", 1), ("", 1), ("", 1), ("", 1),
+                              ("项目支出", 1), ("40", 1), ("20", 1), ("30", 1)],
+                             [("合计", 1), ("100", 1), ("50", 1), ("80", 1),
+                              ("合计", 1), ("100", 1), ("50", 1), ("80", 1)]]),))
+    decl = normalize(document(page))
+    assert [b.item for b in decl.budget if b.side == "income"] == ["财政拨款收入", "合计"]
+    assert [i.code for i in decl.issues if i.code != "section_missing"] == []
