@@ -248,8 +248,8 @@ class OCRSettings:
     ``engine``: what runs the recognition model: "openvino", "onnxruntime", or
     "auto" (OpenVINO where installed). ``precision``: what OpenVINO computes in: "f32",
     "bf16", or "auto" (bf16 where the CPU has bfloat16 units, AVX-512 BF16 or AMX;
-    the engine and precision are recorded in the extractor version). ``batch``: most line crops recognised per
-    model call. ``threads``: the engine's threads, 0 for every core this process
+    the engine and precision are recorded in the extractor version). ``batch``: most
+    line crops recognised per model call. ``threads``: the engine's threads, 0 for every core this process
     may run on. ``ink``: a pixel darker
     than this (0-255, after the background is flattened to 255) is ink. ``faint``: a
     pixel darker than this may be a hairline: the flat strokes of serif faces (the

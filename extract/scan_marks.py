@@ -182,9 +182,9 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
           ) -> list[int]:
     """The columns of the character at column ``here``: it and its neighbours within
     ``GAP`` of the line's tallest character, up to a column the next character read
-    claims (``_claimed``) or, rightwards, one that cannot be a lower ring (``_low``) or, leftwards, the column the previous character's frame is on
-    or a column nearer that frame than this column (without that frame, no column to the
-    left is taken)."""
+    claims (``_claimed``) or, rightwards, one that cannot be a lower ring (``_low``) or,
+    leftwards, the column the previous character's frame is on or a column nearer that
+    frame than this column (without that frame, no column to the left is taken)."""
     height = max(c[3] - c[1] for c in cols)
     out = [here]
     k = here

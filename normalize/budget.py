@@ -390,11 +390,13 @@ def _is_child(r: _Read, k: int, read: list[_Read], indents: list[int | None], to
     said = budget_items.standing(item.name, read[current].item.name)
     if said is not None:
         return "known" if said == "sub" else False
-    if group and _made_up(read, current, group) and all(
-            not r.value(p) for p in PERIODS) and r.value("annual") is not None:
-        return "zeros"  # one more, or a top-level line: the sums cannot tell
-    if not group or _made_up(read, current, group):
-        return False  # nothing opened a group, or it is complete
+    if not group:
+        return False  # nothing opened a group
+    if _made_up(read, current, group):
+        # complete: a line of zeros may still be one more (the sums cannot tell); any
+        # other line is not
+        zeros = r.value("annual") is not None and not any(r.value(p) for p in PERIODS)
+        return "zeros" if zeros else False
     return "sums" if _fits(read, current, group + [k]) else False
 
 

@@ -231,13 +231,13 @@ def _rest_of_header(header: Sequence[Cell], row: Row) -> list[Column]:
 def _names_a_group(placed: dict[str, Cell], groups: dict[str, _Group], above: stitch.Part) -> bool:
     """Does the row print a 一级/二级 name other than the group it would continue? The
     rest of a row cut by a page break does not: the merged cell goes on blank or with
-    its own name again, or prints the name of a group it opened blank; only a group name printed in the row above the break itself
-    (``above``), its last line full, may go on with the rest of its name."""
+    its own name again, or prints the name of a group it opened blank; only a group
+    name printed in the row above the break itself (``above``), its last line full, may
+    go on with the rest of its name."""
     def may_go_on(group: _Group) -> bool:
         return group.cell is not None and id(group.cell) in above.cells \
             and not stitch.stops_short(group.cell)
 
-    # (a group opened blank above the break takes the name printed below it)
     return any(clean_text(placed[level].text) not in ("", groups[level].resolved())
                and groups[level].name is not None
                and not may_go_on(groups[level]) for level in ("level1", "level2") if level in placed)
@@ -290,7 +290,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
             continue
         after_break = after_break or row.continues
         found = header_columns(row, "indicator")
-        if in_header and len(found) < sum(1 for c in row.cells if c.text.strip()):
+        if in_header and not names_all(row, found):
             found = _rest_of_header(header, row) or found
         if found and (sum(1 for c in found if c.field in ("level1", "level2", "level3")) >= 2
                       or names_all(row, found)):

@@ -29,6 +29,8 @@ _YI = frozenset("亿億")
 
 NUMERAL_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_WAN) + "".join(_YI)
 """Every character ``read_chinese_number`` understands (for building regexes)."""
+COUNTING_CHARS = "".join(_DIGITS) + "十拾"
+"""The numerals that only count (百, 千, 万 and 亿 also name units: 百分点, 千米, 万元)."""
 
 
 def read_chinese_number(text: str) -> int | None:

@@ -29,10 +29,9 @@ Each reader describes its columns (``Field``) and ``decide`` weighs, column by c
   ``Join.APART``);
 * a row that only lacks what the row above has is probably the rest of it; when every
   prose cell above also stops mid-sentence and every other fills its line, it is.
-  Prose that ends a clause right at its cell's edge may go on too, as likely as
-  prose that stops mid-sentence. A
-  probable join is made and reported (``Join.DOUBT``), since a new row could look the
-  same.
+  Prose that ends a clause right at its cell's edge may go on too, as likely as prose
+  that stops mid-sentence. A probable join is made and reported (``Join.DOUBT``), since
+  a new row could look the same.
 
 ``Stitcher`` applies this to a table's rows for every reader of row tables.
 """

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from normalize.model import Comparator, Direction, Value
-from normalize.numerals import NUMERAL_CHARS, read_chinese_number
+from normalize.numerals import COUNTING_CHARS, NUMERAL_CHARS, read_chinese_number
 
 __all__ = [
     "NUMBER",
@@ -183,7 +183,6 @@ _UNIT_RE = re.compile(r"(?:[\u3400-\u9fff]|[A-Za-z]+[23]?|/)+")
 _MAX_UNIT_LEN = 6
 # Function words never found in a unit, always found in prose.
 _PROSE_CHARS = frozenset("的和并或及是在将已被对把从与达")
-_COUNTING_NUMERALS = frozenset("〇零一二三四五六七八九十两")
 # 月底, 年初, 月份…: a calendar position, not a count of months or years.
 _DATE_UNIT_RE = re.compile(r"[年月日号](?:底|初|末|前|中|份|上旬|中旬|下旬)")
 # Measure words a Chinese numeral may be followed by. Chinese numerals also
@@ -405,8 +404,8 @@ def _unit_word(unit: str) -> str | None:
         or (len(unit) > 1 and any(c in _PROSE_CHARS for c in unit))  # one character after a
         # number is its measure word (3300对), whatever else that character can be
         or _DATE_UNIT_RE.match(unit)
-        or (len(unit) > 1 and any(c in _COUNTING_NUMERALS for c in unit))  # 米三十名: a second
-        # number, not a unit (百, 千 and 万 name units: 百分点, 千米)
+        or (len(unit) > 1 and any(c in COUNTING_CHARS for c in unit))  # 米三十名: a second
+        # number, not a unit
         or (len(unit) >= 3 and says_something(unit))
     ):
         return None
