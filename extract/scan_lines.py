@@ -135,8 +135,9 @@ def find_rules(binary: np.ndarray, text_px: float) -> Rules:
     both its ends meet a rule of the other direction: strokes of neighbouring
     characters that line up ("基本制度" at 200 dpi) end in the middle of a cell; or,
     vertically, when it meets one at one end and lines up with others at both
-    (``side_by_side``). Where the vertical rules end together and no horizontal rule
-    runs, the frame's edge is added (``frame_edges``).
+    (``side_by_side``), or ends where a longer one does (``ending_with_frame``). Where
+    the vertical rules end together and no horizontal rule runs, the frame's edge is
+    added (``frame_edges``).
     """
     h, w = binary.shape
     long_h = _candidates(binary, max(9, int(2.5 * text_px), w // 60), horizontal=True)
@@ -164,7 +165,11 @@ def find_rules(binary: np.ndarray, text_px: float) -> Rules:
                         open_ended.append((x0, y0, x1, y1))
                     continue
             kept.append((x0, y0, x1, y1))
-        return kept + side_by_side(open_ended, reach, text_px)
+        if horizontal:
+            return kept
+        found = side_by_side(open_ended, reach, text_px)
+        return kept + found + ending_with_frame([b for b in open_ended if b not in found], kept,
+                                                reach, text_px)
 
     def longest(boxes, horizontal):
         return [b for b in boxes if ((b[2] - b[0]) if horizontal else (b[3] - b[1])) >= anchor]
@@ -197,6 +202,25 @@ def side_by_side(boxes: list[tuple[int, int, int, int]], reach: int, text_px: fl
     return [b for b in apart
             if sum(1 for o in apart if abs(o[1] - b[1]) <= reach and abs(o[3] - b[3]) <= reach)
             >= FRAME_RULES]
+
+
+def ending_with_frame(boxes: list[tuple[int, int, int, int]], rules: list[tuple[int, int, int, int]],
+                      reach: int, text_px: float) -> list[tuple[int, int, int, int]]:
+    """Short vertical strokes that meet a rule at one end only, kept where they are taller
+    than two lines of text and their other end lies where a longer vertical rule ends
+    too: a column rule of a table that a page break cut, open at the foot as the frame
+    beside it is (a merged cell goes on overleaf). A character's stroke is no taller than
+    its line, and does not end where the frame does."""
+    out = []
+    for box in boxes:
+        if box[3] - box[1] < 2 * text_px:
+            continue
+        for end in (1, 3):
+            if any(r[3] - r[1] > box[3] - box[1] and abs(r[end] - box[end]) <= reach
+                   and abs((r[0] + r[2]) - (box[0] + box[2])) >= 4 * text_px for r in rules):
+                out.append(box)
+                break
+    return out
 
 
 def frame_edges(h_boxes: list[tuple[int, int, int, int]], v_boxes: list[tuple[int, int, int, int]],

@@ -57,3 +57,21 @@ def test_strokes_of_characters_that_line_up_are_no_rules():
     found = find_rules(ink, TEXT)
     assert found.v_boxes == ()
     assert ys(found) == [300]
+
+
+def test_a_column_rule_cut_by_the_page_ends_where_the_frame_does():
+    """The foot of a table a page break cut: the frame's long left rule and one short
+    column rule both end open at the same height (the merged cells go on overleaf), and
+    the column rule meets only the rule above it; it is a rule, as the frame is."""
+    ink = np.zeros((1400, 1000), np.uint8)
+    cv2.line(ink, (100, 100), (100, 700), 255, 3)  # the frame's left edge, open at its foot
+    cv2.line(ink, (900, 100), (900, 640), 255, 3)
+    for y in (100, 560, 640):
+        cv2.line(ink, (100 if y < 600 else 400, y), (900, y), 255, 3)
+    cv2.line(ink, (400, 560), (400, 700), 255, 3)  # 5.6 text heights, open at 700
+    cv2.line(ink, (250, 560), (250, 700), 255, 3)  # the short column rule, open at 700
+    cv2.line(ink, (600, 560), (600, 610), 255, 2)  # a character's stroke hanging from a rule
+    found = find_rules(ink, TEXT)
+    xs = sorted((b[0] + b[2]) // 2 for b in found.v_boxes)
+    assert any(abs(x - 250) <= 2 for x in xs)
+    assert not any(abs(x - 600) <= 2 for x in xs)
