@@ -213,7 +213,10 @@ class TextGeometry:
     at most this tall. ``two_lines``: a band taller than this many of its own characters
     holds lines set solid and is cut. ``pad``: the crop's margin around a piece.
     ``speck``: a piece smaller than this each way is dust. ``hairline``: the furthest a
-    piece grows sideways over faint ink (a serif 一 drawn in hairlines).
+    piece grows sideways over faint ink: a serif 一 drawn in hairlines, or a "<=" whose thin
+    strokes blur to grey beside the digits it qualifies (two characters); ``faint_gap``:
+    the widest gap it grows across (a 。 or 、 too thin to be ink sits in the lower left of
+    its em, its side bearings apart from the character before).
     ``fragment_gap``: in a cell with no whole character, specks this close together are
     one character's strokes broken by the ink threshold. ``dash_lengths``: a lone flat
     stroke at least the first long (and 1.5 times as long as thick) is a dash; shorter than
@@ -229,7 +232,8 @@ class TextGeometry:
     two_lines: float = 1.6
     pad: float = 0.22
     speck: float = 0.45
-    hairline: float = 1.2
+    hairline: float = 2.5
+    faint_gap: float = 0.75
     fragment_gap: float = 0.2
     dash_lengths: tuple[float, float, float] = (0.25, 0.7, 1.5)
 

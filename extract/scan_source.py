@@ -121,6 +121,11 @@ def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_p
     them: what a seal leaves after its red is taken out is as faint, and seals sit on the
     lines around the table)."""
     groups = scan_text.group_by_region(scan_text.blobs(ink, text_px, geometry), locator)
+    h, w = ink.shape
+    if OUTSIDE in groups:
+        # no printer prints to the paper's edge: ink touching it outside the tables is the
+        # edge's shadow or a mark cut off by the scanner, read as a letter or a digit
+        groups[OUTSIDE] = [b for b in groups[OUTSIDE] if not scan_text.touches_edge(b.box, w, h)]
     # a dash drawn in a hairline is lighter than ink: in a cell with no character, a flat
     # stroke of faint ink is its dash (the cell's blank), where ink alone saw nothing
     blank = [b for b in scan_text.blobs(faint, text_px, geometry)
@@ -128,7 +133,6 @@ def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_p
     for region, flats in scan_text.group_by_region(blank, locator).items():
         if region != OUTSIDE and not any(b.seed for b in groups.get(region, [])):
             groups[region] = [*groups.get(region, []), *(replace(f, seed=True) for f in flats)]
-    h, w = ink.shape
     margin = 2
     pieces: list[scan_text.Piece] = []
     for region, blobs in sorted(groups.items()):

@@ -76,6 +76,11 @@ def blobs(ink: np.ndarray, t: float, g: TextGeometry) -> list[Blob]:
     return out
 
 
+def touches_edge(box: Box, width: int, height: int) -> bool:
+    """Does the box reach the image's edge?"""
+    return box[0] <= 0 or box[1] <= 0 or box[2] >= width or box[3] >= height
+
+
 def _runs(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Overlapping intervals merged, in order."""
     out: list[list[int]] = []
@@ -188,13 +193,13 @@ def is_flat(blob: Blob, t: float, g: TextGeometry) -> bool:
 
 def widened(ink: Box, faint: np.ndarray | None, limit: Box, t: float, g: TextGeometry) -> Box:
     """The piece's box grown sideways over the ``faint`` ink that continues it within
-    its line (gaps under half ``t`` bridged, at most ``hairline`` × t each way, inside
+    its line (gaps under ``faint_gap`` × t bridged, at most ``hairline`` × t each way, inside
     ``limit``): a serif 一 or 二 at a piece's end is drawn in hairlines that blur to
     grey at 150-200 dpi, fainter than ink, and would be left out of the crop."""
     if faint is None:
         return ink
     x0, y0, x1, y1 = ink
-    gap, reach = max(1, int(0.5 * t)), int(g.hairline * t)
+    gap, reach = max(1, int(g.faint_gap * t)), int(g.hairline * t)
 
     def grow(columns: np.ndarray) -> int:
         """How far, column by column outwards, the faint ink goes on (``columns``: has
@@ -261,9 +266,12 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
     out = []
     blobs = fragments_joined(blobs, t, g)
     for line in lines_of(blobs, t, g):
-        for part in pieces_of(line, t, g):
+        parts = pieces_of(line, t, g)
+        edges = [_bounds(part) for part in parts]
+        taken = limit[0]  # how far the pieces before took the line
+        for k, part in enumerate(parts):
             seeds = [b for b in part if b.seed]
-            bounds = _bounds(part)
+            bounds = edges[k]
             w, h = bounds[2] - bounds[0], bounds[3] - bounds[1]
             # one flat stroke, or two side by side ("——" may print as two; 二 is two
             # stacked), and nothing else: a dash
@@ -271,8 +279,13 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
                 len(seeds) == 1 or seeds[0].box[2] <= seeds[1].box[0])
             if not seeds or (w < g.speck * t and h < g.speck * t and not dash):
                 continue  # no character is that small all round (a hyphen is flat): a speck
-            ink = widened(bounds, faint, limit, t, g)
-            out.append(Piece(ink, crop_box(ink, limit, t, g), region, dash=dash))
+            # it grows over faint ink up to its neighbours in the line, never into them, and
+            # faint ink between two pieces (a thin 。) is the first one's
+            room = (taken, limit[1],
+                    min(limit[2], edges[k + 1][0] if k + 1 < len(edges) else limit[2]), limit[3])
+            ink = widened(bounds, faint, room, t, g)
+            taken = ink[2]
+            out.append(Piece(ink, crop_box(ink, room, t, g), region, dash=dash))
     return out
 
 

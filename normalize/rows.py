@@ -97,8 +97,11 @@ def _same_table(a: Grid, b: Grid, tolerance: float = 6.0) -> bool:
 
 
 def page_items(page: PageGrid) -> list[Grid | TextLine]:
-    """A page's grids and free lines in reading order (top to bottom)."""
-    items: list[Grid | TextLine] = [*page.grids,
+    """A page's grids and free lines in reading order (top to bottom). A grid with no
+    text in any cell is furniture like a page number: rules and no words (a box drawn
+    round a stamp, a scan's shadow along the paper's edge read as a corner of rules)
+    neither goes on from the last page's table nor stands between it and its rest."""
+    items: list[Grid | TextLine] = [*(g for g in page.grids if any(c.text.strip() for c in g.cells)),
                                     *(ln for ln in page.lines if not is_noise_line(ln.text))]
     items.sort(key=lambda it: (it.bbox[1], it.bbox[0]))
     return items
