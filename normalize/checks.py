@@ -125,18 +125,21 @@ def low_confidence(what: str, cells: Sequence[Cell]) -> list[Issue]:
 
 # a Latin letter right before a figure: no value is written so (units follow their
 # number), but a scanned comparator or sign misread is (≦ read as M, ≥ as V)
-_LETTER_BEFORE_FIGURE = re.compile(r"[A-Za-z]\s*\d")
+# what no value's figure looks like: a letter before it (a mark such as ≦ or ≥ misread),
+# or two separators in a row inside it ("27.,441": a speck beside a comma)
+_MISSHAPEN_FIGURE = re.compile(r"[A-Za-z]\s*\d|\d\s*[.,，。、]\s*[.,，。、]\s*\d")
 
 
 def misread_mark(what: str, cells: Sequence[Cell], read: str, kind: str) -> list[Issue]:
-    """``value_unreadable`` for a scanned value that reads as text because a letter
-    stands before its figure: the mark there was misread, and the text looks as sure
-    as any other."""
+    """``value_unreadable`` for a scanned value that reads as text because its figure is
+    misshapen (``_MISSHAPEN_FIGURE``): a mark there was misread, and the text looks as
+    sure as any other."""
     if kind != "text" or not any(c.source == "ocr" for c in cells) \
-            or not _LETTER_BEFORE_FIGURE.search(fold(read)):
+            or not _MISSHAPEN_FIGURE.search(fold(read)):
         return []
-    return [Issue("value_unreadable", f"{what}: read {read!r}, a letter before a figure, which no "
-                  f"value has (a mark such as ≦ or ≥ misread); check it on the page", cells[0].page)]
+    return [Issue("value_unreadable", f"{what}: read {read!r}, a figure no value has (a mark "
+                  f"such as ≦ or ≥, or a speck by a separator, misread); check it on the page",
+                  cells[0].page)]
 
 
 def missing_sections(read: set[str]) -> list[Issue]:

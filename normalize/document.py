@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.model import ExtractedDocument
-from normalize import budget, checks, header, indicators, pointers, records, sections
+from normalize import budget, checks, header, indicators, pointers, records, script, sections
 from normalize.model import Declaration, Issue, NotADeclaration, SourceInfo
 from normalize.rows import stream
 
@@ -19,7 +19,7 @@ def _not_this_form(doc: ExtractedDocument, rows: list) -> NotADeclaration:
 
 
 def normalize(doc: ExtractedDocument) -> Declaration:
-    rows = stream(doc.pages)
+    rows = stream(script.in_form_script(doc.pages))
     parts = sections.split(rows)
     head_rows = parts.get("preamble") + parts.get("trailer")
     title = header.find_title(rows)

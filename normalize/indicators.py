@@ -14,6 +14,7 @@ the previous indicator cut by a page break; its cells are appended.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -75,6 +76,27 @@ def _value(pending: _Pending, name: str, issues: list[Concern]) -> Value:
     issues += concerning(value, doubts + checks.low_confidence(what, cells)
                          + checks.misread_mark(what, cells, parsed.raw, parsed.kind))
     return value
+
+
+def mixed_signs(item: _Pending, values: dict[str, Value]) -> list[Concern]:
+    """``reading_ambiguous`` on the scanned values of one indicator that are in % where
+    others are in ‰, or the other way round, the sign that fewer of them show (all of
+    them on a tie): an indicator is measured in one unit across its periods, and a ‰
+    read as % (or back) is the scan's likeliest misreading, the ink of the two signs
+    differing by one small ring."""
+    signs = {name: sign for name, v in values.items()
+             if v.kind == "number" and any(c.source == "ocr" for c in item.cells.get(name, []))
+             for sign in [("‰" if "‰" in v.raw else "%" if "%" in v.raw else None)] if sign}
+    counts = Counter(signs.values())
+    if len(counts) < 2:
+        return []
+    fewer = min(counts.values())
+    what = f"indicator {item.text('level3')}"
+    return [Concern(Issue("reading_ambiguous", f"{what} {name}: read {values[name].raw!r} in "
+                          f"{sign}, where its other periods are in "
+                          f"{'‰' if sign == '%' else '%'}; check the sign on the page",
+                          item.cells[name][0].page), values[name])
+            for name, sign in signs.items() if counts[sign] == fewer]
 
 
 def meaning(value: Value) -> tuple:
@@ -340,6 +362,8 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
     out = []
     for item in pending:
         values = {name: _value(item, name, value_issues) for name in VALUE_FIELDS}
+        if has_periods:
+            value_issues += mixed_signs(item, values)
         basis = item.text("basis") or None
         level3_cells = item.cells.get("level3", [])
         out.append(Indicator(

@@ -453,3 +453,10 @@ def test_prose_that_may_quote_another_figure_is_doubt_on_its_field():
     (issue,) = issues_of(read_with(doc, task, task, (task.replace("90亿元", "96亿元"),)))
     assert (issue.code, issue.field) == ("reading_ambiguous", "/work_tasks/0/content")
     assert "'90'" in issue.message and "'96'" in issue.message
+
+
+def test_a_scanned_value_with_two_separators_in_its_figure_is_unreadable():
+    # a speck beside a comma: "27.,441" parses as text, and no value is written so
+    doc = read_with(extracted(SEED), "100%", "27.,441", ())
+    (issue,) = issues_of(doc)
+    assert (issue.code, issue.field) == ("value_unreadable", "/indicators/1/target")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -533,3 +534,69 @@ def test_a_dash_alone_in_an_empty_budget_row_is_no_line():
     decl = normalize(document(page))
     assert [b.item for b in decl.budget if b.side == "income"] == ["财政拨款收入", "合计"]
     assert [i.code for i in decl.issues if i.code != "section_missing"] == []
+
+
+def scanned(g: Grid) -> Grid:
+    """The grid as OCR read it."""
+    return replace(g, source="ocr", cells=tuple(replace(c, source="ocr") for c in g.cells))
+
+
+PERIOD_HEADER = [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("全年值", 1),
+                 ("上半年值", 1), ("前三季度值", 1), ("依据或说明", 1)]
+
+
+def test_a_rate_read_in_percent_where_its_other_periods_are_per_mille_is_doubt():
+    page = PageGrid(page=1, width=595, height=842, kind="scan", lines=title_lines(), grids=(
+        scanned(table(1, PERIOD_XS, [PERIOD_HEADER,
+                                     [("产出指标", 2), ("数量指标", 2), ("发生率", 1), ("5%以上", 1),
+                                      ("5‰以上", 1), ("5‰以上", 1), ("5‰以上", 1), ("", 1)],
+                                     [None, None, ("完成率", 1), ("95%", 1), ("95%", 1), ("90%", 1),
+                                      ("93%", 1), ("", 1)]])),))
+    decl = normalize(document(page))
+    doubts = [(i.code, i.field) for i in decl.issues if i.code == "reading_ambiguous"]
+    assert doubts == [("reading_ambiguous", "/indicators/0/target")]
+    # from a text layer the same figures are what the form prints
+    printed = replace(page, kind="text", grids=tuple(
+        replace(g, source="text", cells=tuple(replace(c, source="text") for c in g.cells))
+        for g in page.grids))
+    assert not [i for i in normalize(document(printed)).issues if i.code == "reading_ambiguous"]
+
+
+def test_a_grid_without_text_stands_between_no_table_and_its_rest():
+    """A scan's shadow at the foot of a page read as a corner of rules (a tiny grid with
+    no words) must not end the table that goes on overleaf."""
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, PERIOD_XS, [PERIOD_HEADER,
+                             [("产出指标", 1), ("数量指标", 1), ("文化惠民和绩效评", 1), ("93.9%", 1),
+                              ("93.9%", 1), ("93.9%", 1), ("93.9%", 1), ("就业服务覆盖率由67%提", 1)]]),
+        table(1, (0, 14), [[("", 1)]], top=830)))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(
+        table(2, PERIOD_XS, [PERIOD_HEADER,
+                             [("", 1), ("", 1), ("价执行率", 1), ("", 1), ("", 1), ("", 1), ("", 1),
+                              ("高到85.5%。", 1)],
+                             [("", 1), ("", 1), ("食品安全覆盖率", 1), ("53%", 1), ("53%", 1),
+                              ("53%", 1), ("53%", 1), ("", 1)]], top=60),))
+    decl = normalize(document(page1, page2))
+    assert [(i.level3, i.target.raw, i.basis) for i in decl.indicators] == [
+        ("文化惠民和绩效评价执行率", "93.9%", "就业服务覆盖率由67%提高到85.5%。"),
+        ("食品安全覆盖率", "53%", None)]
+
+
+def test_scanned_text_is_put_in_simplified_chinese_without_spaces():
+    from normalize.script import in_form_script, simplified
+
+    assert simplified("贯彻落实关于援助的決策部署") == "贯彻落实关于援助的决策部署"
+    assert simplified("依据 《预算法》 强化， 规范") == "依据《预算法》强化，规范"
+    # characters of simplified text stay (乾县, a surname 於), as do rare name characters
+    # with no simplified twin, and spaces beside figures and Latin letters
+    assert simplified("乾县於氏王堃") == "乾县於氏王堃"
+    assert simplified("≥ 39178 左右 GDP 增长") == "≥ 39178 左右 GDP 增长"
+    cell = Cell(row=0, col=0, rowspan=1, colspan=1, text="決策 部署", bbox=(0, 0, 10, 10), page=1,
+                alternatives=("决策部署", "決第部署"))
+    scan = PageGrid(page=1, width=1, height=1, kind="scan", grids=(scanned(Grid(
+        page=1, bbox=(0, 0, 10, 10), col_edges=(0, 10), row_edges=(0, 10), cells=(cell,))),))
+    (folded,) = in_form_script([scan])[0].grids[0].cells
+    assert (folded.text, folded.alternatives) == ("决策部署", ("决第部署",))
+    text = replace(scan, kind="text", grids=(Grid(page=1, bbox=(0, 0, 10, 10), col_edges=(0, 10),
+                                                   row_edges=(0, 10), cells=(cell,)),))
+    assert in_form_script([text])[0].grids[0].cells[0].text == "決策 部署"  # a text layer is as printed
