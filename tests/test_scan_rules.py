@@ -75,3 +75,26 @@ def test_a_column_rule_cut_by_the_page_ends_where_the_frame_does():
     xs = sorted((b[0] + b[2]) // 2 for b in found.v_boxes)
     assert any(abs(x - 250) <= 2 for x in xs)
     assert not any(abs(x - 600) <= 2 for x in xs)
+
+
+def test_faint_marks_join_the_piece_before_them_and_no_piece_twice():
+    """Two pieces of one line with a thin 。 between them, too faint to be ink: the 。 goes
+    to the first piece, whose crop stops where the second begins; ink touching the
+    page's edge outside the tables is no text."""
+    from extract.model import TextGeometry
+    from extract.scan_text import blobs, region_pieces, touches_edge
+
+    g, t = TextGeometry(), TEXT
+    ink = np.zeros((200, 800), np.uint8)
+    faint = np.zeros_like(ink)
+    for x in (100, 130, 160):  # three "characters"
+        cv2.rectangle(ink, (x, 50), (x + 22, 50 + TEXT), 255, -1)
+    for x in (290, 320):  # the next piece, past the piece gap
+        cv2.rectangle(ink, (x, 50), (x + 22, 50 + TEXT), 255, -1)
+    faint[:] = ink
+    cv2.circle(faint, (201, 50 + TEXT - 4), 3, 255, -1)  # the 。, 0.6 t after the line
+    found = blobs(ink, t, g)
+    first, second = region_pieces(found, 0, (0, 0, 800, 200), t, g, faint)
+    assert first.ink[2] >= 204 > first.ink[0]  # the 。 is read with the first piece
+    assert first.crop[2] <= second.ink[0] and second.crop[0] >= first.ink[2]
+    assert touches_edge((0, 40, 12, 60), 800, 200) and not touches_edge((5, 40, 12, 60), 800, 200)
