@@ -56,21 +56,37 @@ def budget_totals(lines: Sequence[BudgetLine]) -> list[Issue]:
         if not totals:
             continue
         at, total = totals[-1]
-        tops = [ln for _, ln in mine if ln.parent is None and not is_total(ln.item)]
+        tops = [(i, ln) for i, ln in mine if ln.parent is None and not is_total(ln.item)]
+        summed_at: dict[int, list[str]] = {}  # the lines of a sum that failed, and its periods
         for period in PERIOD_NAMES:
             printed = getattr(total, period).value
-            summed_lines = [ln for ln in tops if getattr(ln, period).value is not None]
+            summed_lines = [(i, ln) for i, ln in tops if getattr(ln, period).value is not None]
             if printed is None or not summed_lines:
                 continue
-            summed = sum((getattr(ln, period).value for ln in summed_lines), Decimal(0))
+            summed = sum((getattr(ln, period).value for _, ln in summed_lines), Decimal(0))
             if abs(summed - printed) >= Decimal("0.000001"):
-                names = ", ".join(ln.item for ln in summed_lines)
+                names = ", ".join(ln.item for _, ln in summed_lines)
                 issues.append(Issue(
                     "budget_total_mismatch",
                     f"{SIDE_NAMES[side]} {total.item} {PERIOD_NAMES[period]} is {printed} 万元 but its "
                     f"lines ({names}) add up to {summed} 万元", _page(total),
                     pointer("budget", at, period)))
+                for i, _ in summed_lines:
+                    summed_at.setdefault(i, []).append(PERIOD_NAMES[period])
+        issues += summed_in(lines, summed_at, "budget_total_mismatch",
+                            f"the lines {SIDE_NAMES[side]} {total.item} sums")
     return issues
+
+
+def summed_in(lines: Sequence[BudgetLine], summed_at: Mapping[int, Sequence[str]], code: str,
+              what: str) -> list[Issue]:
+    """The lines of a sum that does not add up, each pointed at (once, with the periods
+    that fail): any of them, its amount or its place under the total, may be what is
+    wrong."""
+    return [Issue(code, f"{lines[i].item} is one of {what}, which do not add up in "
+                  f"{'、'.join(periods)}; check its amounts and where it is filed", _page(lines[i]),
+                  pointer("budget", i))
+            for i, periods in summed_at.items()]
 
 
 def budget_subtotals(lines: Sequence[BudgetLine]) -> list[Issue]:
@@ -79,10 +95,12 @@ def budget_subtotals(lines: Sequence[BudgetLine]) -> list[Issue]:
     for at, parent in enumerate(lines):
         if parent.parent is not None or is_total(parent.item):
             continue
-        subs = [ln for ln in lines if ln.side == parent.side and ln.parent == parent.item]
+        subs = [(i, ln) for i, ln in enumerate(lines)
+                if ln.side == parent.side and ln.parent == parent.item]
+        failed: list[str] = []
         for period in PERIOD_NAMES:
             printed = getattr(parent, period).value
-            values = [getattr(ln, period).value for ln in subs]
+            values = [getattr(ln, period).value for _, ln in subs]
             if printed is None or not any(v is not None for v in values):
                 continue
             summed = sum((v for v in values if v is not None), Decimal(0))
@@ -91,6 +109,10 @@ def budget_subtotals(lines: Sequence[BudgetLine]) -> list[Issue]:
                     "budget_subtotal_mismatch",
                     f"{parent.item} {PERIOD_NAMES[period]} is {printed} 万元 but its 其中 items "
                     f"add up to {summed} 万元", _page(parent), pointer("budget", at, period)))
+                failed.append(PERIOD_NAMES[period])
+        if failed:
+            issues += summed_in(lines, {i: failed for i, _ in subs}, "budget_subtotal_mismatch",
+                                f"the 其中 items of {parent.item}")
     return issues
 
 

@@ -104,16 +104,21 @@ def test_income_and_expenditure_that_differ():
 
 def test_a_changed_figure_breaks_the_total():
     doc = edit(extracted(SEED), {"2241": "2214"})  # 职能项目支出 全年数, digits transposed
-    (issue,) = issues_of(doc)
+    issue, *summed = issues_of(doc)
     assert (issue.code, issue.page) == ("budget_total_mismatch", 3)
     assert issue.message == ("预算支出 合计 全年数 is 5218.16 万元 but its lines "
                              "(基本支出, 职能项目支出, 预留机动经费) add up to 5191.16 万元")
     assert issue.field == "/budget/18/annual"
+    # and each line it sums: any of them may be the one misread or misfiled
+    assert [(i.code, i.field) for i in summed] == [("budget_total_mismatch", f"/budget/{n}")
+                                                   for n in (9, 13, 14)]
+    assert summed[1].message == ("职能项目支出 is one of the lines 预算支出 合计 sums, which do not "
+                                 "add up in 全年数; check its amounts and where it is filed")
 
 
 def test_sub_items_larger_than_their_parent():
     doc = edit(extracted(SEED), {"2320.81": "2420.81"})  # 其中: 1. 工资福利支出
-    assert codes(doc) == [("budget_subtotal_mismatch", 3)]
+    assert codes(doc) == [("budget_subtotal_mismatch", 3)] * 4  # the parent, and its three items
 
 
 def test_periods_out_of_order():
@@ -121,7 +126,7 @@ def test_periods_out_of_order():
     doc = edit(extracted(SEED), {"1365": "2047.5", "2047.5": "1365"})
     issues = issues_of(doc)
     assert sorted(i.code for i in issues) == [
-        "budget_subtotal_mismatch", "budget_total_mismatch", "budget_total_mismatch", "period_order"]
+        *["budget_subtotal_mismatch"] * 4, *["budget_total_mismatch"] * 5, "period_order"]
     (order,) = [i for i in issues if i.code == "period_order"]
     assert order.message == "基本支出: 上半年数 2047.5 exceeds 前三季度数 1365"
 
@@ -183,10 +188,13 @@ def test_check_lists_documents_with_issues_by_code(tmp_path: Path):
     result = CliRunner().invoke(main, ["check", "--db", db])
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "budget_total_mismatch (1)",
+        "budget_total_mismatch (4)",
         "  盐城市住房公积金管理中心 2021 yancheng_hpf_2021.pdf p.3 /budget/18/annual: "
         "预算支出 合计 全年数 is 5218.16 万元 but its lines (基本支出, 职能项目支出, 预留机动经费) "
         "add up to 5191.16 万元",
+        *(f"  盐城市住房公积金管理中心 2021 yancheng_hpf_2021.pdf p.3 /budget/{n}: {name} is one of "
+          f"the lines 预算支出 合计 sums, which do not add up in 全年数; check its amounts and where "
+          f"it is filed" for n, name in ((9, "基本支出"), (13, "职能项目支出"), (14, "预留机动经费"))),
         "income_expenditure_mismatch (3)",
         "  盐城市住房公积金管理中心 2021 yancheng_hpf_2021.pdf p.3 /budget/8/annual: "
         "预算收入 合计 全年数 is 15700 万元 but 预算支出 合计 is 5218.16 万元",
@@ -206,13 +214,17 @@ XUZHOU = SAMPLES / "xuzhou_transport_2023.pdf"  # one table per section
 #: 预算收入 合计, 9 基本支出 with its 其中 items 10-12, 18 预算支出 合计.
 BROKEN: dict[str, tuple[Callable[[], ExtractedDocument], list[tuple[str, str | None]]]] = {
     "total": (lambda: edit(extracted(SEED), {"2241": "2214"}),
-              [("budget_total_mismatch", "/budget/18/annual")]),
+              [("budget_total_mismatch", "/budget/18/annual"),
+               *(("budget_total_mismatch", f"/budget/{n}") for n in (9, 13, 14))]),
     "subtotal": (lambda: edit(extracted(SEED), {"2320.81": "2420.81"}),
-                 [("budget_subtotal_mismatch", "/budget/9/annual")]),
+                 [("budget_subtotal_mismatch", "/budget/9/annual"),
+                  *(("budget_subtotal_mismatch", f"/budget/{n}") for n in (10, 11, 12))]),
     "period_order": (lambda: edit(extracted(SEED), {"1365": "2047.5", "2047.5": "1365"}),
                      [("budget_total_mismatch", "/budget/18/h1"),
                       ("budget_total_mismatch", "/budget/18/q3"),
+                      *(("budget_total_mismatch", f"/budget/{n}") for n in (9, 13, 14)),
                       ("budget_subtotal_mismatch", "/budget/9/q3"),
+                      *(("budget_subtotal_mismatch", f"/budget/{n}") for n in (10, 11, 12)),
                       ("period_order", "/budget/9/h1")]),
     "unreadable_amount": (lambda: edit(extracted(SEED), {"303.14": "3O3.14"}),
                           [("value_unreadable", "/budget/12/annual")]),
@@ -347,6 +359,8 @@ def test_show_draws_the_cells_issues_point_at_in_red(tmp_path: Path):
         engine.dispose()
     flagged = {b.field: b.issues for b in stored.boxes if b.issues}
     assert flagged == {"budget[18].annual": ("budget_total_mismatch",),
+                       # the lines it sums, each a row pointed at whole
+                       **{f"budget[{n}]": ("budget_total_mismatch",) for n in (9, 13, 14)},
                        # the seed's own imbalance, as printed
                        **{f"budget[8].{p}": (OWN,) for p in ("annual", "h1", "q3")}}
 
