@@ -45,7 +45,7 @@ from normalize import budget_items, checks, labels, stitch
 from normalize.budget_items import ItemName, read_name
 from normalize.model import Amount, BudgetLine, Issue, Side
 from normalize.pointers import Concern, concerning
-from normalize.readings import choose
+from normalize.readings import choose, readings
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import join_text
@@ -268,7 +268,7 @@ def read_budget(rows: Sequence[Row], money_unit: str
         read: list[_Read] = []
         for parts in printed:
             part = parts[side]
-            name = join_text(c.text for c in part.names)
+            name = known_reading(part.names)
             if not fold(name) or (is_placeholder(fold(name)) and not any(
                     c.text.strip() for cells in part.amounts.values() for c in cells)):
                 continue  # a blank name, or a dash in a row with nothing else: no line
@@ -295,6 +295,16 @@ def read_budget(rows: Sequence[Row], money_unit: str
     return lines, [Concern(c.issue, *subject[id(c.subject)][1:])
                    if subject.get(id(c.subject), (None,))[0] is c.subject else c
                    for c in concerns], has_periods
+
+
+def known_reading(cells: Sequence[Cell]) -> str:
+    """A line name's text: of a scan's readings (normalize/readings.py), the first that
+    names a line of the classification where the likeliest does not (项且支出 read where
+    the ink may also say 项目支出); a name outside it is kept as read."""
+    texts = readings(cells)
+    if len(texts) > 1 and not budget_items.complete(texts[0]):
+        return next((t for t in texts[1:] if budget_items.complete(t)), texts[0])
+    return texts[0]
 
 
 def _indent(cells: Sequence[Cell]) -> float | None:

@@ -474,3 +474,12 @@ def test_a_scanned_value_with_two_separators_in_its_figure_is_unreadable():
     doc = read_with(extracted(SEED), "100%", "27.,441", ())
     (issue,) = issues_of(doc)
     assert (issue.code, issue.field) == ("value_unreadable", "/indicators/1/target")
+
+
+def test_a_scanned_line_name_takes_the_reading_the_classification_knows():
+    # the ink may say 预留机动经费 as well as what the recogniser liked better
+    doc = read_with(extracted(SEED), "预留机动经费", "预留机动径费", ("预留机动经费",))
+    assert "预留机动经费" in [b.item for b in normalize(doc).budget]
+    # a name outside the classification is kept as read, runner-ups or not
+    doc = read_with(extracted(SEED), "预留机动经费", "预留机动径费", ("预留机动劲费",))
+    assert "预留机动径费" in [b.item for b in normalize(doc).budget]
