@@ -86,6 +86,12 @@ def split(stream: list[Row]) -> Sections:
     for row in stream:
         if carried and not row.is_line:
             row, carried = replace(row, continues=True), False
+        if row.continues and last is not None and _label_tail(last, row):
+            # the rest of a label cell the break cut, whose head alone already named the
+            # section (年度部门预 / 算): the label, whole, not a line named 算
+            head, tail = last.cells[0], row.cells[0]
+            row = replace(row, cells=(replace(tail, text=join_text((head.text, tail.text))),
+                                      *row.cells[1:]))
         cut = _cut_label(last, row) if row.continues and last is not None else None
         if cut is not None:
             # the label cell a page break cut (部门年 / 度绩效目标): the row above opened
@@ -134,6 +140,21 @@ def _cut_label(upper: Row, lower: Row) -> str | None:
             or labels.match(a.text, "section") or labels.match(b.text, "section"):
         return None
     return labels.field_of(labels.match(join_text((a.text, b.text)), "section"))
+
+
+def _label_tail(upper: Row, lower: Row) -> bool:
+    """Is the first cell of ``lower`` (a row a page break continued) the end of the
+    label that ``upper``'s first cell begins: the head names a section near enough, the
+    two together name it word for word, and the tail alone names nothing?"""
+    if lower.is_line or not upper.cells or not lower.cells or upper.left is not upper.cells[0]:
+        return False
+    a, b = upper.cells[0], lower.cells[0]
+    if abs(a.bbox[0] - b.bbox[0]) > 0.5 * (a.bbox[2] - a.bbox[0]) or not b.text.strip():
+        return False
+    key = labels.match(a.text, "section")
+    return (key is not None and labels.exact(a.text, "section") is None
+            and labels.exact(join_text((a.text, b.text)), "section") == key
+            and labels.match(b.text, "section") is None)
 
 
 def _take_back(out: Sections, row: Row) -> None:
