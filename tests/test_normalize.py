@@ -609,16 +609,19 @@ def test_a_section_label_whose_head_alone_names_it_is_joined_with_its_tail():
     page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
         table(1, xs, [[("年度部门预", 1), ("预算收入", 1, 2), None, ("支出预算", 1, 2), None]]),))
     rest = table(2, xs, [
-        [("算", 4), ("", 1), ("金额", 1), ("", 1), ("金额", 1)],
+        [("算", 5), ("", 1), ("金额", 1), ("", 1), ("金额", 1)],
         [None, ("财政拨款收入", 1), ("100", 1), ("基本支出", 1), ("60", 1)],
-        [None, ("事业收入", 1), ("20", 1), ("项目支出", 1), ("60", 1)],
+        [None, ("事业收入", 1), ("20", 1), ("项目支出", 1), ("40", 1)],
+        [None, ("", 1), ("", 1), ("其他支出", 1), ("20", 1)],
         [None, ("合计", 1), ("120", 1), ("合计", 1), ("120", 1)],
     ], top=60)
-    # a spreadsheet prints a merged cell's text in the middle of its rows
-    rest = replace(rest, cells=tuple(replace(c, text_bbox=(20, 105, 30, 115)) if c.text == "算" else c
+    # a spreadsheet prints a merged cell's text in the middle of its rows, here where the
+    # income side has no line
+    rest = replace(rest, cells=tuple(replace(c, text_bbox=(20, 125, 30, 135)) if c.text == "算" else c
                                      for c in rest.cells))
     page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(rest,))
     decl = normalize(document(page1, page2))
     assert [(b.side, b.item, b.annual.value) for b in decl.budget] == [
         ("income", "财政拨款收入", 100), ("income", "事业收入", 20), ("income", "合计", 120),
-        ("expenditure", "基本支出", 60), ("expenditure", "项目支出", 60), ("expenditure", "合计", 120)]
+        ("expenditure", "基本支出", 60), ("expenditure", "项目支出", 40), ("expenditure", "其他支出", 20),
+        ("expenditure", "合计", 120)]
