@@ -16,7 +16,7 @@ import pytest
 from expected import differences, fold
 
 from extract.model import ExtractedDocument, ExtractSettings, PageGrid
-from extract.pdf import read_scans
+from extract.pdf import EXTRACTOR_VERSION, read_scans
 from jixiao import api, pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +54,8 @@ def test_a_scan_is_ocrd_under_every_source(source: str, tmp_path: Path, monkeypa
     expected = json.loads(SCAN.with_suffix(".expected.json").read_text(encoding="utf-8"))
     got, doc = ingest_with(SCAN, source, tmp_path, monkeypatch)
     # the OCR engine, its precision and the ink thresholds are recorded: readings depend on them
-    assert re.fullmatch(rf"3/{source}\+(openvino-(bf16|f16|f32)|onnxruntime-f32)\+ink170/215",
+    assert re.fullmatch(rf"{EXTRACTOR_VERSION}/{source}\+(openvino-(bf16|f16|f32)|onnxruntime-f32)"
+                        r"\+ink170/215",
                         doc.extractor_version), doc.extractor_version
     assert got["source"]["page_kinds"] == ["scan"] * expected["source"]["pages"]
     assert all(p.grids for p in doc.pages)
