@@ -145,10 +145,9 @@ def low_confidence(what: str, cells: Sequence[Cell]) -> list[Issue]:
                   f"{weakest.confidence:.2f}; check it on the page", weakest.page)]
 
 
-# a Latin letter right before a figure: no value is written so (units follow their
-# number), but a scanned comparator or sign misread is (≦ read as M, ≥ as V)
-# what no value's figure looks like: a letter before it (a mark such as ≦ or ≥ misread),
-# or two separators in a row inside it ("27.,441": a speck beside a comma)
+# what no value's figure looks like, though a scan misread may: a Latin letter right
+# before it (units follow their number; ≦ read as M, ≥ as V), or two separators in a
+# row inside it ("27.,441": a speck beside a comma)
 _MISSHAPEN_FIGURE = re.compile(r"[A-Za-z]\s*\d|\d\s*[.,，。、]\s*[.,，。、]\s*\d")
 
 

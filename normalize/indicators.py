@@ -84,9 +84,9 @@ def mixed_signs(item: _Pending, values: dict[str, Value]) -> list[Concern]:
     them on a tie): an indicator is measured in one unit across its periods, and a ‰
     read as % (or back) is the scan's likeliest misreading, the ink of the two signs
     differing by one small ring."""
-    signs = {name: sign for name, v in values.items()
-             if v.kind == "number" and any(c.source == "ocr" for c in item.cells.get(name, []))
-             for sign in [("‰" if "‰" in v.raw else "%" if "%" in v.raw else None)] if sign}
+    signs = {name: _sign(v.raw) for name, v in values.items()
+             if v.kind == "number" and _sign(v.raw)
+             and any(c.source == "ocr" for c in item.cells.get(name, []))}
     counts = Counter(signs.values())
     if len(counts) < 2:
         return []
@@ -97,6 +97,12 @@ def mixed_signs(item: _Pending, values: dict[str, Value]) -> list[Concern]:
                           f"{'‰' if sign == '%' else '%'}; check the sign on the page",
                           item.cells[name][0].page), values[name])
             for name, sign in signs.items() if counts[sign] == fewer]
+
+
+def _sign(raw: str) -> str | None:
+    """The rate sign a value is printed with, if any."""
+    folded = fold(raw)
+    return "‰" if "‰" in folded else "%" if "%" in folded else None
 
 
 def meaning(value: Value) -> tuple:

@@ -58,9 +58,9 @@ def simplified(text: str) -> str:
 def _cell(cell: Cell) -> Cell:
     if cell.source != "ocr":
         return cell
-    return replace(cell, text=simplified(cell.text),
-                   alternatives=tuple(dict.fromkeys(a for a in map(simplified, cell.alternatives)
-                                                    if a != simplified(cell.text))))
+    text = simplified(cell.text)
+    others = (a for a in map(simplified, cell.alternatives) if a != text)
+    return replace(cell, text=text, alternatives=tuple(dict.fromkeys(others)))
 
 
 def _grid(grid: Grid) -> Grid:
