@@ -236,15 +236,20 @@ def _checks(correct: list[dict], broken: list[dict]) -> None:
         print(f"  {name}: {issue['code']} {issue.get('field')}: {issue['message'][:120]}")
     # how often a doubt is right: an issue whose fields are all right cost a person a look
     hits: Counter = Counter()
+    # the review cost of each code: the fields it points at, and how many of them were wrong
+    points: Counter = Counter()
     for r in correct:
         for issue in r["issues"]:
             if issue["code"] in CHECK_CODES or not issue.get("field"):
                 continue
             under = [credit for path, _, credit in r["fields"] if covered(path, [issue])]
             hits[(issue["code"], any(c < 1 for c in under))] += 1
-    for code in sorted({c for c, _ in hits}):
+            points[(issue["code"], "fields")] += len(under)
+            points[(issue["code"], "wrong")] += sum(c < 1 for c in under)
+    for code in sorted({c for c, _ in hits}, key=lambda c: -points[(c, "fields")]):
         print(f"  {code}: {hits[(code, True)] + hits[(code, False)]} issues, "
-              f"{hits[(code, True)]} on a field read wrong")
+              f"{hits[(code, True)]} on a field read wrong; {points[(code, 'fields')]} fields "
+              f"pointed at, {points[(code, 'wrong')]} of them wrong")
     if not broken:
         return
     caught: Counter = Counter()

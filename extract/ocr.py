@@ -406,6 +406,12 @@ def paired(text: str) -> str:
     return "".join(out)
 
 
+def is_slash(text: str) -> bool:
+    """A reading that is only a slash (a "/" cell)."""
+    stripped = "".join(text.split())
+    return stripped in ("/", "\\", "／")
+
+
 def is_dash(text: str) -> bool:
     """A reading that is only a dash-like stroke (a "—" cell read as 一, -, _)."""
     stripped = "".join(text.split())

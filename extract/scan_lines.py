@@ -225,9 +225,11 @@ def ending_with_frame(boxes: list[tuple[int, int, int, int]], rules: list[tuple[
 
 def frame_edges(h_boxes: list[tuple[int, int, int, int]], v_boxes: list[tuple[int, int, int, int]],
                 reach: int) -> list[tuple[int, int, int, int]]:
-    """Horizontal rules a table's frame must have but the page lost (a faint or broken
-    bottom rule): where ``FRAME_RULES`` or more vertical rules end together, within
-    ``reach``, and no horizontal rule runs across them there, the edge they end on."""
+    """Horizontal rules a table's frame must have but the page lost: where ``FRAME_RULES``
+    or more vertical rules end together, within ``reach``, the edge they end on, wherever
+    no horizontal rule runs there. A faint or broken bottom rule is lost whole; a page
+    break that cuts merged cells leaves only their columns open, so a rule covers part of
+    the edge and the rest, from column rule to column rule, is added."""
     out = []
     for end in (1, 3):  # the verticals' tops, then their bottoms
         ordered = sorted(v_boxes, key=lambda b: b[end])
@@ -238,12 +240,26 @@ def frame_edges(h_boxes: list[tuple[int, int, int, int]], v_boxes: list[tuple[in
                 continue
             if len(group) >= FRAME_RULES:
                 y = int(np.median([b[end] for b in group])) - (end == 3)
-                x0, x1 = min(b[0] for b in group), max(b[2] for b in group)
-                if not any(abs((h[1] + h[3]) // 2 - y) <= reach
-                           and min(h[2], x1) - max(h[0], x0) >= 0.5 * (x1 - x0) for h in h_boxes):
-                    out.append((x0, y - 1, x1, y + 2))
+                out += [(x0, y - 1, x1, y + 2) for x0, x1 in _open_spans(group, h_boxes, y, reach)]
             group = [box] if box is not None else []
     return out
+
+
+def _open_spans(group: list[tuple[int, int, int, int]], h_boxes: list[tuple[int, int, int, int]],
+                y: int, reach: int) -> list[tuple[int, int]]:
+    """The stretches between the column rules of ``group`` that no horizontal rule at
+    ``y`` runs along."""
+    xs = sorted((b[0] + b[2]) // 2 for b in group)
+    on_edge = [h for h in h_boxes if abs((h[1] + h[3]) // 2 - y) <= reach]
+    spans: list[tuple[int, int]] = []
+    for a, b in zip(xs, xs[1:], strict=False):
+        if any(h[0] <= a + reach and h[2] >= b - reach for h in on_edge):
+            continue
+        if spans and spans[-1][1] == a:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    return spans
 
 
 def to_segments(rules: Rules, image: PageImage) -> list[Segment]:

@@ -373,7 +373,11 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     swap = {"%": "‰", "‰": "%"}
     alternatives = ["".join(swap[c] if j == k else c for j, c in enumerate(chars)) for k in doubts]
     if bare_value:
+        # a comparator is drawn about as tall as the digits after it; a speck left of
+        # the first digit has an angle's shape at a few pixels, but not its size
         before = leading(ink, extents[0][0])
+        if not any(p[3] - p[1] >= MARK_HEIGHT * tallest for p in before):
+            before = []
         shape = comparator(binary, before, grey) if before else None
         if shape is not None:
             alternatives = ["".join(chars), *(shape + a for a in alternatives)]
@@ -381,6 +385,7 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     return Settled("".join(chars), tuple(alternatives))
 
 
+MARK_HEIGHT = 0.35  # the least height of a comparator's angle, in the line's tallest column
 _VALUE = re.compile(r"^(?!.*\.\D)\d[\d.,]*\s*[%‰]?[^\d\s]{0,6}$")  # a bare value, not "2. 对个人"
 RANK = {"<": 0, ">": 0, "≤": 1, "≥": 1, "≦": 2, "≧": 2}
 SAME_WAY = {c: ("<≤≦" if c in "<≤≦" else ">≥≧") for c in RANK}

@@ -126,13 +126,14 @@ def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_p
         # no printer prints to the paper's edge: ink touching it outside the tables is the
         # edge's shadow or a mark cut off by the scanner, read as a letter or a digit
         groups[OUTSIDE] = [b for b in groups[OUTSIDE] if not scan_text.touches_edge(b.box, w, h)]
-    # a dash drawn in a hairline is lighter than ink: in a cell with no character, a flat
-    # stroke of faint ink is its dash (the cell's blank), where ink alone saw nothing
+    # a dash or a slash drawn in a hairline is lighter than ink: in a cell with no
+    # character, a stroke of faint ink is its blank mark, where ink alone saw nothing
     blank = [b for b in scan_text.blobs(faint, text_px, geometry)
-             if scan_text.is_flat(b, text_px, geometry)]
-    for region, flats in scan_text.group_by_region(blank, locator).items():
+             if scan_text.is_stroke(b, text_px, geometry)]
+    for region, strokes in scan_text.group_by_region(blank, locator).items():
         if region != OUTSIDE and not any(b.seed for b in groups.get(region, [])):
-            groups[region] = [*groups.get(region, []), *(replace(f, seed=True) for f in flats)]
+            groups[region] = [*groups.get(region, []),
+                              *(replace(f, seed=True, faint=True) for f in strokes)]
     margin = 2
     pieces: list[scan_text.Piece] = []
     for region, blobs in sorted(groups.items()):
@@ -185,8 +186,8 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
                 out.append(Glyph(dash_of(piece.ink, t, settings.text), _pt_box(piece.ink, image),
                                  confidence=max(reading.confidence, 0.9)))
             continue
-        if not text:
-            continue
+        if not text or piece.faint and not ocr.is_slash(text):
+            continue  # a faint stroke is a slash or nothing (a crease, a seal's trace)
         doubts = [ocr.fix_text(a) for a in settled.alternatives]
         runners = [ocr.fix_text(scan_marks.settle(v, crop, widths, sure).text)
                    for v in reading.variants()]

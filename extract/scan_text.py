@@ -32,6 +32,8 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, end exclusive
 class Blob:
     box: Box
     seed: bool = True
+    area: int = 0  # its ink pixels: how thin a stroke it is
+    faint: bool = False  # found only in the faint ink (a cell's hairline blank)
 
     @property
     def cx(self) -> float:
@@ -52,6 +54,7 @@ class Piece:
     crop: Box
     region: int
     dash: bool = False
+    faint: bool = False  # its seeds are only faint ink: a hairline blank mark or nothing
 
 
 def line_height(pieces: Sequence[Piece]) -> float | None:
@@ -72,7 +75,7 @@ def blobs(ink: np.ndarray, t: float, g: TextGeometry) -> list[Blob]:
         if h > 4 * t or area < smallest:
             continue
         seed = bool(h >= g.seed_height * t or w >= g.seed_width * t)
-        out.append(Blob((int(x), int(y), int(x + w), int(y + h)), seed))
+        out.append(Blob((int(x), int(y), int(x + w), int(y + h)), seed, int(area)))
     return out
 
 
@@ -191,6 +194,16 @@ def is_flat(blob: Blob, t: float, g: TextGeometry) -> bool:
     return (y1 - y0) <= 0.2 * t and (x1 - x0) >= max(g.dash_lengths[0] * t, 1.5 * (y1 - y0))
 
 
+def is_stroke(blob: Blob, t: float, g: TextGeometry) -> bool:
+    """One thin straight-ish stroke at least a hyphen long and at most a line tall and a
+    half: a dash (flat) or a slash, the marks a blank cell is filled with. Its ink spread
+    along its length is no thicker than a dash is tall."""
+    x0, y0, x1, y1 = blob.box
+    length = float(np.hypot(x1 - x0, y1 - y0))
+    return is_flat(blob, t, g) or (
+        g.dash_lengths[0] * t <= length <= 1.5 * t and blob.area <= 0.2 * t * length)
+
+
 def widened(ink: Box, faint: np.ndarray | None, limit: Box, t: float, g: TextGeometry) -> Box:
     """The piece's box grown sideways over the ``faint`` ink that continues it within
     its line (gaps under ``faint_gap`` × t bridged, at most ``hairline`` × t each way, inside
@@ -285,7 +298,8 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
                     min(limit[2], edges[k + 1][0] if k + 1 < len(edges) else limit[2]), limit[3])
             ink = widened(bounds, faint, room, t, g)
             taken = ink[2]
-            out.append(Piece(ink, crop_box(ink, room, t, g), region, dash=dash))
+            out.append(Piece(ink, crop_box(ink, room, t, g), region, dash=dash,
+                             faint=all(b.faint for b in seeds)))
     return out
 
 

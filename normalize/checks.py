@@ -26,6 +26,7 @@ from decimal import Decimal
 from extract.model import Cell, PageGrid
 from normalize.budget_items import is_total
 from normalize.model import BudgetLine, Issue, pointer
+from normalize.readings import MISSHAPEN
 from normalize.rows import Row
 from normalize.values import fold
 
@@ -145,10 +146,10 @@ def low_confidence(what: str, cells: Sequence[Cell]) -> list[Issue]:
                   f"{weakest.confidence:.2f}; check it on the page", weakest.page)]
 
 
-# what no value's figure looks like, though a scan misread may: a Latin letter right
-# before it (units follow their number; ≦ read as M, ≥ as V), or two separators in a
-# row inside it ("27.,441": a speck beside a comma)
-_MISSHAPEN_FIGURE = re.compile(r"[A-Za-z]\s*\d|\d\s*[.,，。、]\s*[.,，。、]\s*\d")
+# what no value's figure looks like, though a scan misread may: what no text prints
+# (readings.MISSHAPEN), or a Latin letter right before it (units follow their number;
+# ≦ read as M, ≥ as V)
+_MISSHAPEN_FIGURE = re.compile(r"[A-Za-z]\s*\d|" + MISSHAPEN.pattern)
 
 
 def misread_mark(what: str, cells: Sequence[Cell], read: str, kind: str) -> list[Issue]:

@@ -23,7 +23,7 @@ from normalize import checks, labels, stitch
 from normalize.columns import Column, covered, header_columns, names_all, place, refined
 from normalize.model import Indicator, Issue, Value
 from normalize.pointers import Concern, concerning
-from normalize.readings import choose, figure_doubts
+from normalize.readings import choose, figure_doubts, readings
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
@@ -66,8 +66,9 @@ def _value(pending: _Pending, name: str, issues: list[Concern]) -> Value:
 
     if not cells:
         return parse(pending.text(name))
-    _, parsed, doubts = choose(cells, parse, f"indicator {pending.text('level3')} {name}",
-                               meaning)
+    text, parsed, doubts = choose(cells, parse, f"indicator {pending.text('level3')} {name}",
+                                  meaning)
+    doubts += column_doubts(pending, text, parsed, f"indicator {pending.text('level3')} {name}")
     confidence = min(c.confidence for c in cells)
     value = Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
                   comparator=parsed.comparator, direction=parsed.direction,
@@ -76,6 +77,26 @@ def _value(pending: _Pending, name: str, issues: list[Concern]) -> Value:
     issues += concerning(value, doubts + checks.low_confidence(what, cells)
                          + checks.misread_mark(what, cells, parsed.raw, parsed.kind))
     return value
+
+
+def column_doubts(pending: _Pending, text: str, parsed: Value, what: str) -> list[Issue]:
+    """``reading_ambiguous`` on a value whose 计量单位 or 指标值类型 cell may also say
+    something that changes it: the value is read with those cells ("28.43" + "%"), so
+    a sign the scan is unsure of there (‰ or %, ≥ or >) is doubt about the value too."""
+    issues = []
+    for name, label in (("unit", "计量单位"), ("value_type", "指标值类型")):
+        cells = pending.cells.get(name, [])
+        for other in readings(cells)[1:]:
+            columns = {"unit": pending.text("unit"), "value_type": pending.text("value_type"),
+                       name: other}
+            again = with_columns(parse_value(text), text, columns["unit"], columns["value_type"])
+            if again.kind == parsed.kind and meaning(again) != meaning(parsed):
+                issues.append(Issue(
+                    "reading_ambiguous", f"{what}: read {text!r} with {label} "
+                    f"{pending.text(name)!r}, but the scan may also say {other!r} there; check "
+                    "it on the page", next(c.page for c in cells if c.alternatives)))
+                break
+    return issues
 
 
 def mixed_signs(item: _Pending, values: dict[str, Value]) -> list[Concern]:

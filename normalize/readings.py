@@ -91,4 +91,19 @@ def figure_doubts(cells: Sequence[Cell], what: str) -> list[Issue]:
             read, also = next((a, b) for a, b in zip(mine, theirs, strict=True) if a != b)
             return [Issue("reading_ambiguous", f"{what}: read {read!r}, but the scan may also say "
                           f"{also!r} there; check its figures on the page", cell.page)]
+    for cell in cells:
+        found = MISSHAPEN.search(fold(cell.text)) if cell.source == "ocr" else None
+        if found:
+            return [Issue("reading_ambiguous", f"{what}: read {found.group()!r}, a figure no text "
+                          "prints (a speck or a mark misread by the scan); check its figures on "
+                          "the page", cell.page)]
     return []
+
+
+# figures no prose prints, though a scan misread may: two separators in a row
+# ("27.,441"), two decimal points outside a date ("18193.7.4"), or a decimal point
+# with no digit before it, after a word ("达到.95%": a speck). Letters before a figure
+# are left alone here (PM2.5, No.3)
+MISSHAPEN = re.compile(r"\d[.,，。、][.,，。、]\d"
+                        r"|(?<![\d.])(?!(?:19|20)\d\d\.\d{1,2}\.\d{1,2}(?![\d.]))\d+\.\d+\.\d"
+                        r"|(?<=[\u3400-\u9fff,;:。、()《》“”])\.\d")  # after fold: ，；： are ,;:

@@ -483,3 +483,35 @@ def test_a_scanned_line_name_takes_the_reading_the_classification_knows():
     # a name outside the classification is kept as read, runner-ups or not
     doc = read_with(extracted(SEED), "预留机动经费", "预留机动径费", ("预留机动劲费",))
     assert "预留机动径费" in [b.item for b in normalize(doc).budget]
+
+
+def test_a_unit_or_type_cell_the_scan_is_unsure_of_is_doubt_on_the_values_it_makes():
+    # "100" is read with its row's 计量单位 and 指标值类型: a % that may be ‰, or a ≤ that
+    # may be <, changes the value though its own cell is sure
+    doc = read_with(extracted(HUAIAN), "%", "%", ("‰",))
+    (issue,) = issues_of(doc)
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/indicators/0/target")
+    assert "计量单位 '%'" in issue.message and "'‰'" in issue.message
+    (issue,) = issues_of(read_with(extracted(HUAIAN), "≤", "≤", ("<",)))
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/indicators/0/target")
+    # another reading that makes the same value is no doubt
+    assert issues_of(read_with(extracted(HUAIAN), "%", "%", ("％",))) == []
+
+
+def test_a_scanned_value_with_two_decimal_points_is_unreadable_unless_a_date():
+    # a speck between digits: "18193.7.4" parses as text, and no value is written so
+    (issue,) = issues_of(read_with(extracted(SEED), "100%", "18193.7.4笔", ()))
+    assert (issue.code, issue.field) == ("value_unreadable", "/indicators/1/target")
+    assert issues_of(read_with(extracted(SEED), "100%", "2024.12.31前完成", ())) == []
+
+
+def test_scanned_prose_quoting_a_figure_no_text_prints_is_doubt_on_its_field():
+    # a speck before a figure: "达到.95%" is how no sentence is written
+    doc = extracted(SEED)
+    text = prose_cell(doc, "个贷逾期率控制在1‰以内")
+    (issue,) = issues_of(read_with(doc, text, text.replace("1‰以内", ".1‰以内"), ()))
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/annual_goals")
+    assert "'.1'" in issue.message
+    # PM2.5 and a date are figures prose prints
+    fine = text.replace("1‰以内", "1‰以内，PM2.5浓度下降，2024.12.31前完成")
+    assert issues_of(read_with(doc, text, fine, ())) == []

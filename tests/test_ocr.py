@@ -202,6 +202,27 @@ def test_a_percent_sign_found_only_in_pieces_is_doubt():
     assert (settled.text, settled.alternatives) == ("5%", ("5‰",))
 
 
+def test_a_speck_before_a_bare_value_is_no_comparator_but_a_small_angle_is():
+    """Before "42之内" (a 20 px line) a 4 px fragment has the shape of a ≤; it is not as
+    tall as a comparator is beside its digits. A ≤ half the digits' height is one."""
+    binary = np.zeros((30, 60), np.uint8)
+    binary[5:25, 14:22] = 255  # "4", the line's full height
+    binary[5:25, 24:32] = 255  # "2"
+    for y, x0, x1 in ((15, 9, 10), (16, 8, 9), (17, 8, 10), (18, 7, 10)):
+        binary[y, x0:x1] = 255  # a stroke of a Kai 4 broken off, as a 250 dpi scan had it
+    reading = ocr.Reading("42", 0.99, (("4", 0.99, 18 / 60), ("2", 0.99, 28 / 60)))
+    settled = scan_marks.settle(reading, scan_marks.CropInk(binary), scan_marks.SignWidths(), SURE)
+    assert settled.text == "42"
+    rows = LE_200DPI.strip().splitlines()  # a ≦ 15 px tall before 20 px digits
+    mark = np.array([[255 if ch == "#" else 0 for ch in row] for row in rows], dtype=np.uint8)
+    binary[:] = 0
+    binary[5:25, 14:22] = 255
+    binary[5:25, 24:32] = 255
+    binary[8:8 + mark.shape[0], 1:1 + mark.shape[1]] = mark
+    settled = scan_marks.settle(reading, scan_marks.CropInk(binary), scan_marks.SignWidths(), SURE)
+    assert settled.text[0] in "≤≦" and settled.text[1:] == "42"
+
+
 def test_auto_picks_openvino_when_it_is_installed():
     assert ocr.recognizer(OCRSettings()).engine == "openvino"
     with pytest.raises(ValueError, match="engine must be one of"):
@@ -296,3 +317,29 @@ def test_a_lone_ring_is_zero(read):
 
     assert fix_text(read) == "0"
     assert fix_text("Oct") == "Oct"  # only a ring alone
+
+
+def test_a_slash_drawn_in_a_hairline_is_the_cells_blank_and_a_faint_curve_is_nothing():
+    """A spreadsheet's "/" in an empty value cell prints as a hairline that scans lighter
+    than ink: it is read, as a faint dash is. A faint curve (a crease, what a seal leaves
+    once its red is taken out) in another cell is no text."""
+    from PIL import ImageDraw, ImageFilter, ImageFont
+
+    dpi, t = 200, 28  # 10 pt type
+    paper = Image.new("L", (900, 700), 250)
+    draw = ImageDraw.Draw(paper)
+    rows = [100, 220, 340, 460, 580]
+    for y in rows:
+        draw.line([(100, y), (800, y)], fill=20, width=3)
+    for x in (100, 800):
+        draw.line([(x, rows[0]), (x, rows[-1])], fill=20, width=3)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", t)
+    draw.text((380, 145), "政务服务", font=font, fill=15)
+    draw.line([(445, 295), (455, 265)], fill=190, width=3)  # the hairline slash
+    draw.arc([(420, 375), (470, 425)], 200, 320, fill=195, width=2)  # a faint curve
+    grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.7)))  # a scanner's blur
+    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
+    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 700 * 72 / dpi, ExtractSettings(), "test")
+    (table,) = page.grids
+    read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
+    assert read == ["政务服务", "/", "", ""]

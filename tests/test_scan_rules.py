@@ -98,3 +98,21 @@ def test_faint_marks_join_the_piece_before_them_and_no_piece_twice():
     assert first.ink[2] >= 204 > first.ink[0]  # the 。 is read with the first piece
     assert first.crop[2] <= second.ink[0] and second.crop[0] >= first.ink[2]
     assert touches_edge((0, 40, 12, 60), 800, 200) and not touches_edge((5, 40, 12, 60), 800, 200)
+
+
+def test_merged_columns_a_page_break_cut_above_and_below_get_their_frame_edges():
+    """A page in the middle of a table whose 一级/二级 cells go on over both breaks (as
+    a spreadsheet prints them): the frame's top and bottom rules run only over the
+    other columns, and the merged columns' rules end open where they do. The edges
+    are completed over the merged columns, so their cells are closed."""
+    ink = np.zeros((1400, 1000), np.uint8)
+    for x in (100, 250, 400, 650, 900):
+        cv2.line(ink, (x, 100), (x, 1100), 255, 3)
+    for y in (100, 500, 800, 1100):  # the other columns' rows; 一级 and 二级 have none
+        cv2.line(ink, (400, y), (900, y), 255, 3)
+    found = find_rules(ink, TEXT)
+    for y in (100, 1100):
+        edge = [b for b in found.h_boxes if abs((b[1] + b[3]) // 2 - y) <= 3]
+        assert min(b[0] for b in edge) <= 102 and max(b[2] for b in edge) >= 898
+    inner = [b for b in found.h_boxes if abs((b[1] + b[3]) // 2 - 500) <= 3]
+    assert min(b[0] for b in inner) >= 398  # rows inside are not extended
