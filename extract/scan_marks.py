@@ -89,6 +89,7 @@ class PercentShape:
     ratio: float
     lower_rings: int
     height: int
+    right: int = 0  # where its ink ends (x in the crop)
 
 
 def percent_shape(cols: Sequence[Box], at: float, next_at: float | None,
@@ -112,7 +113,7 @@ def percent_shape(cols: Sequence[Box], at: float, next_at: float | None,
     lower_rings = [p for p in parts if (p[1] + p[3]) / 2 > y0 + 0.5 * h
                    and RING[0] * h <= p[3] - p[1] <= RING[1] * h
                    and 0.5 <= (p[2] - p[0]) / max(1, p[3] - p[1]) <= 1.6]
-    return PercentShape((x1 - x0) / max(h, 1), len(lower_rings), h)
+    return PercentShape((x1 - x0) / max(h, 1), len(lower_rings), h, x1)
 
 
 @dataclass(frozen=True)
@@ -354,6 +355,7 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
         return Settled(reading.text)  # nothing a shape could settle (most prose): no labelling
     binary, grey, parts = ink.binary, ink.grey, ink.parts
     extents = spans(reading, binary.shape[1])
+    centres = [p * binary.shape[1] for _, _, p in reading.chars]
     chars = [c for c, _, _ in reading.chars]
     doubts: list[int] = []
     tallest = max((c[3] - c[1] for c in ink.cols), default=0)
@@ -365,6 +367,13 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
         chars[k] = "‰" if permille else "%"
         if doubt:
             doubts.append(k)
+        # a ‰ whose rings touch may be read as "%。": a ring read after the sign whose
+        # frame falls on the sign's own ink (no column of its own) is that sign's ring
+        if k + 1 < len(chars) and chars[k + 1] in RINGS \
+                and ink.cols[nearest(ink.cols, centres[k + 1])][0] < shape.right:
+            chars[k + 1] = ""
+            if not permille and k not in doubts:
+                doubts.append(k)
     for k, ch in enumerate(chars):
         if ch in "<>≤≥≦≧":
             shape = comparator(binary, within(parts, *extents[k]), grey)
@@ -385,6 +394,7 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     return Settled("".join(chars), tuple(alternatives))
 
 
+RINGS = "。oO0○〇°"  # what the recogniser reads a lone ring as
 MARK_HEIGHT = 0.35  # the least height of a comparator's angle, in the line's tallest column
 _VALUE = re.compile(r"^(?!.*\.\D)\d[\d.,]*\s*[%‰]?[^\d\s]{0,6}$")  # a bare value, not "2. 对个人"
 RANK = {"<": 0, ">": 0, "≤": 1, "≥": 1, "≦": 2, "≧": 2}

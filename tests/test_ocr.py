@@ -223,6 +223,30 @@ def test_a_speck_before_a_bare_value_is_no_comparator_but_a_small_angle_is():
     assert settled.text[0] in "≤≦" and settled.text[1:] == "42"
 
 
+def test_a_ring_read_on_the_signs_own_ink_is_that_signs_ring():
+    """Columns as a 300 dpi Kai "5‰左右" has them: the ‰'s rings touch, one column, and
+    the recogniser reads "5%。左右", the 。's frame on the sign. The 。 is the sign's
+    ring: the text is a rate sign in doubt, never a sentence end inside a value. A 。
+    with a column of its own after a % ends a sentence."""
+    binary = np.zeros((22, 70), np.uint8)
+    for x0, x1 in ((4, 11), (15, 30), (36, 45), (52, 63)):  # 5, the sign, 左, 右
+        binary[4:17, x0:x1] = 255
+    reading = ocr.Reading("5%。左右", 0.9, tuple(
+        (ch, 0.9, at / 70) for ch, at in (("5", 9.1), ("%", 20.0), ("。", 30.9), ("左", 41.8),
+                                          ("右", 56.3))))
+    settled = scan_marks.settle(reading, scan_marks.CropInk(binary),
+                                scan_marks.SignWidths(percent=1.0), SURE)
+    assert "。" not in settled.text and "。" not in "".join(settled.alternatives)
+    assert {settled.text, *settled.alternatives} == {"5%左右", "5‰左右"}
+    binary[:] = 0
+    for x0, x1 in ((4, 11), (14, 27), (31, 35)):  # 5, %, and a 。 apart
+        binary[4:17, x0:x1] = 255
+    sentence = ocr.Reading("5%。", 0.9, (("5", 0.9, 8 / 70), ("%", 0.9, 20 / 70), ("。", 0.9, 33 / 70)))
+    settled = scan_marks.settle(sentence, scan_marks.CropInk(binary),
+                                scan_marks.SignWidths(percent=1.0), SURE)
+    assert settled.text == "5%。"
+
+
 def test_auto_picks_openvino_when_it_is_installed():
     assert ocr.recognizer(OCRSettings()).engine == "openvino"
     with pytest.raises(ValueError, match="engine must be one of"):
