@@ -375,7 +375,7 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
             if not permille and k not in doubts:
                 doubts.append(k)
     for k, ch in enumerate(chars):
-        if ch in "<>≤≥≦≧":
+        if ch and ch in "<>≤≥≦≧":
             shape = comparator(binary, within(parts, *extents[k]), grey)
             if shape is not None and RANK[shape] > RANK[ch] and shape in SAME_WAY[ch]:
                 chars[k] = shape

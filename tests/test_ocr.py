@@ -238,6 +238,9 @@ def test_a_ring_read_on_the_signs_own_ink_is_that_signs_ring():
                                 scan_marks.SignWidths(percent=1.0), SURE)
     assert "。" not in settled.text and "。" not in "".join(settled.alternatives)
     assert {settled.text, *settled.alternatives} == {"5%左右", "5‰左右"}
+    marked = ocr.Reading("5%。≤", 0.9, (*reading.chars[:3], ("≤", 0.9, 41.8 / 70)))
+    assert scan_marks.settle(marked, scan_marks.CropInk(binary), scan_marks.SignWidths(percent=1.0),
+                             SURE).text in ("5%≤", "5‰≤")  # what follows the ring is settled as ever
     binary[:] = 0
     for x0, x1 in ((4, 11), (14, 27), (31, 35)):  # 5, %, and a 。 apart
         binary[4:17, x0:x1] = 255
