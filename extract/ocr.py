@@ -51,7 +51,8 @@ class Reading:
 
     ``runners`` are the recogniser's second choices where it hesitated: (index of the
     character, the other character, its probability), for a runner-up at least
-    OCRSettings.runner_up likely. They are what the crop may also say; the reader of the
+    OCRSettings.runner_up likely; "" for a first or last character that may not be
+    there at all. They are what the crop may also say; the reader of the
     cell (normalize) decides which fits, and says so when more than one does.
     """
 
@@ -73,7 +74,7 @@ class Reading:
         for k, other, p in sorted(self.runners, key=lambda r: -r[2]):
             chars = list(self.chars)
             chars[k] = (other, p, chars[k][2])
-            out.append(Reading.of(tuple(chars)))
+            out.append(Reading.of(tuple(c for c in chars if c[0])))  # "": not there at all
         return out
 
 
@@ -294,8 +295,11 @@ def _zero_like(charset: tuple[str, ...]) -> np.ndarray:
 def decode(probs: np.ndarray, charset: tuple[str, ...], runner_up: float) -> Reading:
     """Greedy CTC: the likeliest class per frame, repeats and blanks dropped; where the
     second likeliest class of a kept frame is another character at least ``runner_up``
-    likely (OCRSettings.runner_up) (not the blank or a space, which say only that the character may not be there;
-    not the same glyph group), it is kept as a runner-up."""
+    likely (OCRSettings.runner_up; not a space, not the same glyph group), it is kept
+    as a runner-up. The blank says the character may not be there: inside the line that
+    is a faint stroke of a character, kept; at either end, where a character under
+    1 - ``runner_up`` likely has the blank for its runner-up, it may be a speck beside
+    the text, so the line without it is a runner-up too ("")."""
     best = probs.argmax(axis=1)
     score = probs[np.arange(len(best)), best]
     zeros = _zero_like(charset)
@@ -319,6 +323,10 @@ def decode(probs: np.ndarray, charset: tuple[str, ...], runner_up: float) -> Rea
         if (p >= runner_up and second != 0 and not charset[second].isspace()
                 and not (second in zeros and best[f] in zeros)):
             runners.append((int(k), charset[second], p))
+        elif second == 0 and k in (0, len(frames) - 1):
+            # a weak character at the line's end that may not be there at all: what a
+            # speck or a seal's trace beside the text reads as ("山泉州市…")
+            runners.append((int(k), "", p))
     return Reading.of(tuple((charset[best[f]], float(score[f]), (f + 0.5) / n) for f in frames),
                       tuple(runners))
 

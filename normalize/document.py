@@ -56,6 +56,7 @@ def normalize(doc: ExtractedDocument) -> Declaration:
                            *checks.coarse_scans(doc.pages, parts.rows),
                            *(issue for name in TEXT_SECTIONS
                              for issue in records.text_doubts(name, parts.get(name)))]
+    issues += records.profile_doubts(profile)
     doubt = header.doubtful_title(rows)
     if doubt is not None:
         issues.insert(0, doubt)

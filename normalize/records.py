@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from extract.model import Cell
-from normalize import labels, stitch
+from normalize import checks, labels, stitch
 from normalize.columns import Column, covered, header_columns, names_all, place, refined
 from normalize.model import Issue, PriorYearResult, Provenance, WorkTask, pointer
 from normalize.pointers import Concern
@@ -182,6 +182,36 @@ def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
     return [obj for _, obj in made], (_joins(rows_of, made, "年度工作任务")
                                       + _figures(made, ("name", "content", "functions", "projects"),
                                                  "年度工作任务"))
+
+
+PROFILE_LABELS = {"department": "部门名称", "subordinate_units": "下属单位数量",
+                  "staffing_quota": "人员编制数", "funded_staff": "实有人数"}
+
+
+def profile_doubts(profile: dict[str, Cell]) -> list[Issue]:
+    """Doubt on the scanned profile, at its field: ``reading_ambiguous`` where a cell may
+    say something else (a department, which names the declaration and decides which
+    version it supersedes, read with a speck beside it; a count that would be another
+    number), else ``low_confidence`` where it was read weakly."""
+    issues: list[Issue] = []
+    for name, label in PROFILE_LABELS.items():
+        cell = profile.get(name)
+        if cell is None or cell.source != "ocr" or not cell.text.strip():
+            continue
+
+        others = [a for a in cell.alternatives
+                  if _profile_meaning(name, cell, a) != _profile_meaning(name, cell, cell.text)]
+        if others:
+            issues.append(Issue("reading_ambiguous", f"{label}: read {clean_text(cell.text)!r}, "
+                                f"but the scan may also say {clean_text(others[0])!r}; check it on "
+                                "the page", cell.page, field=pointer(name)))
+        else:
+            issues += [replace(i, field=pointer(name)) for i in checks.low_confidence(label, [cell])]
+    return issues
+
+
+def _profile_meaning(name: str, cell: Cell, text: str) -> object:
+    return clean_text(text) if name == "department" else as_int(replace(cell, text=text))
 
 
 def as_int(cell: Cell | None) -> int | None:

@@ -515,3 +515,18 @@ def test_scanned_prose_quoting_a_figure_no_text_prints_is_doubt_on_its_field():
     # PM2.5 and a date are figures prose prints
     fine = text.replace("1‰以内", "1‰以内，PM2.5浓度下降，2024.12.31前完成")
     assert issues_of(read_with(doc, text, fine, ())) == []
+
+
+def test_a_scanned_profile_that_may_say_something_else_is_doubt_on_its_field():
+    # a seal's trace left of the name read as a weak 山: the department names the
+    # declaration and decides which version a re-submission supersedes
+    name = "盐城市住房公积金管理中心"
+    (issue,) = issues_of(read_with(extracted(SEED), name, "山" + name, (name,)))
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/department")
+    assert "'山盐城市住房公积金管理中心'" in issue.message
+    (issue,) = issues_of(read_with(extracted(SEED), "96", "96", ("86",)))
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/staffing_quota")
+    # a count read weakly, and an alternative that is the same number, as elsewhere
+    weak = changed(extracted(SEED), {"98": lambda c: replace(c, source="ocr", confidence=0.5)})
+    assert [(i.code, i.field) for i in issues_of(weak)] == [("low_confidence", "/funded_staff")]
+    assert issues_of(read_with(extracted(SEED), "96", "96", ("96人",))) == []

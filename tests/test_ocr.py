@@ -338,6 +338,23 @@ def test_a_lone_zero_split_between_0_and_o_is_not_doubtful():
     assert five.text == "5" and five.confidence == pytest.approx(0.55)  # no group: as read
 
 
+def test_a_weak_character_at_a_lines_end_that_may_not_be_there_is_a_runner_up():
+    """A seal's trace left of "泉州" read as 山 at 0.51, the blank its runner-up: the line
+    without it is what the crop may also say. Inside the line the blank is a faint
+    stroke's doubt, not a character's absence."""
+    from extract.ocr import decode
+
+    charset = ("", "山", "泉", "州", "仙")
+    frames = np.array([[0.45, 0.51, 0.0, 0.0, 0.04], [1.0, 0.0, 0.0, 0.0, 0.0],
+                       [0.0, 0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0, 0.0]])
+    reading = decode(frames, charset, OCRSettings().runner_up)
+    assert reading.text == "山泉州"
+    assert [v.text for v in reading.variants()] == ["泉州"]
+    middle = np.array([[0.0, 0.0, 1.0, 0.0, 0.0], [0.45, 0.51, 0.0, 0.0, 0.04],
+                       [0.0, 0.0, 0.0, 1.0, 0.0]])
+    assert decode(middle, charset, OCRSettings().runner_up).variants() == []
+
+
 @pytest.mark.parametrize("read", ["0", "o", "O", "〇", "Ｏ"])
 def test_a_lone_ring_is_zero(read):
     from extract.ocr import fix_text
