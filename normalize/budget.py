@@ -148,8 +148,16 @@ def _split_row(row: Row, lay: Layout, carried: dict[Side, list[Cell]]) -> dict[S
         else:
             parts[side].amounts.setdefault(period, []).append(cell)
     for side in SIDES:  # a name cell reaching up into the header row names this line
-        if carried.get(side) and not fold(join_text(c.text for c in parts[side].names)):
+        if not carried.get(side):
+            continue
+        name = join_text(c.text for c in parts[side].names)
+        if not fold(name):
             parts[side].names = carried.pop(side)
+        elif not budget_items.complete(name) and budget_items.complete(
+                join_text([*(c.text for c in carried[side]), name])):
+            # its first line printed in the header row, the rest on this row (a page break
+            # cut the row: 公共财政预算拨款收 / 入): one name, as the classification knows it
+            parts[side].names = carried.pop(side) + parts[side].names
     return parts
 
 
@@ -215,6 +223,7 @@ def read_rows(rows: Sequence[Row]) -> tuple[list[dict[Side, _Line]], list[Concer
         if lay is None:
             continue
         parts = _split_row(row, lay, carried)
+        carried = {}  # it names the line right below the header, or none
         texts = _texts(parts)
         if not any(t.strip() for t in texts.values()):
             continue

@@ -408,6 +408,27 @@ def test_a_budget_name_cut_by_a_page_break():
         ("expenditure", "基本支出", 100), ("expenditure", "合计", 100)]
 
 
+def test_a_budget_names_first_line_printed_in_the_header_row_above_a_break():
+    """A spreadsheet cutting the first line of the budget at a page break may print the
+    name's first line in the header row's blank name cell (公共财政预算拨款收) and the
+    rest with the amounts overleaf (入): one line, named as the classification knows it;
+    the header row's name names no other line (the rows with only expenditure below)."""
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, BUDGET_XS, [
+            [("预算收入", 1, 4), None, None, None, ("预算支出", 1, 4), None, None, None],
+            [("公共财政预算拨款收", 1), ("全年数", 1), ("上半年数", 1), ("前三季度数", 1),
+             ("", 1), ("全年数", 1), ("上半年数", 1), ("前三季度数", 1)]]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, BUDGET_XS, [
+        [("入", 1), ("100", 1), ("50", 1), ("80", 1), ("一、基本支出", 1), ("60", 1), ("30", 1), ("50", 1)],
+        [("", 1), ("", 1), ("", 1), ("", 1), ("二、项目支出", 1), ("40", 1), ("20", 1), ("30", 1)],
+        [("合计", 1), ("100", 1), ("50", 1), ("80", 1), ("合计", 1), ("100", 1), ("50", 1), ("80", 1)],
+    ], top=60),))
+    decl = normalize(document(page1, page2))
+    assert [(b.side, b.item, b.annual.value) for b in decl.budget] == [
+        ("income", "公共财政预算拨款收入", 100), ("income", "合计", 100),
+        ("expenditure", "基本支出", 60), ("expenditure", "项目支出", 40), ("expenditure", "合计", 100)]
+
+
 def test_signoff_label_wrapped_onto_a_line_whose_box_overlaps():
     """Line boxes that include their leading overlap a little: the wrapped rest of
     填报单位负责 / 人：徐勇峰 is still the line's."""
