@@ -23,7 +23,7 @@ from normalize import checks, labels, stitch
 from normalize.columns import Column, covered, header_columns, names_all, place, refined
 from normalize.model import Indicator, Issue, Value
 from normalize.pointers import Concern, concerning
-from normalize.readings import choose, figure_doubts, readings
+from normalize.readings import choose, figure_doubts, readings, value_spellings
 from normalize.records import provenance
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
@@ -66,8 +66,9 @@ def _value(pending: _Pending, name: str, issues: list[Concern]) -> Value:
 
     if not cells:
         return parse(pending.text(name))
+    scanned = any(c.source == "ocr" for c in cells)
     text, parsed, doubts = choose(cells, parse, f"indicator {pending.text('level3')} {name}",
-                                  meaning)
+                                  meaning, value_spellings if scanned else None)
     doubts += column_doubts(pending, text, parsed, f"indicator {pending.text('level3')} {name}")
     confidence = min(c.confidence for c in cells)
     value = Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,

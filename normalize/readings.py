@@ -39,13 +39,36 @@ def readings(cells: Sequence[Cell]) -> list[str]:
     return texts
 
 
+# a ring read right after a rate sign: a ‰'s own ring read apart, or a speck; a value
+# is no sentence, so it is not a full stop
+_RING_AFTER_SIGN = re.compile(r"%\s*[。○°]")
+# a Latin O standing for a zero inside a figure ("控制在O.3", "1O5")
+_LETTER_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d.,%‰])|(?<![A-Za-z])[Oo](?=[.,]\d)")
+
+
+def value_spellings(text: str) -> list[str]:
+    """What a scanned value's text may stand for, likeliest first: a ring after its %
+    as nothing (a speck), then as the ‰ it may complete; a final 。 as a speck (no value
+    ends a sentence); a Latin O inside a figure as the 0 it looks like, after the text
+    as read (the recogniser may be right)."""
+    out = [text]
+    if _RING_AFTER_SIGN.search(text):
+        out = [_RING_AFTER_SIGN.sub("%", text), _RING_AFTER_SIGN.sub("‰", text)]
+    out = [t[:-1].rstrip() if t.endswith("。") and len(t) > 1 else t for t in out]
+    return out + [z for t in out if (z := _LETTER_ZERO.sub("0", t)) != t]
+
+
 def choose(cells: Sequence[Cell], parse: Callable[[str], T], what: str,
-           meaning: Callable[[T], object] = lambda parsed: parsed) -> tuple[str, T, list[Issue]]:
+           meaning: Callable[[T], object] = lambda parsed: parsed,
+           spellings: Callable[[str], list[str]] | None = None) -> tuple[str, T, list[Issue]]:
     """The likeliest reading of ``cells`` that ``parse`` accepts (raises ValueError
     on a text the field cannot hold), its parse, and a ``reading_ambiguous`` issue
     when another accepted reading means something else (``meaning`` of its parse
-    differs). When none is accepted, the first reading's error propagates."""
+    differs). ``spellings`` gives what each reading may stand for, in its place.
+    When none is accepted, the first reading's error propagates."""
     texts = readings(cells)
+    if spellings is not None:
+        texts = list(dict.fromkeys(s for t in texts for s in spellings(t)))
     accepted: list[tuple[str, T]] = []
     first_error: ValueError | None = None
     for text in texts:

@@ -530,3 +530,20 @@ def test_a_scanned_profile_that_may_say_something_else_is_doubt_on_its_field():
     weak = changed(extracted(SEED), {"98": lambda c: replace(c, source="ocr", confidence=0.5)})
     assert [(i.code, i.field) for i in issues_of(weak)] == [("low_confidence", "/funded_staff")]
     assert issues_of(read_with(extracted(SEED), "96", "96", ("96人",))) == []
+
+
+def test_a_scanned_value_spelled_as_no_value_is_read_as_what_it_may_stand_for():
+    # a ring after the %: a speck, or the ‰'s own ring read apart; no value ends a sentence
+    doc = read_with(extracted(SEED), "100%", "100%。", ())
+    (issue,) = issues_of(doc)
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/indicators/1/target")
+    target = normalize(doc).indicators[1].target
+    assert (target.raw, target.value, target.unit) == ("100%", Decimal(100), "%")
+    assert "'100‰'" in issue.message
+    # a Latin O inside a figure may be the 0 it looks like: doubt, not a text value in silence
+    found = issues_of(read_with(extracted(SEED), "100%", "1O0%", ()))
+    assert {(i.code, i.field) for i in found} == {("reading_ambiguous", "/indicators/1/target"),
+                                                  ("value_unreadable", "/indicators/1/target")}
+    assert "'100%'" in next(i.message for i in found if i.code == "reading_ambiguous")
+    # the same spellings from a text layer are as printed
+    assert normalize(edit(extracted(SEED), {"100%": "100%。"}, nth=0)).indicators[1].target.raw == "100%。"
