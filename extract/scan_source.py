@@ -126,14 +126,22 @@ def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_p
         # no printer prints to the paper's edge: ink touching it outside the tables is the
         # edge's shadow or a mark cut off by the scanner, read as a letter or a digit
         groups[OUTSIDE] = [b for b in groups[OUTSIDE] if not scan_text.touches_edge(b.box, w, h)]
-    # a dash or a slash drawn in a hairline is lighter than ink: in a cell with no
-    # character, a stroke of faint ink is its blank mark, where ink alone saw nothing
-    blank = [b for b in scan_text.blobs(faint, text_px, geometry)
-             if scan_text.is_stroke(b, text_px, geometry)]
-    for region, strokes in scan_text.group_by_region(blank, locator).items():
-        if region != OUTSIDE and not any(b.seed for b in groups.get(region, [])):
-            groups[region] = [*groups.get(region, []),
-                              *(replace(f, seed=True, faint=True) for f in strokes)]
+    # in a cell where ink found no character, the faint ink may hold one: a dash or a
+    # slash drawn in a hairline (a blank mark, read only as one), or a character whose
+    # thin strokes fell under the ink threshold and left only fragments of it as ink (a
+    # Ming "2" at 300 dpi is three specks): the faint blob around those fragments is it
+    for region, found in scan_text.group_by_region(scan_text.blobs(faint, text_px, geometry),
+                                                   locator).items():
+        inked = groups.get(region, [])
+        if region == OUTSIDE or any(b.seed and scan_text.whole(b, text_px, geometry) for b in inked):
+            continue
+        held = [f for f in found if f.seed and scan_text.whole(f, text_px, geometry)
+                and any(scan_text.inside(b.box, f.box) for b in inked)]
+        strokes = [replace(f, seed=True, faint=True) for f in found
+                   if f not in held and scan_text.is_stroke(f, text_px, geometry)
+                   and not any(b.seed for b in inked)]
+        if strokes or held:
+            groups[region] = [*inked, *strokes, *held]
     margin = 2
     pieces: list[scan_text.Piece] = []
     for region, blobs in sorted(groups.items()):

@@ -79,6 +79,16 @@ def blobs(ink: np.ndarray, t: float, g: TextGeometry) -> list[Blob]:
     return out
 
 
+def whole(blob: Blob, t: float, g: TextGeometry) -> bool:
+    """Large enough one way or the other to be a character (see ``speck``)."""
+    x0, y0, x1, y1 = blob.box
+    return x1 - x0 >= g.speck * t or y1 - y0 >= g.speck * t
+
+
+def inside(inner: Box, outer: Box) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
 def touches_edge(box: Box, width: int, height: int) -> bool:
     """Does the box reach the image's edge?"""
     return box[0] <= 0 or box[1] <= 0 or box[2] >= width or box[3] >= height

@@ -387,3 +387,31 @@ def test_a_slash_drawn_in_a_hairline_is_the_cells_blank_and_a_faint_curve_is_not
     (table,) = page.grids
     read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
     assert read == ["政务服务", "/", "", ""]
+
+
+def test_a_character_the_ink_threshold_broke_into_fragments_is_read_from_its_faint_ink():
+    """A thin-stroked "2" scans lighter than ink but for a few darker spots: ink alone
+    sees only fragments, none a character's size, and the cell would read as empty.
+    The faint blob around them is the character."""
+    from PIL import ImageDraw, ImageFilter, ImageFont
+
+    dpi, t = 300, 40
+    paper = Image.new("L", (900, 500), 250)
+    draw = ImageDraw.Draw(paper)
+    rows = [100, 220, 340]
+    for y in rows:
+        draw.line([(100, y), (800, y)], fill=20, width=3)
+    for x in (100, 450, 800):
+        draw.line([(x, rows[0]), (x, rows[-1])], fill=20, width=3)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", t)
+    draw.text((200, 140), "单位数量", font=font, fill=15)
+    draw.text((600, 140), "2", font=font, fill=190)  # under the ink threshold's darkness
+    grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.6))).copy()
+    ys, xs = np.nonzero(grey[130:200, 590:640] < 200)
+    for k in (0, len(ys) - 1):  # darker spots on its strokes
+        y, x = 130 + ys[k], 590 + xs[k]
+        grey[y - 2:y + 2, x - 2:x + 2] = 60
+    y, x = 130 + ys[len(ys) // 2], 590 + xs[len(ys) // 2]
+    grey[y - 6:y + 6, x - 1:x + 2] = 60  # one a seed, still too small to be a character
+    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
+    assert [g.text for g in trace.glyphs] == ["单位数量", "2"]
