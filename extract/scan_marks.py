@@ -282,6 +282,22 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     return None
 
 
+def slant(binary: np.ndarray, box: Box) -> str | None:
+    """"/" or "\\" when the ink in ``box`` is one straight stroke leaning at least
+    ``LEAN`` (sideways over height, by least squares, its points lying close to that
+    line), else None: an upright stroke, or not one stroke."""
+    x0, y0, x1, y1 = box
+    ys, xs = np.nonzero(binary[y0:y1, x0:x1])
+    if len(xs) < 4:
+        return None
+    dy, dx = ys - ys.mean(), xs - xs.mean()
+    vy, vx, cov = (dy * dy).mean(), (dx * dx).mean(), (dx * dy).mean()
+    if vy == 0 or vx == 0 or cov * cov < 0.6 * vx * vy:
+        return None
+    lean = cov / vy
+    return "/" if lean <= -LEAN else "\\" if lean >= LEAN else None
+
+
 @dataclass(frozen=True)
 class Settled:
     """A reading's text with its marks settled by the ink, and the texts it would have
@@ -350,6 +366,12 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     what it read: at small sizes bars touch, so a missing part proves nothing."""
     if not reading.chars:
         return Settled(reading.text)
+    if reading.text.strip() in UPRIGHTS and ink.parts:
+        # one stroke read as 1 or l: the recogniser sees a short slash as a 1, the ink's
+        # lean tells them apart (a 1's flag and foot do not tilt its stroke)
+        lean = slant(ink.binary, max(ink.parts, key=lambda b: (b[2] - b[0]) * (b[3] - b[1])))
+        if lean is not None:
+            return Settled(lean, (reading.text,))
     bare_value = reading.chars[0][0].isdigit() and _VALUE.match(reading.text)
     if not bare_value and not any(ch in "%<>≤≥≦≧" for ch, _, _ in reading.chars):
         return Settled(reading.text)  # nothing a shape could settle (most prose): no labelling
@@ -394,6 +416,8 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     return Settled("".join(chars), tuple(alternatives))
 
 
+UPRIGHTS = ("1", "l", "I", "|")  # what the recogniser reads a lone upright stroke as
+LEAN = 0.25  # a slash's stroke moves this far sideways per unit of height, at least
 RINGS = "。oO0○〇°"  # what the recogniser reads a lone ring as
 MARK_HEIGHT = 0.35  # the least height of a comparator's angle, in the line's tallest column
 _VALUE = re.compile(r"^(?!.*\.\D)\d[\d.,]*\s*[%‰]?[^\d\s]{0,6}$")  # a bare value, not "2. 对个人"

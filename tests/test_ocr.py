@@ -415,3 +415,19 @@ def test_a_character_the_ink_threshold_broke_into_fragments_is_read_from_its_fai
     grey[y - 6:y + 6, x - 1:x + 2] = 60  # one a seed, still too small to be a character
     trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
     assert [g.text for g in trace.glyphs] == ["单位数量", "2"]
+
+
+def test_a_short_slash_read_as_1_is_told_by_its_lean():
+    """A small-type "/" (5 x 9 px at 200 dpi) is read as 1; its stroke leans, a 1's
+    does not (its flag and foot aside): the slash, with the 1 kept as what it may say."""
+    slash = np.zeros((13, 9), np.uint8)
+    for k in range(9):
+        slash[2 + k, 6 - k // 2] = 255
+    one = np.zeros((13, 9), np.uint8)
+    one[2:11, 4] = 255
+    one[3, 3] = one[4, 2] = 255  # the flag
+    one[10, 2:7] = 255  # the foot
+    read = ocr.Reading("1", 0.85, (("1", 0.85, 0.5),))
+    assert scan_marks.settle(read, scan_marks.CropInk(slash), scan_marks.SignWidths(), SURE) \
+        == scan_marks.Settled("/", ("1",))
+    assert scan_marks.settle(read, scan_marks.CropInk(one), scan_marks.SignWidths(), SURE).text == "1"
