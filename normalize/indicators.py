@@ -14,6 +14,7 @@ the previous indicator cut by a page break; its cells are appended.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -193,6 +194,19 @@ def _unreadable_unit(item: _Pending) -> list[Issue]:
                   "is not a unit; its values are kept without one", cells[0].page)]
 
 
+def _unreadable_type(item: _Pending) -> list[Issue]:
+    """``value_unreadable`` for an OCR'd 指标值类型 cell holding a Latin letter that says
+    no comparator ("V": a faint ≥ misread): a type is words (定量) or a comparator, and
+    the row's values are read without it, so a person must look."""
+    cells = item.cells.get("value_type", [])
+    kind = item.text("value_type").strip()
+    if not any(c.source == "ocr" for c in cells) or not re.search(r"[A-Za-z]", kind) \
+            or parse_value(kind + "1").comparator not in (None, "="):
+        return []
+    return [Issue("value_unreadable", f"indicator {item.text('level3')}: 指标值类型 {kind!r} is "
+                  "no type or comparator; its values are read without it", cells[0].page)]
+
+
 def _doubtful_cells(pending: Sequence[_Pending], read: Sequence[Indicator]) -> list[Concern]:
     """Issues for OCR'd cells that are not values but change them: a misread
     二级指标 files every indicator under it in the wrong group (a merged name is
@@ -212,7 +226,7 @@ def _doubtful_cells(pending: Sequence[_Pending], read: Sequence[Indicator]) -> l
         for name, label in (("unit", "计量单位"), ("value_type", "指标值类型")):
             issues += concerning(indicator, checks.low_confidence(
                 f"indicator {item.text('level3')} {label}", item.cells.get(name, [])))
-        issues += concerning(indicator, _unreadable_unit(item))
+        issues += concerning(indicator, _unreadable_unit(item) + _unreadable_type(item))
         issues += concerning(indicator, figure_doubts(
             item.cells.get("basis", []), f"indicator {item.text('level3')} basis"), "basis")
     return issues

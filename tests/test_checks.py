@@ -547,3 +547,10 @@ def test_a_scanned_value_spelled_as_no_value_is_read_as_what_it_may_stand_for():
     assert "'100%'" in next(i.message for i in found if i.code == "reading_ambiguous")
     # the same spellings from a text layer are as printed
     assert normalize(edit(extracted(SEED), {"100%": "100%。"}, nth=0)).indicators[1].target.raw == "100%。"
+
+
+def test_a_scanned_type_cell_holding_a_letter_is_unreadable():
+    # a faint ≥ read as V: no type or comparator, and the values are read without it
+    (issue,) = issues_of(read_with(extracted(HUAIAN), "≤", "V", ()))
+    assert (issue.code, issue.field) == ("value_unreadable", "/indicators/0")
+    assert "'V'" in issue.message
