@@ -194,6 +194,12 @@ def _unreadable_unit(item: _Pending) -> list[Issue]:
                   "is not a unit; its values are kept without one", cells[0].page)]
 
 
+def _name(text: str, scanned: bool) -> str:
+    """An indicator's name as read; on a scan without a final 。, a speck after it: a
+    name is no sentence."""
+    return text[:-1].rstrip() if scanned and text.endswith("。") and len(text) > 1 else text
+
+
 def _unreadable_type(item: _Pending) -> list[Issue]:
     """``value_unreadable`` for an OCR'd 指标值类型 cell holding a Latin letter that says
     no comparator ("V": a faint ≥ misread): a type is words (定量) or a comparator, and
@@ -408,9 +414,10 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
             value_issues += mixed_signs(item, values)
         basis = item.text("basis") or None
         level3_cells = item.cells.get("level3", [])
+        scanned = any(c.source == "ocr" for cells in item.cells.values() for c in cells)
         out.append(Indicator(
-            level1=item.level1.resolved(), level2=item.level2.resolved(),
-            level3=clean_text(item.text("level3")),
+            level1=_name(item.level1.resolved(), scanned), level2=_name(item.level2.resolved(), scanned),
+            level3=_name(clean_text(item.text("level3")), scanned),
             target=values["target"],
             annual=values["annual"] if has_periods else None,
             h1=values["h1"] if has_periods else None,

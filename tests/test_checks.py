@@ -554,3 +554,11 @@ def test_a_scanned_type_cell_holding_a_letter_is_unreadable():
     (issue,) = issues_of(read_with(extracted(HUAIAN), "≤", "V", ()))
     assert (issue.code, issue.field) == ("value_unreadable", "/indicators/0")
     assert "'V'" in issue.message
+
+
+def test_a_scanned_indicator_name_ends_no_sentence():
+    # a speck after 公用经费控制率 read as 。: a name is no sentence; printed, it stays
+    doc = read_with(extracted(SEED), "公用经费控制率", "公用经费控制率。", ())
+    assert normalize(doc).indicators[1].level3 == "公用经费控制率"
+    printed = edit(extracted(SEED), {"公用经费控制率": "公用经费控制率。"})
+    assert normalize(printed).indicators[1].level3 == "公用经费控制率。"
