@@ -46,15 +46,19 @@ _RING_AFTER_SIGN = re.compile(r"%\s*[。○°]")
 _LETTER_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d.,%‰])|(?<![A-Za-z])[Oo](?=[.,]\d)")
 
 
+_SPECK_AFTER_FIGURE = re.compile(r"\d\.$")  # "215.": no figure ends on its decimal point
+
+
 def value_spellings(text: str) -> list[str]:
     """What a scanned value's text may stand for, likeliest first: a ring after its %
     as nothing (a speck), then as the ‰ it may complete; a final 。 as a speck (no value
-    ends a sentence); a Latin O inside a figure as the 0 it looks like, after the text
+    ends a sentence), and a final decimal point after a digit; a Latin O inside a figure as the 0 it looks like, after the text
     as read (the recogniser may be right)."""
     out = [text]
     if _RING_AFTER_SIGN.search(text):
         out = [_RING_AFTER_SIGN.sub("%", text), _RING_AFTER_SIGN.sub("‰", text)]
-    out = [t[:-1].rstrip() if t.endswith("。") and len(t) > 1 else t for t in out]
+    out = [t[:-1].rstrip() if t.endswith("。") and len(t) > 1 or _SPECK_AFTER_FIGURE.search(t) else t
+           for t in out]
     return out + [z for t in out if (z := _LETTER_ZERO.sub("0", t)) != t]
 
 

@@ -545,6 +545,11 @@ def test_a_scanned_value_spelled_as_no_value_is_read_as_what_it_may_stand_for():
     assert {(i.code, i.field) for i in found} == {("reading_ambiguous", "/indicators/1/target"),
                                                   ("value_unreadable", "/indicators/1/target")}
     assert "'100%'" in next(i.message for i in found if i.code == "reading_ambiguous")
+    # a speck after the last digit: no figure ends on its decimal point
+    target = normalize(read_with(extracted(SEED), "100%", "100%.", ())).indicators[1].target
+    assert (target.raw, target.value) == ("100%.", Decimal(100))  # after a sign: left as read
+    target = normalize(read_with(extracted(SEED), "100%", "215.", ())).indicators[1].target
+    assert (target.raw, target.value) == ("215", Decimal(215))
     # the same spellings from a text layer are as printed
     assert normalize(edit(extracted(SEED), {"100%": "100%。"}, nth=0)).indicators[1].target.raw == "100%。"
 
