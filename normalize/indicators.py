@@ -264,9 +264,18 @@ def _whole_value(text: str) -> bool:
     return parse_value(text).kind in ("number", "direction", "empty")
 
 
+def _whole_type(text: str) -> bool:
+    """A 指标值类型 cell by itself: a comparator, or a word (定量, 正向). It is a line or
+    two at most, so a row cut by a break prints it on one side only; printed on both,
+    the two are two rows' (≤ above, 定性 below)."""
+    folded = fold(text)
+    return bool(re.fullmatch(r"[<>=≤≥≦≧]{1,2}|[\u4e00-\u9fff]{2,4}", folded))
+
+
 # How a row cut by a page break is told from a new one (normalize/stitch.py): the
-# 三级指标 names the row; a value is whole or not; 依据 is prose.
+# 三级指标 names the row; a value is whole or not; 依据 is prose; a 指标值类型 is whole.
 FIELDS = {"level3": stitch.Field(key=True), "basis": stitch.Field(pair=stitch.prose_pair),
+          "value_type": stitch.Field(pair=stitch.grammar_pair(_whole_type)),
           **{name: stitch.Field(pair=stitch.grammar_pair(_whole_value, cut=cut_between))
              for name in VALUE_FIELDS}}
 
@@ -341,9 +350,18 @@ def _part(placed: dict[str, Cell]) -> stitch.Part:
     in that column is whole: 3861 above 合格 is not 3861合格)."""
     mine = {name: cell for name, cell in placed.items() if name not in ("level1", "level2")}
     unit = unit_suffix(placed["unit"].text) if "unit" in placed else ""
-    texts = {name: after_number(cell.text, unit) if name in VALUE_FIELDS and unit and cell.text.strip()
-             else cell.text for name, cell in mine.items()}
+    texts = {name: _with_unit(cell.text, unit) if name in VALUE_FIELDS else cell.text
+             for name, cell in mine.items()}
     return stitch.part(texts, {**mine, **{n: placed[n] for n in ("level1", "level2") if n in placed}})
+
+
+def _with_unit(text: str, unit: str) -> str:
+    """A value with its row's unit, where the two make a number; else as printed (the
+    part of a value a page break cut, "19,21" above "8", is no number with its unit)."""
+    if not unit or not text.strip():
+        return text
+    joined = after_number(text, unit)
+    return joined if parse_value(joined).kind == "number" else text
 
 
 def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern], bool]:

@@ -227,16 +227,22 @@ def parse_value(text: str) -> Value:
     )
 
 
+_SHORT_GROUP_RE = re.compile(r"\d,\d{1,2}$")  # thousands groups have three digits
+
+
 def cut_between(above: str, below: str) -> bool:
     """Do two parts of a value cell read as one value cut in two: ``above`` ends where no
     value ends (a leading comparator, a decimal point, a separator, a multiplier), or
     ``below`` starts where no value starts (a decimal point, a percent or per-mille sign,
-    a trailing comparator, a multiplier), or a number above goes on in words below?"""
+    a trailing comparator, a multiplier), or a number above goes on in words below, or
+    in digits that complete its last thousands group?"""
     up, down = fold(above), fold(below)
     if not up or not down:
         return False
     if up.endswith((".", ",", "万", "亿")) or any(up.endswith(w) for w in _PREFIX_WORDS):
         return True
+    if _SHORT_GROUP_RE.search(up) and down[0].isdigit():
+        return True  # a grouped number cut inside its last group (19,21 | 8)
     if up[-1].isdigit() and "\u4e00" <= down[0] <= "\u9fff" and not _starts_value(down):
         return True  # a number above, its unit or the rest of a date below (11 | 个百分点)
     return down.startswith((".", ",", "%", "‰", "万", "亿")) or any(

@@ -646,3 +646,47 @@ def test_a_section_label_whose_head_alone_names_it_is_joined_with_its_tail():
         ("income", "财政拨款收入", 100), ("income", "事业收入", 20), ("income", "合计", 120),
         ("expenditure", "基本支出", 60), ("expenditure", "项目支出", 40), ("expenditure", "其他支出", 20),
         ("expenditure", "合计", 120)]
+
+
+TYPED_XS = (0, 60, 120, 220, 250, 310, 340, 400, 460, 520)
+TYPED_HEAD = [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值类型", 1), ("指标值", 1),
+              ("计量单位", 1), ("全年值", 1), ("上半年值", 1), ("依据或说明", 1)]
+
+
+def test_a_value_cut_inside_its_thousands_group_is_one_row():
+    """19,21 above the break and 8 below: a thousands group has three digits, so the two
+    are one value cut in two (and the name and the prose go on too), though the unit
+    column printed 篇 above only."""
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, TYPED_XS, [TYPED_HEAD, [("效果", 2), ("可持续影响", 2), ("信息化", 1), ("定量", 1),
+                                         ("19,21", 1), ("篇", 1), ("19,218", 1), ("19,218", 1),
+                                         ("加强社会救助", 1)]]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, TYPED_XS, [
+        [None, None, ("建设面积", 1), ("", 1), ("8", 1), ("", 1), ("", 1), ("", 1),
+         ("工作，完成率达到89%。", 1)],
+        [None, None, ("统计调查完成率", 1), ("≥", 1), ("48", 1), ("%", 1), ("48", 1), ("48", 1), ("", 1)],
+    ], top=60),))
+    decl = normalize(document(page1, page2))
+    assert [(i.level3, i.target.raw, i.target.value) for i in decl.indicators] == [
+        ("信息化建设面积", "19,218", 19218), ("统计调查完成率", "48", 48)]
+
+
+def test_a_type_printed_on_both_sides_of_a_break_makes_two_rows():
+    """The last row above the break has its 指标值类型 (≤) and so has the first row
+    below (定性): a type is never cut in two, so these are two indicators, though the
+    one below has no values and prints the names of the merged group that opened blank
+    above the break (a spreadsheet prints a merged cell's name in the middle of its rows)."""
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, TYPED_XS, [TYPED_HEAD, [("", 2), ("", 2), ("资产管理次数", 1), ("定量", 1),
+                                         ("大于等于二十天", 1), ("", 1), ("二十天", 1), ("二十天", 1), ("", 1)],
+                            [None, None, ("档案管理差错率", 1), ("≤", 1), ("2", 1), ("‰", 1), ("2", 1),
+                             ("2", 1), ("", 1)]]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, TYPED_XS, [
+        [("过程管理", 2), ("预算执行", 2), ("农田建设和交通运输健全性", 1), ("定性", 1), ("", 1), ("", 1),
+         ("", 1), ("", 1), ("", 1)],
+        [None, None, ("档案数字化变化情况", 1), ("=", 1), ("17,237", 1), ("米", 1), ("17,237", 1),
+         ("17,237", 1), ("", 1)],
+    ], top=60),))
+    decl = normalize(document(page1, page2))
+    assert [i.level3 for i in decl.indicators] == [
+        "资产管理次数", "档案管理差错率", "农田建设和交通运输健全性", "档案数字化变化情况"]
