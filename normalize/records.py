@@ -184,21 +184,16 @@ def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
                                                  "年度工作任务"))
 
 
-PROFILE_LABELS = {"department": "部门名称", "subordinate_units": "下属单位数量",
-                  "staffing_quota": "人员编制数", "funded_staff": "实有人数"}
-
-
 def profile_doubts(profile: dict[str, Cell]) -> list[Issue]:
     """Doubt on the scanned profile, at its field: ``reading_ambiguous`` where a cell may
     say something else (a department, which names the declaration and decides which
     version it supersedes, read with a speck beside it; a count that would be another
     number), else ``low_confidence`` where it was read weakly."""
     issues: list[Issue] = []
-    for name, label in PROFILE_LABELS.items():
-        cell = profile.get(name)
-        if cell is None or cell.source != "ocr" or not cell.text.strip():
+    for name, cell in profile.items():
+        label = labels.SYNONYMS[f"profile.{name}"][0]  # the form's own wording
+        if cell.source != "ocr" or not cell.text.strip():
             continue
-
         others = [a for a in cell.alternatives
                   if _profile_meaning(name, cell, a) != _profile_meaning(name, cell, cell.text)]
         if others:
