@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from extract.components import components
 from extract.model import Segment
 from extract.raster import PageImage
 
@@ -46,7 +47,7 @@ def text_height(binary: np.ndarray, px_per_pt: float) -> float:
     roughly square blobs between 3 and 40 points (CJK characters and digits;
     rules are far longer, dust far smaller; a spreadsheet fitted to its page prints
     type shrunk to 5 points). 9 points when there is no text."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    _, _, stats = components(binary)
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     square = (h >= 3 * px_per_pt) & (h <= 40 * px_per_pt) & (w >= 0.45 * h) & (w <= 1.6 * h)
     if square.sum() < 5:
@@ -62,7 +63,7 @@ def skew_angle(binary: np.ndarray, px_per_pt: float, max_skew: float) -> float:
     run = max(8, int(12 * px_per_pt))
     opened = cv2.morphologyEx(thick, cv2.MORPH_OPEN,
                               cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+    n, labels, stats = components(opened)
     width = binary.shape[1]
     angles, weights = [], []
     for k in range(1, n):
@@ -117,7 +118,7 @@ def _candidates(binary: np.ndarray, length: int, horizontal: bool) -> np.ndarray
 
 
 def _boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, _, stats = components(mask)
     return [(int(s[0]), int(s[1]), int(s[0] + s[2]), int(s[1] + s[3])) for s in stats[1:n]]
 
 

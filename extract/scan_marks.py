@@ -19,9 +19,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-import cv2
 import numpy as np
 
+from extract.components import components
 from extract.ocr import Reading
 
 Box = tuple[int, int, int, int]
@@ -35,7 +35,7 @@ COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
 
 
 def boxes(binary: np.ndarray) -> list[Box]:
-    n, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    n, _, stats = components(binary)
     return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, area in stats[1:n] if area >= 2]
 
 

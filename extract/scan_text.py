@@ -20,9 +20,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
+from extract.components import components
 from extract.model import TextGeometry
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, end exclusive
@@ -68,7 +68,7 @@ def line_height(pieces: Sequence[Piece]) -> float | None:
 def blobs(ink: np.ndarray, t: float, g: TextGeometry) -> list[Blob]:
     """Connected ink blobs, each marked seed or not (see the module docstring);
     single stray pixels are dropped."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats = components(ink)
     smallest = max(2.0, 0.004 * t * t)
     out = []
     for x, y, w, h, area in stats[1:n]:
