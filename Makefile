@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= sqlite:///jixiao.db
 
-.PHONY: demo test lint bench samples producers seal-font clean
+.PHONY: demo test lint bench samples producers test-fonts clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,18 +19,22 @@ demo: $(STAMP)
 	$(BIN)/jixiao ingest samples/*.pdf --db $(DB)
 	$(BIN)/jixiao query --db $(DB) "SELECT department, year, indicator_count, budget_lines FROM declaration_summary ORDER BY department, year"
 
-test: $(STAMP) seal-font
+test: $(STAMP) test-fonts
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check extract normalize load jixiao tests samples benchmarks
 
-# The scans the tests make (samples/make_scans.py) print the seal's ring text in
-# WenQuanYi Zen Hei; without it the seal, and so the scans, would differ.
-seal-font:
-	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || \
+# The typefaces the tests print in: the scans the tests make (samples/make_scans.py) print
+# the seal's ring text in WenQuanYi Zen Hei, without which the seal, and so the scans,
+# would differ; a form set in cwTeX FangSong, a traditional face without 续 or 页, has its
+# missing content characters set in AR PL UMing (tests/test_unnamed_glyphs.py).
+TEST_FONTS := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/cwtex/cwfs.ttf \
+	/usr/share/fonts/truetype/arphic/uming.ttc
+test-fonts:
+	@ls $(TEST_FONTS) >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    fonts-wqy-zenhei)
+	    fonts-wqy-zenhei fonts-cwtex-fs fonts-arphic-uming)
 
 # The random form generator's producers (samples/synth): LibreOffice Writer and Calc,
 # pango for WeasyPrint, and the CJK typefaces of samples/faces.py.

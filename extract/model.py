@@ -34,6 +34,9 @@ class Segment:
         return self.end - self.start
 
 
+MISSING = "\ufffd"  # a text-layer glyph drawn with no character behind it (extract/triage.py)
+
+
 @dataclass(frozen=True)
 class Glyph:
     """A piece of text with its box: one character from a text layer, or one

@@ -34,7 +34,7 @@ from extract.model import (
     Segment,
 )
 from extract.text import free_lines
-from extract.triage import triage
+from extract.triage import layer_char, triage
 
 THIN = 3.0  # points: a filled shape thinner than this is drawn as a line
 WHITE = 243  # 0-255: a colour this light on every channel is paper, not ink
@@ -203,7 +203,7 @@ def page_glyphs(page: pdfium.PdfPage, frame: Frame) -> list[Glyph]:
         out: list[Glyph] = []
         for i in range(raw.FPDFText_CountChars(tp)):
             code = raw.FPDFText_GetUnicode(tp, i)
-            if code in (0, 0xFFFE, 0x0D, 0x0A) or raw.FPDFText_IsGenerated(tp, i) == 1:
+            if code in (0xFFFE, 0x0D, 0x0A) or raw.FPDFText_IsGenerated(tp, i) == 1:
                 continue
             if _turn(raw.FPDFText_GetCharAngle(tp, i), upright) > 0.05:
                 continue  # a rotated stamp or a sideways label is not cell content
@@ -211,7 +211,9 @@ def page_glyphs(page: pdfium.PdfPage, frame: Frame) -> list[Glyph]:
                 continue
             raw.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy))
             bbox = frame.box(box.left, box.bottom, box.right, box.top)
-            out.append(Glyph(chr(code), bbox, baseline=frame.point(ox.value, oy.value)[1]))
+            text, trust = layer_char(chr(code))
+            out.append(Glyph(text, bbox, confidence=trust,
+                             baseline=frame.point(ox.value, oy.value)[1]))
         return out
     finally:
         textpage.close()

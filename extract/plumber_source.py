@@ -29,7 +29,7 @@ from extract.model import (
 )
 from extract.rulings import page_segments
 from extract.text import free_lines
-from extract.triage import triage
+from extract.triage import layer_char, triage
 
 PARSE_ERRORS = (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError)
 
@@ -67,13 +67,15 @@ def open_pdf(path: Path, password: str = "") -> Iterator[pdfplumber.PDF]:
 def page_glyphs(page: Page) -> list[Glyph]:
     """The page's characters; upright text only (a rotated stamp is not content)."""
     origin_y = page.bbox[1]
-    return [
-        Glyph(ch["text"], (ch["x0"], ch["top"], ch["x1"], ch["bottom"]),
-              # y0 is the box bottom and matrix[5] the baseline, both from below
-              baseline=ch["bottom"] + ch["y0"] - (ch["matrix"][5] - origin_y))
-        for ch in page.chars
-        if ch.get("upright", True) and ch["text"]
-    ]
+    out = []
+    for ch in page.chars:
+        if not ch.get("upright", True) or not ch["text"]:
+            continue
+        text, trust = layer_char(ch["text"])
+        out.append(Glyph(text, (ch["x0"], ch["top"], ch["x1"], ch["bottom"]), confidence=trust,
+                         # y0 is the box bottom and matrix[5] the baseline, both from below
+                         baseline=ch["bottom"] + ch["y0"] - (ch["matrix"][5] - origin_y)))
+    return out
 
 
 def trace_page(page: Page, number: int, settings: ExtractSettings) -> grid.GridTrace:

@@ -94,5 +94,6 @@ def free_lines(glyphs: Iterable[Glyph], page: int) -> tuple[TextLine, ...]:
         if text:
             box = (min(g.bbox[0] for g in line), min(g.bbox[1] for g in line),
                    max(g.bbox[2] for g in line), max(g.bbox[3] for g in line))
-            out.append(TextLine(text=text, bbox=box, page=page))
+            out.append(TextLine(text=text, bbox=box, page=page,
+                                confidence=min(g.confidence for g in line)))
     return tuple(out)

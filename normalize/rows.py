@@ -15,12 +15,16 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from extract.model import BBox, Cell, Grid, PageGrid, TextLine
+from extract.model import MISSING, BBox, Cell, Grid, PageGrid, TextLine
 from normalize import labels
 from normalize.text import join_text
 
-_PAGE_NUMBER = re.compile(r"^(?:第?\s*[-—]?\s*\d+\s*[-—]?\s*页?(?:\s*[/共]\s*\d+\s*页?)?|-\s*\d+\s*-)$")
-_CONTINUED = re.compile(r"^[(（]?续表?[)）]?[:：]?$")
+# a character the font lacks: the text layer's MISSING, or the box a scan shows for it;
+# furniture set in a face without 续 or 页 (a traditional face has 續, 頁) is still furniture
+_UNNAMED = f"[{MISSING}□]"
+_PAGE_NUMBER = re.compile(r"^(?:第?\s*[-—]?\s*\d+\s*[-—]?\s*(?:页|UNNAMED)?(?:\s*[/共]\s*\d+\s*(?:页|UNNAMED)?)?"
+                          r"|-\s*\d+\s*-)$".replace("UNNAMED", _UNNAMED))
+_CONTINUED = re.compile(rf"^[(（]?(?:续表?|{_UNNAMED}表)[)）]?[:：]?$")
 
 
 @dataclass(frozen=True)
