@@ -20,6 +20,7 @@ raise are pointed by normalize/pointers.py.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ from normalize.budget_items import is_total
 from normalize.model import BudgetLine, Issue, pointer
 from normalize.readings import MISSHAPEN
 from normalize.rows import Row
-from normalize.values import fold
+from normalize.values import DIGITS_APART, fold
 
 LOW_CONFIDENCE = 0.8  # an OCR'd value read with less confidence than this needs a person
 # characters fewer pixels tall than this lose strokes to the scan (6 pt at 150 dpi is 12 px)
@@ -160,8 +161,13 @@ def misread_mark(what: str, cells: Sequence[Cell], read: str, kind: str) -> list
     """``value_unreadable`` for a scanned value that reads as text because its figure is
     misshapen (``_MISSHAPEN_FIGURE``): a mark there was misread, and the text looks as
     sure as any other."""
-    if kind != "text" or not any(c.source == "ocr" for c in cells) \
-            or not _MISSHAPEN_FIGURE.search(fold(read)):
+    if kind != "text" or not any(c.source == "ocr" for c in cells):
+        return []
+    if DIGITS_APART.search(unicodedata.normalize("NFKC", read)):
+        return [Issue("value_unreadable", f"{what}: read {read!r}, digits standing apart (a "
+                      f"full-width figure whose point the scan may have lost); check it on the "
+                      f"page", cells[0].page)]
+    if not _MISSHAPEN_FIGURE.search(fold(read)):
         return []
     return [Issue("value_unreadable", f"{what}: read {read!r}, a figure no value has (a mark "
                   f"such as ≦ or ≥, or a speck by a separator, misread); check it on the page",

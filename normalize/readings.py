@@ -124,7 +124,29 @@ def figure_doubts(cells: Sequence[Cell], what: str) -> list[Issue]:
             return [Issue("reading_ambiguous", f"{what}: read {found.group()!r}, a figure no text "
                           "prints (a speck or a mark misread by the scan); check its figures on "
                           "the page", cell.page)]
+    for cell in cells:
+        odd = mixed_rates(cell.text) if cell.source == "ocr" else None
+        if odd:
+            return [Issue("reading_ambiguous", f"{what}: read {odd[0]!r} and {odd[1]!r} in one "
+                          "clause, rates a clause compares in one sign (% and ‰ differ by one "
+                          "ring the scan may misread); check its figures on the page", cell.page)]
     return []
+
+
+_CLAUSE_END = re.compile(r"[。；;，,！!？?：:]")
+
+
+def mixed_rates(text: str) -> tuple[str, str] | None:
+    """Two figures of one clause in different rate signs ("覆盖率由53%提高到86.6‰"): a
+    clause that quotes two rates compares them, in one sign, and the ring that tells %
+    from ‰ is the scan's least sure stroke. Rates in different clauses may differ
+    ("达到95%，逾期率控制在1‰以内"). None when no clause mixes them."""
+    for clause in _CLAUSE_END.split(fold(text)):
+        rates = [f for f in figures(clause) if f[-1] in "%‰"]
+        for a, b in zip(rates, rates[1:], strict=False):
+            if a[-1] != b[-1]:
+                return a, b
+    return None
 
 
 # figures no prose prints, though a scan misread may: two separators in a row

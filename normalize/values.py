@@ -205,6 +205,13 @@ class _Quantity:
     direction: Direction | None
 
 
+# digits standing apart, not as thousands groups of three ("6 4 6" but not "1 000"): no
+# figure is printed so; a scan reads a full-width "６４．６" so, its point lost between the
+# digits' wide side bearings, and the digits joined would be a figure ten or a hundred
+# times too large
+DIGITS_APART = re.compile(r"\d\s+\d(?!\d\d(?!\d))")
+
+
 def parse_value(text: str) -> Value:
     """One indicator value cell as a ``Value`` (provenance and confidence unset)."""
     raw = collapse_whitespace(text)
@@ -214,7 +221,7 @@ def parse_value(text: str) -> Value:
     direction = _direction_only(cell)
     if direction is not None:
         return Value(raw=raw, kind="direction", direction=direction)
-    quantity = _read_quantity(cell)
+    quantity = None if DIGITS_APART.search(unicodedata.normalize("NFKC", raw)) else _read_quantity(cell)
     if quantity is None:
         return Value(raw=raw, kind="text")
     return Value(

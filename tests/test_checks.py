@@ -517,6 +517,30 @@ def test_scanned_prose_quoting_a_figure_no_text_prints_is_doubt_on_its_field():
     assert issues_of(read_with(doc, text, fine, ())) == []
 
 
+def test_scanned_prose_comparing_rates_in_two_signs_is_doubt_on_its_field():
+    # a clause compares two rates in one sign: "由53%提高到86.6‰" has one misread
+    doc = extracted(SEED)
+    text = prose_cell(doc, "个贷逾期率控制在1‰以内")
+    assert issues_of(read_with(doc, text, text, ())) == []  # 1‰ in a clause of its own
+    mixed = text.replace("1‰以内", "1‰以内，覆盖率由53%提高到86.6‰")
+    (issue,) = issues_of(read_with(doc, text, mixed, ()))
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/annual_goals")
+    assert "'53%'" in issue.message and "'86.6‰'" in issue.message
+    same = text.replace("1‰以内", "1‰以内，覆盖率由53%提高到86.6%")
+    assert issues_of(read_with(doc, text, same, ())) == []
+
+
+def test_a_scanned_value_whose_digits_stand_apart_is_unreadable():
+    # a full-width "６４．６％" whose point the scan lost reads "6 4 6%": not 646
+    (issue,) = issues_of(read_with(extracted(SEED), "100%", "6 4 6%以内", ()))
+    assert (issue.code, issue.field) == ("value_unreadable", "/indicators/1/target")
+    assert normalize(read_with(extracted(SEED), "100%", "6 4 6%以内", ())).indicators[1].target.value is None
+    # thousands set apart in groups of three are one figure
+    doc = read_with(extracted(SEED), "100%", "1 000", ())
+    assert normalize(doc).indicators[1].target.value == 1000
+    assert not [i for i in issues_of(doc) if i.code == "value_unreadable"]
+
+
 def test_a_scanned_profile_that_may_say_something_else_is_doubt_on_its_field():
     # a seal's trace left of the name read as a weak 山: the department names the
     # declaration and decides which version a re-submission supersedes
