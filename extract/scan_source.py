@@ -25,6 +25,7 @@ from extract.raster import PageImage
 from extract.text import free_lines
 
 OUTSIDE = -1
+RING_MARKS = ("。", ".", "0", "o", "O", "°", "○", "〇")  # what a lone 。's ink reads as
 MIN_PERCENT_SIGNS = 4  # a page with fewer % signs measures a ‰ against no reference of its own
 
 
@@ -196,6 +197,11 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
             continue
         if not text or piece.faint and not ocr.is_slash(text):
             continue  # a faint stroke is a slash or nothing (a crease, a seal's trace)
+        if piece.mark:
+            # a speck where a wrapped line starts is its 。 read as a ring or a dot, or dust
+            if text not in RING_MARKS:
+                continue
+            text = "。"
         doubts = [ocr.fix_text(a) for a in settled.alternatives]
         runners = [ocr.fix_text(scan_marks.settle(v, crop, widths, sure).text)
                    for v in reading.variants()]

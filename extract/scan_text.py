@@ -55,6 +55,7 @@ class Piece:
     region: int
     dash: bool = False
     faint: bool = False  # its seeds are only faint ink: a hairline blank mark or nothing
+    mark: bool = False  # speck-sized, where a wrapped line's lone 。 stands: a 。 or nothing
 
 
 def line_height(pieces: Sequence[Piece]) -> float | None:
@@ -286,7 +287,7 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
                   faint: np.ndarray | None = None) -> list[Piece]:
     """Every piece of text of one region, in reading order; a piece without a seed
     (a lone dot, dust), or smaller than ``speck`` × t each way, is no text."""
-    out = []
+    out: list[Piece] = []
     blobs = fragments_joined(blobs, t, g)
     for line in lines_of(blobs, t, g):
         parts = pieces_of(line, t, g)
@@ -300,8 +301,14 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
             # stacked), and nothing else: a dash
             dash = 1 <= len(seeds) <= 2 and all(is_flat(s, t, g) for s in seeds) and (
                 len(seeds) == 1 or seeds[0].box[2] <= seeds[1].box[0])
+            mark = False
             if not seeds or (w < g.speck * t and h < g.speck * t and not dash):
-                continue  # no character is that small all round (a hyphen is flat): a speck
+                # no character is that small all round (a hyphen is flat): a speck, unless it
+                # stands where a wrapped line's first character does (a sentence's 。 that a
+                # spreadsheet wrapped alone onto the cell's last line)
+                mark = bool(seeds) and len(parts) == 1 and wrapped_mark(bounds, out, region, t)
+                if not mark:
+                    continue
             # it grows over faint ink up to its neighbours in the line, never into them, and
             # faint ink between two pieces (a thin 。) is the first one's
             room = (taken, limit[1],
@@ -309,8 +316,20 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
             ink = widened(bounds, faint, room, t, g)
             taken = ink[2]
             out.append(Piece(ink, crop_box(ink, room, t, g), region, dash=dash,
-                             faint=all(b.faint for b in seeds)))
+                             faint=all(b.faint for b in seeds), mark=mark))
     return out
+
+
+def wrapped_mark(speck: Box, before: Sequence[Piece], region: int, t: float) -> bool:
+    """Does a speck stand alone where the next line of the region's text starts: under
+    the line just read, within a line's leading of it, at its left edge? There a 。 sits
+    in the lower left of its em; dust falls anywhere."""
+    above = [p for p in before if p.region == region and not p.mark]
+    if not above or region < 0:
+        return False
+    bottom = max(p.ink[3] for p in above)
+    left = min(p.ink[0] for p in above)
+    return 0 <= speck[1] - bottom <= 1.2 * t and abs(speck[0] - left) <= 0.6 * t
 
 
 def group_by_region(blobs: Iterable[Blob], region_of) -> dict[int, list[Blob]]:

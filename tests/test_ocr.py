@@ -431,3 +431,32 @@ def test_a_short_slash_read_as_1_is_told_by_its_lean():
     assert scan_marks.settle(read, scan_marks.CropInk(slash), scan_marks.SignWidths(), SURE) \
         == scan_marks.Settled("/", ("1",))
     assert scan_marks.settle(read, scan_marks.CropInk(one), scan_marks.SignWidths(), SURE).text == "1"
+
+
+def test_a_sentences_full_stop_wrapped_alone_onto_the_last_line_is_read():
+    """A spreadsheet wraps a cell's final 。 alone onto its last line: a speck-sized blob
+    where the next line starts. It is read, as a 。; dust elsewhere in a cell is not."""
+    from PIL import ImageDraw, ImageFilter, ImageFont
+
+    dpi, t = 250, 22  # 6 pt type at 250 dpi, as the spreadsheet that showed it
+    paper = Image.new("L", (900, 420), 250)
+    draw = ImageDraw.Draw(paper)
+    rows = [60, 200, 340]
+    for y in rows:
+        draw.line([(100, y), (800, y)], fill=20, width=3)
+    for x in (100, 800):
+        draw.line([(x, rows[0]), (x, rows[-1])], fill=20, width=3)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", t)
+    draw.text((120, 80), "进生态保护，", font=font, fill=15)
+    draw.text((120, 110), "强化营商环境", font=font, fill=15)
+    # the wrapped full stop: a ring a third of the type tall in the lower left of its em
+    # (WenKai's, as the spreadsheet printed it; Zen Hei's is smaller than a character's strokes)
+    draw.ellipse([(123, 140 + 0.55 * t), (123 + 0.32 * t, 140 + 0.87 * t)], outline=15, width=2)
+    draw.text((120, 220), "强化营商环境", font=font, fill=15)
+    draw.ellipse([(400, 290), (405, 295)], fill=40)  # dust, far from where a line starts
+    grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.6)))
+    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
+    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 420 * 72 / dpi, ExtractSettings(), "test")
+    (table,) = page.grids
+    read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
+    assert read == ["进生态保护，强化营商环境。", "强化营商环境"]
