@@ -160,14 +160,15 @@ _MISSHAPEN_FIGURE = re.compile(r"[A-Za-z]\s*\d|" + MISSHAPEN.pattern)
 def misread_mark(what: str, cells: Sequence[Cell], read: str, kind: str) -> list[Issue]:
     """``value_unreadable`` for a scanned value that reads as text because its figure is
     misshapen (``_MISSHAPEN_FIGURE``): a mark there was misread, and the text looks as
-    sure as any other."""
-    if kind != "text" or not any(c.source == "ocr" for c in cells):
+    sure as any other. ``reading_ambiguous`` for one whose digits stand apart
+    (``values.DIGITS_APART``): the figure is read, but its point may be lost."""
+    if not any(c.source == "ocr" for c in cells):
         return []
-    if DIGITS_APART.search(unicodedata.normalize("NFKC", read)):
-        return [Issue("value_unreadable", f"{what}: read {read!r}, digits standing apart (a "
-                      f"full-width figure whose point the scan may have lost); check it on the "
-                      f"page", cells[0].page)]
-    if not _MISSHAPEN_FIGURE.search(fold(read)):
+    if kind == "number" and DIGITS_APART.search(unicodedata.normalize("NFKC", read)):
+        return [Issue("reading_ambiguous", f"{what}: read {read!r}, digits standing apart (a "
+                      f"full-width figure, whose point a scan may lose); check it on the page",
+                      cells[0].page)]
+    if kind != "text" or not _MISSHAPEN_FIGURE.search(fold(read)):
         return []
     return [Issue("value_unreadable", f"{what}: read {read!r}, a figure no value has (a mark "
                   f"such as ≦ or ≥, or a speck by a separator, misread); check it on the page",

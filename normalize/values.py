@@ -205,10 +205,9 @@ class _Quantity:
     direction: Direction | None
 
 
-# digits standing apart, not as thousands groups of three ("6 4 6" but not "1 000"): no
-# figure is printed so; a scan reads a full-width "６４．６" so, its point lost between the
-# digits' wide side bearings, and the digits joined would be a figure ten or a hundred
-# times too large
+# digits standing apart, not as thousands groups of three ("6 4 6" but not "1 000"): how
+# a scan reads a full-width figure ("７８％" as "7 8 %"), whose point, in an em of its own
+# between the digits' wide side bearings, a scan may lose ("６４．６" as "6 4 6")
 DIGITS_APART = re.compile(r"\d\s+\d(?!\d\d(?!\d))")
 
 
@@ -221,7 +220,7 @@ def parse_value(text: str) -> Value:
     direction = _direction_only(cell)
     if direction is not None:
         return Value(raw=raw, kind="direction", direction=direction)
-    quantity = None if DIGITS_APART.search(unicodedata.normalize("NFKC", raw)) else _read_quantity(cell)
+    quantity = _read_quantity(cell)
     if quantity is None:
         return Value(raw=raw, kind="text")
     return Value(

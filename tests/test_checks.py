@@ -530,15 +530,17 @@ def test_scanned_prose_comparing_rates_in_two_signs_is_doubt_on_its_field():
     assert issues_of(read_with(doc, text, same, ())) == []
 
 
-def test_a_scanned_value_whose_digits_stand_apart_is_unreadable():
-    # a full-width "６４．６％" whose point the scan lost reads "6 4 6%": not 646
-    (issue,) = issues_of(read_with(extracted(SEED), "100%", "6 4 6%以内", ()))
-    assert (issue.code, issue.field) == ("value_unreadable", "/indicators/1/target")
-    assert normalize(read_with(extracted(SEED), "100%", "6 4 6%以内", ())).indicators[1].target.value is None
-    # thousands set apart in groups of three are one figure
+def test_a_scanned_value_whose_digits_stand_apart_is_doubt_on_its_point():
+    # a full-width "７８％" reads "7 8 %": 78, but a "６４．６％" whose point the scan lost
+    # reads "6 4 6%" as well, so the figure is pointed at
+    doc = read_with(extracted(SEED), "100%", "7 8 %以上", ())
+    (issue,) = issues_of(doc)
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/indicators/1/target")
+    assert normalize(doc).indicators[1].target.value == 78
+    # thousands set apart in groups of three are one figure, no doubt
     doc = read_with(extracted(SEED), "100%", "1 000", ())
     assert normalize(doc).indicators[1].target.value == 1000
-    assert not [i for i in issues_of(doc) if i.code == "value_unreadable"]
+    assert issues_of(doc) == []
 
 
 def test_a_scanned_profile_that_may_say_something_else_is_doubt_on_its_field():

@@ -460,3 +460,38 @@ def test_a_sentences_full_stop_wrapped_alone_onto_the_last_line_is_read():
     (table,) = page.grids
     read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
     assert read == ["进生态保护，强化营商环境。", "强化营商环境"]
+
+
+def test_a_faint_point_between_full_width_digits_keeps_the_figure_whole():
+    """A full-width "６４．６％" sets its point in an em of its own: the gap from 4 to 6 is as
+    wide as one between two pieces of a line. A thin face's point scans fainter than ink;
+    read apart, the pieces made "6 4 6%", ten times the value. The faint point in the gap
+    joins them. A gap with nothing in it still parts two pieces."""
+    from PIL import ImageDraw, ImageFilter, ImageFont
+
+    dpi, t = 250, 22
+    paper = Image.new("L", (900, 320), 250)
+    draw = ImageDraw.Draw(paper)
+    rows = [60, 180, 300]
+    for y in rows:
+        draw.line([(100, y), (800, y)], fill=20, width=3)
+    for x in (100, 800):
+        draw.line([(x, rows[0]), (x, rows[-1])], fill=20, width=3)
+    # AR PL UMing, the Ming face that showed it: narrow full-width digits, wide gaps
+    font = ImageFont.truetype("/usr/share/fonts/truetype/arphic/uming.ttc", t)
+    x = 130
+    for ch in "６４":
+        draw.text((x, 100), ch, font=font, fill=15)
+        x += t
+    draw.rectangle([(x + 0.4 * t, 100 + 0.78 * t), (x + 0.5 * t, 100 + 0.88 * t)], fill=185)  # faint
+    x += t
+    draw.text((x, 100), "６％以内", font=font, fill=15)
+    draw.text((130, 220), "６４", font=font, fill=15)  # two pieces, nothing between
+    draw.text((130 + 4 * t, 220), "６％以内", font=font, fill=15)
+    grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.6)))
+    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
+    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 320 * 72 / dpi, ExtractSettings(), "test")
+    (table,) = page.grids
+    read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
+    assert read[0] == "64.6%以内"
+    assert read[1].replace(" ", "") == "646%以内" and read[1] != read[0]
