@@ -405,8 +405,12 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
         starts = rows_of.row(placed, _part(placed), blank, at_break,
                              veto=lambda upper, placed=placed: _names_a_group(placed, groups, upper))
         if starts is None:
-            if at_break and pending and rows_of.doubt(pending[-1]) is None:
-                _go_on(groups, placed)  # (not on a join made on likelihood)
+            if at_break and pending:
+                # joined, on evidence or on likelihood (then reported): the 一级/二级 text
+                # below goes on with the name above, which the veto let go on (a name that
+                # could not would have made this a row of its own); dropped, the rest of a
+                # name (满意度 / 指标) was lost in silence
+                _go_on(groups, placed)
             continue
         for cells in starts:
             # a nameless part held from before the break starts this record: a group it
