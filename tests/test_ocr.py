@@ -495,3 +495,20 @@ def test_a_faint_point_between_full_width_digits_keeps_the_figure_whole():
     read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
     assert read[0] == "64.6%以内"
     assert read[1].replace(" ", "") == "646%以内" and read[1] != read[0]
+
+
+def test_a_lone_character_read_as_nothing_is_read_again_with_room_around_it():
+    """Page 3 of a generated form's scan (samples/synth seed 935000, AR PL UMing, 200 dpi):
+    the 计量单位 cell's lone % has a crop hardly wider than its ink, which the recogniser
+    read as nothing, and the unit was lost in silence. Read again from a crop two text
+    heights wide, it is the %."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(FIXTURES / "lone_percent_200dpi.pdf"))
+    try:
+        page = scan_source.read_scan_page(pdf[0], 1, ExtractSettings(), "test")
+    finally:
+        pdf.close()
+    rows = [[c.text for c in sorted(g.cells, key=lambda c: c.col) if c.row == cell.row]
+            for g in page.grids for cell in g.cells if cell.text == "绩效评价办结率"]
+    assert rows and rows[0][2:5] == ["绩效评价办结率", "≤ 99", "%"]
