@@ -4,7 +4,8 @@ Labels are compared after folding (NFKC, no whitespace, no brackets or colons,
 no leading "一、"/"(二)"/"3." numbering), so "部 门 职 能", "人员编制情\\n况" and
 "（一）部门职能：" all match. A label that is off by a character still matches
 when one edit (a character misread, dropped or added, as OCR and typing do)
-turns it into a known wording of four characters or more, or when its jieba
+turns it into a known wording of four characters or more (three characters are a
+four-character wording only with one character after its first dropped), or when its jieba
 words are a known wording's words reordered, or those words plus one word that
 changes nothing (部门, 整体, 情况, …). A modifier that changes the meaning
 (上 in 上年度) is never ignored, and a prose cell that merely contains a
@@ -119,6 +120,13 @@ def match(text: str, group: str) -> str | None:
     table = _index()[group]
     if folded in table:
         return table[folded]
+    if len(folded) == 3:
+        # a four-character wording with one character lost (a seal's stroke over 称 left
+        # 部门名): only a deletion, not of the first character (成情况 is the rest of a
+        # 完成情况 a page break cut, which the header's own rules join), and only where
+        # one key can be meant
+        keys = {table[word] for word in table if len(word) == 4 and _one_lost(folded, word)}
+        return keys.pop() if len(keys) == 1 else None
     if len(folded) < 4:
         return None
     close = [word for word in table
@@ -128,6 +136,11 @@ def match(text: str, group: str) -> str | None:
         keys = {table[word] for word in table
                 if len(word) >= MIN_WORDS_LABEL and _same_words(folded, word)}
     return keys.pop() if len(keys) == 1 else None
+
+
+def _one_lost(short: str, word: str) -> bool:
+    """Is ``short`` ``word`` with one character after its first left out?"""
+    return any(word[:k] + word[k + 1:] == short for k in range(1, len(word)))
 
 
 def exact(text: str, group: str) -> str | None:

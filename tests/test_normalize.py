@@ -28,6 +28,10 @@ from normalize.rows import is_noise_line, line_row
     ("前三\n季度值", "indicator", "indicator.q3"),
     ("财政供养人员倩况", "profile", "profile.funded_staff"),  # one character misread
     ("年度部门预算(续)", "section", "section.budget"),
+    ("部门名", "profile", "profile.department"),  # 称 lost under a seal's stroke
+    ("编制数", "profile", "profile.staffing_quota"),  # 编制人数, 人 lost
+    ("成情况", "prior", None),  # the rest of a 完成情况 a page break cut: its header joins it
+    ("部门职", "profile", None),  # a wording of another group
 ])
 def test_labels_match_however_printed(printed, group, key):
     assert labels.match(printed, group) == key
