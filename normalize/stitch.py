@@ -65,6 +65,9 @@ class Join(Enum):
 DOUBTS = {Join.DOUBT: "a row cut by a page break was joined with the row above it; check",
           Join.APART: "the row after a page break was kept as a row of its own, but it may be "
                       "the rest of the row above it; check"}
+# ... and of the row above one kept apart: if the two are one, this one is cut short
+CUT_SHORT = ("the row before a page break may go on in the row after it, which was kept as "
+             "a row of its own; check")
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,7 @@ class Stitcher(Generic[R]):
     def __init__(self, fields: Mapping[str, Field], records: list[R],
                  add: Callable[[R, dict[str, Cell]], None]) -> None:
         self.fields, self.records, self.add = fields, records, add
-        self.doubts: list[tuple[R, Join]] = []  # records decided on likelihood (DOUBT, APART)
+        self.doubts: list[tuple[R, str]] = []  # records decided on likelihood, what to say
         self.apart = False  # the record the last row started was kept apart on likelihood
         self.last = Part({})
         self.held: tuple[dict[str, Cell], Part] | None = None
@@ -281,7 +284,7 @@ class Stitcher(Generic[R]):
             verdict = decide(upper, this, self.fields)
             if verdict in (Join.JOIN, Join.DOUBT):
                 if verdict is Join.DOUBT:
-                    self.doubts.append((self.records[-1], verdict))
+                    self.doubts.append((self.records[-1], DOUBTS[verdict]))
                 self.add(self.records[-1], placed)
                 return None
             self.apart = verdict is Join.APART
@@ -289,7 +292,11 @@ class Stitcher(Generic[R]):
 
     def _noted(self) -> None:
         if self.apart:  # the reader has made the record by now: it is the last one
-            self.doubts.append((self.records[-1], Join.APART))
+            self.doubts.append((self.records[-1], DOUBTS[Join.APART]))
+            if len(self.records) >= 2:
+                # if the two are one, the record above lacks its rest (a name cut short,
+                # a value blank): it is as much in doubt as the one kept apart
+                self.doubts.append((self.records[-2], CUT_SHORT))
             self.apart = False
 
     def finish(self) -> list[dict[str, Cell]] | None:
@@ -306,4 +313,5 @@ class Stitcher(Generic[R]):
 
     def doubt(self, record: R) -> str | None:
         """What ``row_join_uncertain`` says of the record, if anything."""
-        return next((DOUBTS[kind] for r, kind in self.doubts if r is record), None)
+        said = [message for r, message in self.doubts if r is record]
+        return "; ".join(said) if said else None

@@ -464,6 +464,27 @@ def test_a_cells_first_line_drawn_above_the_continued_table():
     assert [i.basis for i in decl.indicators] == ["年度计划。", "统筹推进资金监管工作，完成率达到95%。"]
 
 
+def test_a_row_kept_apart_at_a_break_points_at_the_row_above_too():
+    """Both halves print a name and fill different cells (食品安全 with three periods above,
+    满意度 with the fourth below): probably two rows, kept apart and reported. If they are
+    one, the row above is the one cut short, so the report points at it as well."""
+    header = [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("全年值", 1),
+              ("上半年值", 1), ("前三季度值", 1), ("依据或说明", 1)]
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, PERIOD_XS, [header,
+                             [("产出指标", 2), ("数量指标", 2), ("培训人次", 1), ("500人次", 1),
+                              ("500人次", 1), ("200人次", 1), ("400人次", 1), ("计划", 1)],
+                             [None, None, ("食品安全", 1), ("100.5%", 1), ("100.5%", 1), ("100.5%", 1),
+                              ("", 1), ("", 1)]]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, PERIOD_XS, [
+        [("", 1), ("", 1), ("满意度", 1), ("", 1), ("", 1), ("", 1), ("达到100.5%", 1), ("", 1)],
+    ], top=60),))
+    decl = normalize(document(page1, page2))
+    assert [i.level3 for i in decl.indicators] == ["培训人次", "食品安全", "满意度"]
+    assert [i.field for i in decl.issues if i.code == "row_join_uncertain"] == \
+        ["/indicators/1", "/indicators/2"]
+
+
 def test_a_whole_value_below_a_break_that_the_value_above_does_not_begin_is_a_new_row():
     from normalize import stitch
     from normalize.indicators import FIELDS
