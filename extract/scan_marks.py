@@ -267,7 +267,7 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     full = ink.mean(axis=1) > 0.7
     if count < 2 and full[-max(2, ah // 4):].any():  # a speck may hang below it
         count += 1
-    body = ink[~full] if (~full).any() else ink
+    body = ink[:_bar_top(ink, full)] if full[-1] else ink[~full] if (~full).any() else ink
     fifth = max(2, aw // 5)  # two columns at least: a 9 px wide angle at 200 dpi
     left_rows = np.nonzero(body[:, :fifth].any(axis=1))[0]
     right_rows = np.nonzero(body[:, -fifth:].any(axis=1))[0]
@@ -280,6 +280,18 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     if spread_right < 0.45 * ah <= spread_left:
         return COMPARATORS[(">", count)]
     return None
+
+
+def _bar_top(ink: np.ndarray, full: np.ndarray) -> int:
+    """The first row of the bars the angle's blob ends in (its bottom rows dark all across),
+    with the rows just above them that are half dark: a bar's blurred upper edge, whose
+    ink at the angle's point side would look like a second arm there."""
+    k = len(full)
+    while k > 0 and full[k - 1]:
+        k -= 1
+    while k > 0 and ink[k - 1].mean() > 0.3:
+        k -= 1
+    return max(k, 1)
 
 
 def slant(binary: np.ndarray, box: Box) -> str | None:
