@@ -254,8 +254,12 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     aw, ah = ax1 - ax0, ay1 - ay0
     if aw < 3 or ah < 3 or not 0.4 <= aw / ah <= 2.5:
         return None
+    # a bar is flat and about as wide as the angle; two bars blurred into one blob are
+    # taller, but still at least twice as wide as tall
     bars = [b for b in parts if b is not angle and b[1] >= (ay0 + ay1) / 2
-            and (b[3] - b[1]) <= 0.45 * ah and (b[2] - b[0]) >= 0.5 * aw]
+            and (b[2] - b[0]) >= 0.5 * aw
+            and ((b[3] - b[1]) <= 0.45 * ah
+                 or (b[3] - b[1]) <= 0.7 * ah and (b[2] - b[0]) >= 2 * (b[3] - b[1]))]
     if len(bars) + 1 != len(parts) or len(bars) > 2:
         return None
     count = len(bars)
@@ -266,7 +270,9 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     # blob's bottom rows are dark all across, where an arm alone ends in a point
     full = ink.mean(axis=1) > 0.7
     if count < 2 and full[-max(2, ah // 4):].any():  # a speck may hang below it
-        count += 1
+        # the blob's own bars, one or two: the grey across them tells (``bar_count``)
+        top = _bar_top(ink, full) if full[-1] else ah - 1
+        count += bar_count(grey, (ax0, ay0 + top, ax1, ay1)) if grey is not None and not bars else 1
     body = ink[:_bar_top(ink, full)] if full[-1] else ink[~full] if (~full).any() else ink
     fifth = max(2, aw // 5)  # two columns at least: a 9 px wide angle at 200 dpi
     left_rows = np.nonzero(body[:, :fifth].any(axis=1))[0]

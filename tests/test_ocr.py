@@ -554,3 +554,42 @@ def test_a_comparators_bar_edge_is_not_taken_for_an_arm():
     parts = scan_marks.boxes(binary)
     assert len(parts) == 2
     assert scan_marks.comparator(binary, parts, grey) == "≧"
+
+
+# A Kai ≦ at 200 dpi (a generated form's scan): its two bars blurred into one blob, taller
+# than one bar, with the lighter row between them still in the grey ("+").
+MERGED_BARS_LEQQ = """\
+..............++#
+..........++#####
+........+########
+....+##########+.
+.+##########+....
+#########+.......
+#######+.........
+#########+.......
+.+###########+...
+....+###########+
+........+########
+...........+#####
+..............+++
+........++..+++++
+#################
+#################
+#################
++++++++#++#####++
+#################
+#################
++###############+
+................."""
+
+
+def test_two_bars_blurred_into_one_blob_are_still_two():
+    """The merged bars are twice as wide as tall, not one bar's height: they are the
+    sign's bars, and the grey across them counts two (≦, where the recogniser read ≤)."""
+    rows = MERGED_BARS_LEQQ.split("\n")
+    binary = np.array([[255 if ch == "#" else 0 for ch in row] for row in rows], dtype=np.uint8)
+    grey = np.array([[40 if ch == "#" else 190 if ch == "+" else 250 for ch in row] for row in rows],
+                    dtype=np.uint8)
+    parts = scan_marks.boxes(binary)
+    assert len(parts) == 2
+    assert scan_marks.comparator(binary, parts, grey) == "≦"
