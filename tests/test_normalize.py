@@ -340,15 +340,19 @@ def test_a_section_label_cut_by_a_page_break():
     assert decl.annual_goals == "全面落实河湖治理工作，完成率达到86%。"
 
 
+# an indicator table with period columns: its header and a first row
+PERIODS_FIRST_ROWS = [
+    [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("全年值", 1),
+     ("上半年值", 1), ("前三季度值", 1), ("依据或说明", 1)],
+    [("产出指标", 2), ("数量指标", 2), ("培训人次", 1), ("500人次", 1),
+     ("500人次", 1), ("200人次", 1), ("400人次", 1), ("计划", 1)]]
+
+
 def test_a_row_whose_short_cell_the_break_carried_over_whole():
     """The rest of a cut row fills the 全年值 cell the part above left blank, and shares
     nothing with it but its name and a sentence cut mid-way: joined, and reported."""
-    header = [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("全年值", 1),
-              ("上半年值", 1), ("前三季度值", 1), ("依据或说明", 1)]
     page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
-        table(1, PERIOD_XS, [header,
-                             [("产出指标", 2), ("数量指标", 2), ("培训人次", 1), ("500人次", 1),
-                              ("500人次", 1), ("200人次", 1), ("400人次", 1), ("计划", 1)],
+        table(1, PERIOD_XS, [*PERIODS_FIRST_ROWS,
                              [None, None, ("粮食", 1), ("60%以下", 1), ("", 1), ("55%", 1), ("58%", 1),
                               ("全面落实工作，完成率", 1)]]),))
     page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, PERIOD_XS, [
@@ -468,12 +472,8 @@ def test_a_row_kept_apart_at_a_break_points_at_the_row_above_too():
     """Both halves print a name and fill different cells (食品安全 with three periods above,
     满意度 with the fourth below): probably two rows, kept apart and reported. If they are
     one, the row above is the one cut short, so the report points at it as well."""
-    header = [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("全年值", 1),
-              ("上半年值", 1), ("前三季度值", 1), ("依据或说明", 1)]
     page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
-        table(1, PERIOD_XS, [header,
-                             [("产出指标", 2), ("数量指标", 2), ("培训人次", 1), ("500人次", 1),
-                              ("500人次", 1), ("200人次", 1), ("400人次", 1), ("计划", 1)],
+        table(1, PERIOD_XS, [*PERIODS_FIRST_ROWS,
                              [None, None, ("食品安全", 1), ("100.5%", 1), ("100.5%", 1), ("100.5%", 1),
                               ("", 1), ("", 1)]]),))
     page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, PERIOD_XS, [

@@ -363,20 +363,28 @@ def test_a_lone_ring_is_zero(read):
     assert fix_text("Oct") == "Oct"  # only a ring alone
 
 
+def ruled_paper(height: int, rows: list[int], cols: tuple[int, ...]):
+    """A 900 px wide sheet of paper with a table ruled on it (rules at ``rows`` down and
+    ``cols`` across, drawn as a printer's 3 px lines) and a pen to write in it."""
+    from PIL import ImageDraw
+
+    paper = Image.new("L", (900, height), 250)
+    draw = ImageDraw.Draw(paper)
+    for y in rows:
+        draw.line([(cols[0], y), (cols[-1], y)], fill=20, width=3)
+    for x in cols:
+        draw.line([(x, rows[0]), (x, rows[-1])], fill=20, width=3)
+    return paper, draw
+
+
 def test_a_slash_drawn_in_a_hairline_is_the_cells_blank_and_a_faint_curve_is_nothing():
     """A spreadsheet's "/" in an empty value cell prints as a hairline that scans lighter
     than ink: it is read, as a faint dash is. A faint curve (a crease, what a seal leaves
     once its red is taken out) in another cell is no text."""
-    from PIL import ImageDraw, ImageFilter, ImageFont
+    from PIL import ImageFilter, ImageFont
 
     dpi, t = 200, 28  # 10 pt type
-    paper = Image.new("L", (900, 700), 250)
-    draw = ImageDraw.Draw(paper)
-    rows = [100, 220, 340, 460, 580]
-    for y in rows:
-        draw.line([(100, y), (800, y)], fill=20, width=3)
-    for x in (100, 800):
-        draw.line([(x, rows[0]), (x, rows[-1])], fill=20, width=3)
+    paper, draw = ruled_paper(700, [100, 220, 340, 460, 580], (100, 800))
     font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", t)
     draw.text((380, 145), "政务服务", font=font, fill=15)
     draw.line([(445, 295), (455, 265)], fill=190, width=3)  # the hairline slash
@@ -393,16 +401,10 @@ def test_a_character_the_ink_threshold_broke_into_fragments_is_read_from_its_fai
     """A thin-stroked "2" scans lighter than ink but for a few darker spots: ink alone
     sees only fragments, none a character's size, and the cell would read as empty.
     The faint blob around them is the character."""
-    from PIL import ImageDraw, ImageFilter, ImageFont
+    from PIL import ImageFilter, ImageFont
 
     dpi, t = 300, 40
-    paper = Image.new("L", (900, 500), 250)
-    draw = ImageDraw.Draw(paper)
-    rows = [100, 220, 340]
-    for y in rows:
-        draw.line([(100, y), (800, y)], fill=20, width=3)
-    for x in (100, 450, 800):
-        draw.line([(x, rows[0]), (x, rows[-1])], fill=20, width=3)
+    paper, draw = ruled_paper(500, [100, 220, 340], (100, 450, 800))
     font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", t)
     draw.text((200, 140), "单位数量", font=font, fill=15)
     draw.text((600, 140), "2", font=font, fill=190)  # under the ink threshold's darkness
@@ -436,16 +438,10 @@ def test_a_short_slash_read_as_1_is_told_by_its_lean():
 def test_a_sentences_full_stop_wrapped_alone_onto_the_last_line_is_read():
     """A spreadsheet wraps a cell's final 。 alone onto its last line: a speck-sized blob
     where the next line starts. It is read, as a 。; dust elsewhere in a cell is not."""
-    from PIL import ImageDraw, ImageFilter, ImageFont
+    from PIL import ImageFilter, ImageFont
 
     dpi, t = 250, 22  # 6 pt type at 250 dpi, as the spreadsheet that showed it
-    paper = Image.new("L", (900, 420), 250)
-    draw = ImageDraw.Draw(paper)
-    rows = [60, 200, 340]
-    for y in rows:
-        draw.line([(100, y), (800, y)], fill=20, width=3)
-    for x in (100, 800):
-        draw.line([(x, rows[0]), (x, rows[-1])], fill=20, width=3)
+    paper, draw = ruled_paper(420, [60, 200, 340], (100, 800))
     font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", t)
     draw.text((120, 80), "进生态保护，", font=font, fill=15)
     draw.text((120, 110), "强化营商环境", font=font, fill=15)
@@ -467,16 +463,10 @@ def test_a_faint_point_between_full_width_digits_keeps_the_figure_whole():
     wide as one between two pieces of a line. A thin face's point scans fainter than ink;
     read apart, the pieces made "6 4 6%", ten times the value. The faint point in the gap
     joins them. A gap with nothing in it still parts two pieces."""
-    from PIL import ImageDraw, ImageFilter, ImageFont
+    from PIL import ImageFilter, ImageFont
 
     dpi, t = 250, 22
-    paper = Image.new("L", (900, 320), 250)
-    draw = ImageDraw.Draw(paper)
-    rows = [60, 180, 300]
-    for y in rows:
-        draw.line([(100, y), (800, y)], fill=20, width=3)
-    for x in (100, 800):
-        draw.line([(x, rows[0]), (x, rows[-1])], fill=20, width=3)
+    paper, draw = ruled_paper(320, [60, 180, 300], (100, 800))
     # AR PL UMing, the Ming face that showed it: narrow full-width digits, wide gaps
     font = ImageFont.truetype("/usr/share/fonts/truetype/arphic/uming.ttc", t)
     x = 130
