@@ -269,11 +269,12 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     # a bar that touches the angle's lower arm is part of the angle's blob: then the
     # blob's bottom rows are dark all across, where an arm alone ends in a point
     full = ink.mean(axis=1) > 0.7
+    top = _bar_top(ink, full) if full[-1] else None
     if count < 2 and full[-max(2, ah // 4):].any():  # a speck may hang below it
         # the blob's own bars, one or two: the grey across them tells (``bar_count``)
-        top = _bar_top(ink, full) if full[-1] else ah - 1
-        count += bar_count(grey, (ax0, ay0 + top, ax1, ay1)) if grey is not None and not bars else 1
-    body = ink[:_bar_top(ink, full)] if full[-1] else ink[~full] if (~full).any() else ink
+        count += bar_count(grey, (ax0, ay0 + top, ax1, ay1)) \
+            if top is not None and grey is not None and not bars else 1
+    body = ink[:top] if top is not None else ink[~full] if (~full).any() else ink
     fifth = max(2, aw // 5)  # two columns at least: a 9 px wide angle at 200 dpi
     left_rows = np.nonzero(body[:, :fifth].any(axis=1))[0]
     right_rows = np.nonzero(body[:, -fifth:].any(axis=1))[0]
