@@ -24,10 +24,10 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from extract.model import MISSING, Cell, PageGrid
+from extract.model import Cell, PageGrid
 from normalize.budget_items import is_total
 from normalize.model import BudgetLine, Issue, pointer
-from normalize.readings import MISSHAPEN
+from normalize.readings import MISSHAPEN, unnamed
 from normalize.rows import Row
 from normalize.values import DIGITS_APART, fold
 
@@ -136,17 +136,17 @@ def period_order(lines: Sequence[BudgetLine]) -> list[Issue]:
 def low_confidence(what: str, cells: Sequence[Cell]) -> list[Issue]:
     """``low_confidence`` for a value whose OCR'd cells were read with confidence under
     ``LOW_CONFIDENCE``, or whose text layer holds a glyph its font names no character for
-    (MISSING): it names the field and the text read, on the weakest cell's page."""
-    read = [c for c in cells if c.text.strip() and (c.source == "ocr" or MISSING in c.text)]
+    (readings.unnamed): it names the field and the text read, on the weakest cell's page."""
+    missing = unnamed(what, cells)
+    if missing:
+        return missing
+    read = [c for c in cells if c.source == "ocr" and c.text.strip()]
     if not read:
         return []
     weakest = min(read, key=lambda c: c.confidence)
     if weakest.confidence >= LOW_CONFIDENCE:
         return []
     text = "".join(c.text for c in read)
-    if weakest.source != "ocr":
-        return [Issue("low_confidence", f"{what}: {text!r} has a character the file's font "
-                      f"draws but does not name ({MISSING}); check it on the page", weakest.page)]
     return [Issue("low_confidence", f"{what}: read {text!r} with confidence "
                   f"{weakest.confidence:.2f}; check it on the page", weakest.page)]
 

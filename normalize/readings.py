@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from extract.model import Cell
+from extract.model import MISSING, Cell
 from normalize.model import Issue
 from normalize.text import join_text
 from normalize.values import fold
@@ -103,12 +103,26 @@ def figures(text: str) -> list[str]:
     return _FIGURE.findall(re.sub(r"\s+", "", fold(text)))
 
 
+def unnamed(what: str, cells: Sequence[Cell]) -> list[Issue]:
+    """``low_confidence`` for a field whose text layer holds a glyph its font names no
+    character for (extract's MISSING): what it says there is not known."""
+    cell = next((c for c in cells if c.source != "ocr" and MISSING in c.text), None)
+    if cell is None:
+        return []
+    return [Issue("low_confidence", f"{what}: {cell.text!r} has a character the file's font "
+                  f"draws but does not name ({MISSING}); check it on the page", cell.page)]
+
+
 def figure_doubts(cells: Sequence[Cell], what: str) -> list[Issue]:
     """``reading_ambiguous`` for prose whose scanned cells may also say other figures in
     place of those read (another digit, ‰ for %, a comparator), naming the first figure
     in doubt. An alternative that differs only in words, or that loses or adds a figure
     (a digit read as a letter), is left alone: prose has no grammar to settle it, and it
-    seldom changes what the text says."""
+    seldom changes what the text says. A text layer's glyph without a character is
+    ``low_confidence`` first (``unnamed``)."""
+    missing = unnamed(what, cells)
+    if missing:
+        return missing
     for cell in cells:
         mine = figures(cell.text)
         for other in cell.alternatives:

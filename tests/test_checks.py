@@ -517,6 +517,18 @@ def test_scanned_prose_quoting_a_figure_no_text_prints_is_doubt_on_its_field():
     assert issues_of(read_with(doc, text, fine, ())) == []
 
 
+def test_a_text_layer_glyph_without_a_character_is_doubt_on_its_field():
+    # a font without a glyph's character: the text layer says U+FFFD (extract's MISSING),
+    # in prose as in a value, and what it says there is not known
+    doc = extracted(SEED)
+    text = prose_cell(doc, "个贷逾期率控制在1‰以内")
+    lost = text.replace("逾期率", "逾\ufffd率")
+    (issue,) = issues_of(changed(doc, {text: lambda c: replace(c, text=lost, confidence=0.0)}))
+    assert (issue.code, issue.field) == ("low_confidence", "/annual_goals")
+    (issue,) = issues_of(changed(doc, {"100%": lambda c: replace(c, text="10\ufffd%", confidence=0.0)}))
+    assert (issue.code, issue.field) == ("low_confidence", "/indicators/1/target")
+
+
 def test_scanned_prose_comparing_rates_in_two_signs_is_doubt_on_its_field():
     # a clause compares two rates in one sign: "由53%提高到86.6‰" has one misread
     doc = extracted(SEED)
