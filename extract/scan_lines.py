@@ -122,6 +122,14 @@ def _boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     return [(int(s[0]), int(s[1]), int(s[0] + s[2]), int(s[1] + s[3])) for s in stats[1:n]]
 
 
+def _on_sheet_edge(box: tuple[int, int, int, int], size: int, horizontal: bool) -> bool:
+    """Does a stroke lie along the image's own border? Nothing is printed on a sheet's
+    very edge: a dark band there is the edge of the paper or the scanner's shadow of
+    it, and taken for a rule it adds a column or row to the table beside it."""
+    a, b = (box[1], box[3]) if horizontal else (box[0], box[2])
+    return a <= 0 or b >= size
+
+
 def _meets(mask: np.ndarray, x: int, y: int, reach: int) -> bool:
     h, w = mask.shape
     return bool(mask[max(0, y - reach):min(h, y + reach + 1),
@@ -145,7 +153,8 @@ def find_rules(binary: np.ndarray, text_px: float) -> Rules:
     long_v = _candidates(binary, max(9, int(1.5 * text_px)), horizontal=False)
     reach = max(3, int(0.3 * text_px))
     anchor = ANCHOR * text_px
-    h_all, v_all = _boxes(long_h), _boxes(long_v)
+    h_all = [b for b in _boxes(long_h) if not _on_sheet_edge(b, h, horizontal=True)]
+    v_all = [b for b in _boxes(long_v) if not _on_sheet_edge(b, w, horizontal=False)]
 
     def painted(boxes, source):
         mask = np.zeros_like(binary)

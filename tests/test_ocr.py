@@ -583,3 +583,23 @@ def test_two_bars_blurred_into_one_blob_are_still_two():
     parts = scan_marks.boxes(binary)
     assert len(parts) == 2
     assert scan_marks.comparator(binary, parts, grey) == "≦"
+
+
+def test_the_dark_edge_of_a_scanned_sheet_is_no_column_of_the_table_beside_it():
+    """A scanner's shadow along the sheet's edge is a long dark band, as straight as a
+    rule; where it ends beside a table's bottom it once became the table's left column
+    (blank, so the section label beside it read as text run on from the page before)."""
+    from PIL import ImageFont
+
+    dpi, t = 200, 28
+    paper, draw = ruled_paper(700, [100, 300, 500], (100, 350, 800))
+    draw.rectangle([(0, 0), (14, 503)], fill=60)  # the sheet's edge, dark down to the table's foot
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", t)
+    draw.text((130, 185), "部门年度绩效目标", font=font, fill=15)
+    draw.text((380, 185), "扎实推进绩效评价工作。", font=font, fill=15)
+    trace = scan_source.scan_image(PageImage(np.asarray(paper), dpi / 72, dpi / 72), 1,
+                                   ExtractSettings())
+    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 700 * 72 / dpi, ExtractSettings(), "test")
+    (table,) = page.grids
+    assert len(table.col_edges) == 3
+    assert fold(table.cell_at(0, 0).text) == "部门年度绩效目标"
