@@ -1,7 +1,7 @@
 """Label matching: every name a city gives a section or a column, in one table.
 
 Labels are compared after folding (NFKC, no whitespace, no brackets or colons,
-no leading "一、"/"(二)"/"3." numbering), so "部 门 职 能", "人员编制情\\n况" and
+no leading "一、"/"(二)"/"3." numbering, a dash read for 一), so "部 门 职 能", "人员编制情\\n况" and
 "（一）部门职能：" all match. A label that is off by a character still matches
 when one edit (a character misread, dropped or added, as OCR and typing do)
 turns it into a known wording of four characters or more (three characters are a
@@ -84,6 +84,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.·]|\(?[一二三四五六七八九十\d]+\)|\d+[、.·])")
 _NOISE = re.compile(r"[\s()（）\[\]【】:：、,，.。;；\"'“”]")
+# a scan reads the one-stroke 一 as a dash of the same shape (—级指标), and no label
+# holds a dash: each is 一 in a label, which tells 一级指标 from 二级/三级指标 again
+_ONE_STROKE = str.maketrans(dict.fromkeys("-‐‑‒–—―─━ー－⼀", "一"))
 _SUFFIX = re.compile(r"(?:\(续\)|续表|续)$")
 MAX_EDITS = 1
 MIN_WORDS_LABEL = 5  # shorter labels are two words, whose order is their meaning (项目支出/支出项目)
@@ -93,7 +96,7 @@ NEUTRAL_CHARS = frozenset("".join(NEUTRAL_WORDS))
 
 def fold_label(text: str) -> str:
     """A label as compared: NFKC, numbering and punctuation and spaces dropped."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).translate(_ONE_STROKE)
     text = "".join(text.split())
     text = _NUMBERING.sub("", text)
     text = _SUFFIX.sub("", text)

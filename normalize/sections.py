@@ -54,6 +54,7 @@ def _own_header(row: Row) -> str | None:
 
 def _label_cell(row: Row) -> tuple[str | None, Row]:
     """If the row opens a section, its name and the row without the label cell."""
+    row = _past_blank_column(row)
     if not row.cells:
         return None, row
     first = row.cells[0]
@@ -75,6 +76,20 @@ def _label_cell(row: Row) -> tuple[str | None, Row]:
             1 for c in row.cells if labels.match(c.text, group)) >= 2:
         return name, row
     return name, replace(row, cells=row.cells[1:])
+
+
+def _past_blank_column(row: Row) -> Row:
+    """The row without the blank cells left of its section label: a blank column before
+    the labels (a rule seen where the table has none, the edge of a sheet) leaves the
+    label a section still, rather than text run into the row above."""
+    texted = [c for c in row.cells if c.text.strip()]
+    if not texted or texted[0] is row.left or labels.match(texted[0].text, "section") is None:
+        return row
+    x = texted[0].bbox[0]
+    if any(c.text.strip() for c in (*row.cells, *row.covering) if c.bbox[0] < x):
+        return row
+    return replace(row, cells=tuple(c for c in row.cells if c.bbox[0] >= x),
+                   covering=tuple(c for c in row.covering if c.bbox[0] >= x))
 
 
 def split(stream: list[Row]) -> Sections:

@@ -32,6 +32,8 @@ from normalize.rows import is_noise_line, line_row
     ("编制数", "profile", "profile.staffing_quota"),  # 编制人数, 人 lost
     ("成情况", "prior", None),  # the rest of a 完成情况 a page break cut: its header joins it
     ("部门职", "profile", None),  # a wording of another group
+    ("—级指标", "indicator", "indicator.level1"),  # 一 read as the dash of its shape
+    ("ー、部门职能", "section", "section.functions"),
 ])
 def test_labels_match_however_printed(printed, group, key):
     assert labels.match(printed, group) == key
@@ -338,6 +340,24 @@ def test_a_section_label_cut_by_a_page_break():
     decl = normalize(document(page1, page2))
     assert decl.strategic_goals == "推进治理现代化。"
     assert decl.annual_goals == "全面落实河湖治理工作，完成率达到86%。"
+
+
+def test_section_labels_beside_a_blank_column_open_their_sections():
+    """A blank column left of the labels (a scanner's shadow on the sheet's edge seen as a
+    rule, merged down the table) does not make the labels text run on from the page before."""
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(
+        table(1, (0, 60, 400), [[("执行的相关政策", 1), ("《预算法》等", 1)]]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, (0, 20, 80, 400), [
+        [("", 2), ("部门中长期战略目标(规划)", 1), ("推进治理现代化。", 1)],
+        [None, ("部门年度绩效目标", 1), ("全面落实河湖治理。", 1)],
+    ], top=60), grid(2, [
+        [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+        [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)],
+    ], top=200)))
+    decl = normalize(document(page1, page2))
+    assert decl.policies == "《预算法》等"
+    assert decl.strategic_goals == "推进治理现代化。"
+    assert decl.annual_goals == "全面落实河湖治理。"
 
 
 # an indicator table with period columns: its header and a first row
