@@ -29,6 +29,7 @@ MERGED_PERMILLE = (1.18, 1.6)  # width over height of a ‰ in one blob; a % is 
 # height of a ‰'s third ring over the %'s: ~0.5 like the %'s own rings (0.57 blurred
 # at 150 dpi); a 。 after a % is ~0.3, and in pieces smaller still
 RING = (0.38, 0.65)
+LOW_TOP = 0.3  # a ring beside a %'s lower one starts this far down the sign, or further
 GAP = 0.3  # parts of one character lie this close (× the line's tallest character)
 COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
                (">", 0): ">", (">", 1): "≥", (">", 2): "≧"}
@@ -207,10 +208,13 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
 
 def _low(col: Box, sign: Box) -> bool:
     """Can the column be a ring beside the sign's lower one (a ‰'s third, a narrow %'s
-    own)? It lies in the sign's lower part; the first stroke of the next character
-    (以's 丨 in a Kai face, close after the %) reaches up into its upper half. (By shape
-    the two cannot be told: a FangSong ring is as narrow an upright oval.)"""
-    return col[1] >= sign[1] + 0.4 * (sign[3] - sign[1])
+    own)? It lies in the sign's lower half, as tall as the sign's own lower ring at most
+    (a sans face's reaches up to a third of the sign's height, ``LOW_TOP``); the first
+    stroke of the next character (以's 丨 in a Kai face, close after the %) starts near
+    the line's top. (By shape the two cannot be told: a FangSong ring is as narrow an
+    upright oval.)"""
+    h = sign[3] - sign[1]
+    return col[1] >= sign[1] + LOW_TOP * h and col[1] + col[3] > 2 * sign[1] + h
 
 
 def _nearer(col: Box, prev_at: float, at: float) -> bool:
@@ -244,23 +248,21 @@ def bar_count(grey: np.ndarray, bar: Box) -> int:
     return 2 if dark[a:b + 1].min() < 0.8 * min(dark[a], dark[b]) else 1
 
 
-def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None = None
-               ) -> str | None:
-    """<, ≤, ≦, >, ≥ or ≧ when the blobs have that shape, else None."""
+def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None = None,
+               pieces: bool = False) -> str | None:
+    """<, ≤, ≦, >, ≥ or ≧ when the blobs have that shape, else None. With ``pieces`` (a
+    mark the recogniser read as a comparator) the angle may be in pieces (``_in_pieces``)."""
     if not parts:
         return None
-    angle = max(parts, key=lambda b: (b[3] - b[1]) * (b[2] - b[0]))
+    split = _split(parts)
+    if split is None and pieces:
+        split = _in_pieces(parts)
+    if split is None:
+        return None
+    angle, bars = split
     ax0, ay0, ax1, ay1 = angle
     aw, ah = ax1 - ax0, ay1 - ay0
     if aw < 3 or ah < 3 or not 0.4 <= aw / ah <= 2.5:
-        return None
-    # a bar is flat and about as wide as the angle; two bars blurred into one blob are
-    # taller, but still at least twice as wide as tall
-    bars = [b for b in parts if b is not angle and b[1] >= (ay0 + ay1) / 2
-            and (b[2] - b[0]) >= 0.5 * aw
-            and ((b[3] - b[1]) <= 0.45 * ah
-                 or (b[3] - b[1]) <= 0.7 * ah and (b[2] - b[0]) >= 2 * (b[3] - b[1]))]
-    if len(bars) + 1 != len(parts) or len(bars) > 2:
         return None
     count = len(bars)
     if count == 1 and grey is not None:
@@ -287,6 +289,53 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     if spread_right < 0.45 * ah <= spread_left:
         return COMPARATORS[(">", count)]
     return None
+
+
+def _column_parts(ink: CropInk, at: float) -> list[Box]:
+    """The blobs of the character column at ``at``: all of a mark wider than the frames
+    give it (a ≧ before narrow digits reaches past halfway to the next frame)."""
+    k = nearest(ink.cols, at)
+    if k is None:
+        return []
+    x0, _, x1, _ = ink.cols[k]
+    return [p for p in ink.parts if x0 <= p[0] and p[2] <= x1]
+
+
+def _two_bars(read: str, parts: Sequence[Box]) -> str | None:
+    """≦ or ≧ for a ≤ or ≥ read over two bars, where the angle above them is in pieces too
+    small to say which way it points: the recogniser's direction, the ink's bars."""
+    split = _in_pieces(parts) if read in ("≤", "≥") and parts else None
+    return {"≤": "≦", "≥": "≧"}[read] if split is not None and len(split[1]) == 2 else None
+
+
+def _split(parts: Sequence[Box]) -> tuple[Box, list[Box]] | None:
+    """The angle (the largest blob) and the bars under it, when every other blob is a
+    bar: flat and about as wide as the angle; two bars blurred into one blob are taller,
+    but still at least twice as wide as tall."""
+    angle = max(parts, key=lambda b: (b[3] - b[1]) * (b[2] - b[0]))
+    ax0, ay0, ax1, ay1 = angle
+    aw, ah = ax1 - ax0, ay1 - ay0
+    bars = [b for b in parts if b is not angle and b[1] >= (ay0 + ay1) / 2
+            and (b[2] - b[0]) >= 0.5 * aw
+            and ((b[3] - b[1]) <= 0.45 * ah
+                 or (b[3] - b[1]) <= 0.7 * ah and (b[2] - b[0]) >= 2 * (b[3] - b[1]))]
+    if len(bars) + 1 != len(parts) or len(bars) > 2:
+        return None
+    return angle, bars
+
+
+def _in_pieces(parts: Sequence[Box]) -> tuple[Box, list[Box]] | None:
+    """The angle and bars of a mark whose thin angle broke into pieces (a serif ≧ at
+    250 dpi: four specks over two 1 px bars): the bars are the flat blobs as wide as
+    half the mark or more, in its lower half and below everything else; the angle is
+    the rest, together."""
+    x0, y0, x1, y1 = _union(parts)
+    bars = [b for b in parts if (b[2] - b[0]) >= 0.5 * (x1 - x0)
+            and (b[2] - b[0]) >= 2 * (b[3] - b[1]) and b[1] + b[3] > y0 + y1]
+    rest = [b for b in parts if b not in bars]
+    if not rest or not 1 <= len(bars) <= 2 or min(b[1] for b in bars) < max(b[3] for b in rest):
+        return None
+    return _union(rest), bars
 
 
 def _bar_top(ink: np.ndarray, full: np.ndarray) -> int:
@@ -417,7 +466,9 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
                 doubts.append(k)
     for k, ch in enumerate(chars):
         if ch and ch in "<>≤≥≦≧":
-            shape = comparator(binary, within(parts, *extents[k]), grey)
+            column = _column_parts(ink, centres[k])
+            shape = comparator(binary, within(parts, *extents[k]), grey) \
+                or comparator(binary, column, grey, pieces=True) or _two_bars(ch, column)
             if shape is not None and RANK[shape] > RANK[ch] and shape in SAME_WAY[ch]:
                 chars[k] = shape
     swap = {"%": "‰", "‰": "%"}

@@ -181,13 +181,18 @@ def test_permille_column_needs_a_close_ring_nobody_claims():
 def test_a_column_beside_a_percent_joins_it_only_as_a_lower_ring():
     """Columns as found on 300 dpi scans: a FangSong ‰'s third ring is an upright oval
     as narrow as the first stroke of a Kai 以 after a %; the ring lies in the sign's
-    lower part, the stroke reaches up into its upper half."""
+    lower half, the stroke starts near its top."""
     widths = scan_marks.SignWidths(percent=0.84)
     fangsong = [(98, 8, 111, 30), (115, 6, 119, 17), (119, 6, 136, 31), (141, 20, 145, 31)]  # 5‰
     assert scan_marks.is_permille(fangsong, at=129, next_at=None, sure=SURE, prev_at=104, widths=widths)
     widths = scan_marks.SignWidths(percent=0.76)
     kai = [(17, 9, 29, 27), (32, 9, 45, 26), (50, 12, 55, 25), (58, 8, 71, 26)]  # 9%以
     assert not scan_marks.is_permille(kai, at=37, next_at=60, sure=SURE, prev_at=26, widths=widths)
+    # a sans ‰'s third ring is as tall as the sign's own lower ring, up to a third of
+    # the sign's height (300 dpi, 6.5 pt "0.15‰以下")
+    widths = scan_marks.SignWidths(percent=0.95)
+    sans = [(31, 8, 38, 29), (46, 8, 58, 30), (61, 8, 82, 30), (83, 16, 92, 30), (97, 6, 121, 31)]
+    assert scan_marks.is_permille(sans, at=71, next_at=109, sure=SURE, prev_at=52, widths=widths)
 
 
 def test_a_percent_sign_found_only_in_pieces_is_doubt():
@@ -603,3 +608,22 @@ def test_the_dark_edge_of_a_scanned_sheet_is_no_column_of_the_table_beside_it():
     (table,) = page.grids
     assert len(table.col_edges) == 3
     assert fold(table.cell_at(0, 0).text) == "部门年度绩效目标"
+
+
+def test_a_comparator_whose_angle_broke_into_pieces_keeps_its_two_bars():
+    """A serif ≧ at 250 dpi (a 16 px line): its thin angle is specks, its bars two 1 px
+    rows as wide as the mark, and wider than the frames give it. Read as ≥, the two bars
+    make it ≧: with the angle whole enough to point, and where it is not."""
+    def crop(angle):
+        binary = np.zeros((24, 40), np.uint8)
+        for x0, y0, x1, y1 in (*angle, (5, 16, 17, 17), (5, 19, 16, 20), (22, 6, 30, 19)):
+            binary[y0:y1, x0:x1] = 255  # the angle's pieces, its two bars, a "4"
+        return scan_marks.CropInk(binary)
+
+    reading = ocr.Reading("≥4", 0.99, (("≥", 0.99, 13 / 40), ("4", 0.99, 26 / 40)))
+    whole = crop(((5, 4, 8, 6), (9, 6, 11, 7), (13, 8, 17, 11), (6, 12, 10, 14)))
+    assert scan_marks.settle(reading, whole, scan_marks.SignWidths(), SURE).text == "≧4"
+    broken = crop(((9, 6, 11, 7), (13, 8, 17, 11), (6, 12, 10, 14)))
+    assert scan_marks.settle(reading, broken, scan_marks.SignWidths(), SURE).text == "≧4"
+    one_bar = scan_marks.CropInk(np.where(np.arange(24)[:, None] == 19, 0, broken.binary).astype(np.uint8))
+    assert scan_marks.settle(reading, one_bar, scan_marks.SignWidths(), SURE).text == "≥4"
