@@ -54,7 +54,11 @@ def _own_header(row: Row) -> str | None:
 
 def _label_cell(row: Row) -> tuple[str | None, Row]:
     """If the row opens a section, its name and the row without the label cell."""
-    row = _past_blank_column(row)
+    trimmed = _past_blank_column(row)
+    if trimmed is not row:
+        name, content = _label_cell(trimmed)
+        if name is not None:
+            return name, content
     if not row.cells:
         return None, row
     first = row.cells[0]
