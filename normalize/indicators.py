@@ -122,6 +122,32 @@ def mixed_signs(item: _Pending, values: dict[str, Value]) -> list[Concern]:
             for name, sign in signs.items() if counts[sign] == fewer]
 
 
+def mixed_separators(item: _Pending, values: dict[str, Value]) -> list[Concern]:
+    """``reading_ambiguous`` on the scanned values of one indicator that print the same
+    figure but for a thousands comma read where another period has a point (约为19,302 /
+    约为19.302), the spelling fewer of them show (all of them on a tie): no form means
+    1000 times more in one period by the same digits, and a comma and a point differ by
+    a tail a scan may lose or add."""
+    def key(value: Value) -> str:
+        return fold(value.raw).replace(",", ".")
+
+    scanned = {name: v for name, v in values.items()
+               if v.kind == "number" and any(c.source == "ocr" for c in item.cells.get(name, []))}
+    out = []
+    for same in {key(v) for v in scanned.values()}:
+        group = {name: fold(v.raw) for name, v in scanned.items() if key(v) == same}
+        counts = Counter(group.values())
+        if len(counts) < 2:
+            continue
+        fewer = min(counts.values())
+        out += [Concern(Issue("reading_ambiguous", f"indicator {item.text('level3')} {name}: read "
+                              f"{values[name].raw!r}, where another period prints the same "
+                              f"figure with {'a point' if ',' in raw else 'a comma'}; check it on "
+                              f"the page", item.cells[name][0].page), values[name])
+                for name, raw in group.items() if counts[raw] == fewer]
+    return out
+
+
 def _sign(raw: str) -> str | None:
     """The rate sign a value is printed with, if any."""
     folded = fold(raw)
@@ -183,12 +209,13 @@ def unit_suffix(unit: str) -> str:
 
 
 def _unreadable_unit(item: _Pending) -> list[Issue]:
-    """``value_unreadable`` for an OCR'd 计量单位 cell that is not a unit ("·%x"):
-    its row's values are kept without it, so a person must look."""
+    """``value_unreadable`` for an OCR'd 计量单位 cell that is not a unit ("·%x", or a
+    figure: a speck read as 9 before a lone ‰): its row's values are kept without it,
+    so a person must look."""
     cells = item.cells.get("unit", [])
-    unit = unit_suffix(item.text("unit"))
-    if not unit or not any(c.source == "ocr" for c in cells) \
-            or parse_value("1" + unit).kind == "number":
+    unit = item.text("unit").strip()
+    if not any(c.source == "ocr" for c in cells) or parse_value(unit).kind == "empty" \
+            or (unit_suffix(unit) and parse_value("1" + unit).kind == "number"):
         return []
     return [Issue("value_unreadable", f"indicator {item.text('level3')}: 计量单位 {unit!r} "
                   "is not a unit; its values are kept without one", cells[0].page)]
@@ -433,7 +460,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
     for item in pending:
         values = {name: _value(item, name, value_issues) for name in VALUE_FIELDS}
         if has_periods:
-            value_issues += mixed_signs(item, values)
+            value_issues += mixed_signs(item, values) + mixed_separators(item, values)
         basis = item.text("basis") or None
         level3_cells = item.cells.get("level3", [])
         scanned = any(c.source == "ocr" for cells in item.cells.values() for c in cells)

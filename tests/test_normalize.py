@@ -226,9 +226,10 @@ def test_a_unit_cell_that_does_not_parse_keeps_the_comparator_and_says_so():
     assert (got.value, got.unit, got.comparator) == (100, None, "<=")
     table = grid(1, [
         [("二级指标", 1), ("三级指标", 1), ("计量单位", 1), ("指标值类型", 1), ("指标值", 1)],
-        [("数量指标", 3), ("在职人员控制率", 1), ("·%x", 1), ("≤", 1), ("100", 1)],
+        [("数量指标", 4), ("在职人员控制率", 1), ("·%x", 1), ("≤", 1), ("100", 1)],
         [None, ("信访按期办结率", 1), ("—", 1), ("", 1), ("100%", 1)],
         [None, ("走访户数", 1), ("户（次）", 1), ("", 1), ("300", 1)],
+        [None, ("物资储备发生率", 1), ("9‰", 1), ("", 1), ("0.3", 1)],  # a speck read as 9
     ])
 
     def unreadable(source: str) -> list:
@@ -241,9 +242,10 @@ def test_a_unit_cell_that_does_not_parse_keeps_the_comparator_and_says_so():
         return [i for i in decl.issues if i.code == "value_unreadable"]
 
     scanned = unreadable("ocr")
-    assert [i.page for i in scanned] == [1, 1]  # once per row, not once per value
+    assert [i.page for i in scanned] == [1, 1, 1]  # once per row, not once per value
     assert "在职人员控制率" in scanned[0].message and "'·%x'" in scanned[0].message
     assert "走访户数" in scanned[1].message
+    assert "物资储备发生率" in scanned[2].message and "'9‰'" in scanned[2].message
     assert unreadable("text") == []
 
 
@@ -744,3 +746,26 @@ def test_a_type_printed_on_both_sides_of_a_break_makes_two_rows():
     decl = normalize(document(page1, page2))
     assert [i.level3 for i in decl.indicators] == [
         "资产管理次数", "档案管理差错率", "农田建设和交通运输健全性", "档案数字化变化情况"]
+
+
+def test_periods_that_print_one_figure_with_a_comma_and_with_a_point_are_doubt():
+    """A scan that reads 约为19,302 in two periods of a row and 约为19.302 in the other two
+    misread a separator: no form means 1000 times more by the same digits. All four are
+    pointed at (a tie); a text layer's own spelling is the form's business."""
+    rows = [*PERIODS_FIRST_ROWS[:1],
+            [("产出指标", 2), ("数量指标", 2), ("物资储备次数", 1), ("约为19.302", 1), ("约为19,302", 1),
+             ("约为19.302", 1), ("约为19,302", 1), ("", 1)],
+            [None, None, ("培训人次", 1), ("1,000", 1), ("1,000", 1), ("500", 1), ("800", 1), ("", 1)]]
+
+    def read(source: str):
+        grid_ = table(1, PERIOD_XS, rows)
+        cells = tuple(replace(c, source=source, confidence=0.99) for c in grid_.cells)
+        page = PageGrid(page=1, width=595, height=842, kind="scan" if source == "ocr" else "text",
+                        lines=title_lines(), grids=(replace(grid_, cells=cells),))
+        return normalize(document(page))
+
+    decl = read("ocr")
+    assert sorted(i.field for i in decl.issues if i.code == "reading_ambiguous") == [
+        "/indicators/0/annual", "/indicators/0/h1", "/indicators/0/q3", "/indicators/0/target"]
+    assert decl.indicators[1].target.value == 1000
+    assert [i for i in read("text").issues if i.code == "reading_ambiguous"] == []
