@@ -30,6 +30,7 @@ MERGED_PERMILLE = (1.18, 1.6)  # width over height of a ‰ in one blob; a % is 
 # at 150 dpi); a 。 after a % is ~0.3, and in pieces smaller still
 RING = (0.38, 0.65)
 LOW_TOP = 0.3  # a ring beside a %'s lower one starts this far down the sign, or further
+SLASH = 0.75  # a %'s slash spans this much of the sign's height, at least (a ring's arc ~0.6)
 GAP = 0.3  # parts of one character lie this close (× the line's tallest character)
 COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
                (">", 0): ">", (">", 1): "≥", (">", 2): "≧"}
@@ -91,6 +92,13 @@ class PercentShape:
     lower_rings: int
     height: int
     right: int = 0  # where its ink ends (x in the crop)
+    slashed: bool = True  # a part of it spans most of its height (``SLASH``): its slash
+
+    def whole(self, tallest: int) -> bool:
+        """Is the sign found whole enough to measure: as tall as half the line's tallest
+        character? (A sign whose slash alone is lost still measures the page: a face
+        that loses one loses most, and its signs are the page's reference.)"""
+        return self.height >= 0.5 * tallest
 
 
 def percent_shape(cols: Sequence[Box], at: float, next_at: float | None,
@@ -114,7 +122,8 @@ def percent_shape(cols: Sequence[Box], at: float, next_at: float | None,
     lower_rings = [p for p in parts if (p[1] + p[3]) / 2 > y0 + 0.5 * h
                    and RING[0] * h <= p[3] - p[1] <= RING[1] * h
                    and 0.5 <= (p[2] - p[0]) / max(1, p[3] - p[1]) <= 1.6]
-    return PercentShape((x1 - x0) / max(h, 1), len(lower_rings), h, x1)
+    return PercentShape((x1 - x0) / max(h, 1), len(lower_rings), h, x1,
+                        any(p[3] - p[1] >= SLASH * h for p in parts))
 
 
 @dataclass(frozen=True)
@@ -413,7 +422,7 @@ def whole_signs(reading: Reading, ink: CropInk) -> list[PercentShape]:
     if "%" not in reading.text or not ink.cols:
         return []
     tallest = max(c[3] - c[1] for c in ink.cols)
-    return [shape for _, shape in _percents(reading, ink) if shape.height >= 0.5 * tallest]
+    return [shape for _, shape in _percents(reading, ink) if shape.whole(tallest)]
 
 
 def leading(ink: CropInk, start: float) -> list[Box]:
@@ -452,8 +461,11 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     for k, shape in _percents(reading, ink):
         # a sign found in pieces (its column a fragment of the line's height) says nothing
         # of its width: the recogniser's % is then as good as a ‰
-        permille, doubt = permille_odds(shape, widths, sure) if shape.height >= 0.5 * tallest \
+        permille, doubt = permille_odds(shape, widths, sure) if shape.whole(tallest) \
             else (False, True)
+        # a thin serif % whose slash the scan lost is four arcs side by side, as wide as
+        # a ‰: its width is the likelier answer still, but no proof
+        doubt = doubt or not shape.slashed
         chars[k] = "‰" if permille else "%"
         if doubt:
             doubts.append(k)

@@ -627,3 +627,22 @@ def test_a_comparator_whose_angle_broke_into_pieces_keeps_its_two_bars():
     assert scan_marks.settle(reading, broken, scan_marks.SignWidths(), SURE).text == "≧4"
     one_bar = scan_marks.CropInk(np.where(np.arange(24)[:, None] == 19, 0, broken.binary).astype(np.uint8))
     assert scan_marks.settle(reading, one_bar, scan_marks.SignWidths(), SURE).text == "≥4"
+
+
+def test_a_percent_sign_without_its_slash_is_doubt():
+    """A thin serif % at 300 dpi whose slash the scan lost is four arcs side by side (its
+    rings' halves), as wide as a ‰ against the page's % signs: its width says nothing, so
+    % and ‰ are both kept. With its slash, the same width is a ‰."""
+    arcs = ((95, 6, 97, 14), (99, 7, 102, 14), (107, 13, 109, 21), (111, 13, 114, 21))
+    binary = np.zeros((26, 120), np.uint8)
+    binary[4:23, 7:24] = 255  # "于", the line's tallest character
+    binary[6:22, 83:93] = 255  # "5"
+    for x0, y0, x1, y1 in arcs:
+        binary[y0:y1, x0:x1] = 255
+    reading = ocr.Reading("于5%", 0.99, (("于", 0.99, 15 / 120), ("5", 0.99, 88 / 120),
+                                        ("%", 0.99, 104 / 120)))
+    widths = scan_marks.SignWidths(percent=0.78)
+    settled = scan_marks.settle(reading, scan_marks.CropInk(binary), widths, SURE)
+    assert {settled.text, *settled.alternatives} == {"于5%", "于5‰"}
+    binary[6:21, 103:105] = 255  # its slash
+    assert scan_marks.settle(reading, scan_marks.CropInk(binary), widths, SURE).text == "于5‰"
