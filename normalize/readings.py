@@ -118,7 +118,8 @@ def figure_doubts(cells: Sequence[Cell], what: str) -> list[Issue]:
     place of those read (another digit, ‰ for %, a comparator), naming the first figure
     in doubt. An alternative that differs only in words, or that loses or adds a figure
     (a digit read as a letter), is left alone: prose has no grammar to settle it, and it
-    seldom changes what the text says. A text layer's glyph without a character is
+    seldom changes what the text says. Two titles with nothing between them
+    (``_TITLES_TOUCHING``) may have lost their 、. A text layer's glyph without a character is
     ``low_confidence`` first (``unnamed``)."""
     missing = unnamed(what, cells)
     if missing:
@@ -144,7 +145,18 @@ def figure_doubts(cells: Sequence[Cell], what: str) -> list[Issue]:
             return [Issue("reading_ambiguous", f"{what}: read {odd[0]!r} and {odd[1]!r} in one "
                           "clause, rates a clause compares in one sign (% and ‰ differ by one "
                           "ring the scan may misread); check its figures on the page", cell.page)]
+    for cell in cells:
+        found = _TITLES_TOUCHING.search(cell.text) if cell.source == "ocr" else None
+        if found:
+            return [Issue("reading_ambiguous", f"{what}: read {found.group()!r}, two titles with "
+                          "nothing between them, where a list of titles puts a 、 (a speck the "
+                          "scan may lose); check it on the page", cell.page)]
     return []
+
+
+# two titles side by side: a list of them puts a 、 between, whose small stroke a scan
+# loses between two brackets' large ones
+_TITLES_TOUCHING = re.compile(r"》\s*《")
 
 
 _CLAUSE_END = re.compile(r"[。；;，,！!？?：:]")

@@ -517,6 +517,16 @@ def test_scanned_prose_quoting_a_figure_no_text_prints_is_doubt_on_its_field():
     assert issues_of(read_with(doc, text, fine, ())) == []
 
 
+def test_scanned_titles_with_nothing_between_them_are_doubt_on_their_field():
+    # 《统计法》、《预算法》 read with its 、 lost: the list reads as one in silence
+    doc = extracted(SEED)
+    text = prose_cell(doc, "个贷逾期率控制在1‰以内")
+    lost = text.replace("1‰以内", "1‰以内，依据《统计法》《预算法》")
+    (issue,) = issues_of(read_with(doc, text, lost, ()))
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/annual_goals")
+    assert issues_of(read_with(doc, text, lost.replace("》《", "》、《"), ())) == []
+
+
 def test_a_text_layer_glyph_without_a_character_is_doubt_on_its_field():
     # a font without a glyph's character: the text layer says U+FFFD (extract's MISSING),
     # in prose as in a value, and what it says there is not known
