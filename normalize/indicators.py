@@ -70,6 +70,8 @@ def _value(pending: _Pending, name: str, issues: list[Concern]) -> Value:
     scanned = any(c.source == "ocr" for c in cells)
     text, parsed, doubts = choose(cells, parse, f"indicator {pending.text('level3')} {name}",
                                   meaning, value_spellings if scanned else None)
+    if doubts and fold(text) in _sure_elsewhere(pending, name):
+        doubts = []  # the same print, read without doubt in another period: its own ink agrees
     doubts += column_doubts(pending, text, parsed, f"indicator {pending.text('level3')} {name}")
     confidence = min(c.confidence for c in cells)
     value = Value(raw=parsed.raw, kind=parsed.kind, value=parsed.value, unit=parsed.unit,
@@ -79,6 +81,19 @@ def _value(pending: _Pending, name: str, issues: list[Concern]) -> Value:
     issues += concerning(value, doubts + checks.low_confidence(what, cells)
                          + checks.misread_mark(what, cells, parsed.raw, parsed.kind))
     return value
+
+
+def _sure_elsewhere(pending: _Pending, name: str) -> set[str]:
+    """The texts of the row's other value cells that a scan read with no doubt (no
+    other reading, no weak character): a period that prints the same text as a value in
+    doubt prints the same glyphs, in the same face, and their ink was read for sure."""
+    out = set()
+    for other in VALUE_FIELDS:
+        cells = pending.cells.get(other, [])
+        if other != name and cells and all(c.source == "ocr" and not c.alternatives
+                                           and c.confidence >= checks.LOW_CONFIDENCE for c in cells):
+            out.add(fold(join_text(c.text for c in cells)))
+    return out
 
 
 def column_doubts(pending: _Pending, text: str, parsed: Value, what: str) -> list[Issue]:

@@ -769,3 +769,25 @@ def test_periods_that_print_one_figure_with_a_comma_and_with_a_point_are_doubt()
         "/indicators/0/annual", "/indicators/0/h1", "/indicators/0/q3", "/indicators/0/target"]
     assert decl.indicators[1].target.value == 1000
     assert [i for i in read("text").issues if i.code == "reading_ambiguous"] == []
+
+
+def test_a_scanned_value_in_doubt_that_another_period_prints_and_reads_for_sure_is_no_doubt():
+    """≥95% in all four periods, one of them read with ‰ as its runner-up (its sign in
+    pieces): the same glyphs were read for sure beside it, so no one need check it. Where
+    no other period prints the same text for sure, the doubt stands."""
+    rows = [*PERIODS_FIRST_ROWS[:1],
+            [("产出指标", 2), ("数量指标", 2), ("满意度", 1), ("≥95%", 1), ("≥95%", 1),
+             ("≥95%", 1), ("≥95%", 1), ("", 1)],
+            [None, None, ("差错率", 1), ("≤3%", 1), ("≤2%", 1), ("≤2%", 1), ("≤2%", 1), ("", 1)]]
+    grid_ = table(1, PERIOD_XS, rows)
+
+    def scanned(cell):
+        alternatives = (cell.text.replace("%", "‰"),) if cell.row == 1 and cell.col == 3 \
+            or cell.row == 2 and cell.col == 3 else ()
+        return replace(cell, source="ocr", confidence=0.99, alternatives=alternatives)
+
+    page = PageGrid(page=1, width=595, height=842, kind="scan", lines=title_lines(),
+                    grids=(replace(grid_, cells=tuple(scanned(c) for c in grid_.cells)),))
+    decl = normalize(document(page))
+    assert [i.field for i in decl.issues if i.code == "reading_ambiguous"] == ["/indicators/1/target"]
+    assert decl.indicators[0].target.value == 95
