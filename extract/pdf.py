@@ -22,7 +22,7 @@ from extract import lattice, ocr, pdfium_source, plumber_source, scan_source
 from extract.model import ExtractedDocument, ExtractError, ExtractSettings, NotAPDF, PageGrid
 
 log = logging.getLogger(__name__)
-EXTRACTOR_VERSION = "7"  # 2: OCR by OpenVINO, scans read under every source; 3: faint ink finds text, lines set solid are cut; 4: faint marks up to two characters wide, edge ink, rules ending with the frame; 5: frame edges over merged columns, hairline slashes, no speck comparators; 6: text-layer glyphs without a character kept (U+FFFD), a wrapped line's lone 。 read, a faint point joins the pieces it parts, a lone character read as nothing read again, a comparator's direction read above its bars; 7: no rule along the image's own border (a sheet edge's shadow), a ‰'s third ring as tall as the %'s own lower ring, a comparator's angle in pieces over its bars, a % without its slash in doubt
+EXTRACTOR_VERSION = "7"  # 2: OCR by OpenVINO, scans read under every source; 3: faint ink finds text, lines set solid are cut; 4: faint marks up to two characters wide, edge ink, rules ending with the frame; 5: frame edges over merged columns, hairline slashes, no speck comparators; 6: text-layer glyphs without a character kept (U+FFFD), a wrapped line's lone 。 read, a faint point joins the pieces it parts, a lone character read as nothing read again, a comparator's direction read above its bars; 7: no rule along the image's own border (a sheet edge's shadow), a ‰'s third ring as tall as the %'s own lower ring, a comparator's angle in pieces over its bars, a % without its slash in doubt, a lone = or / its ink shows is sure
 Progress = Callable[[int, int], None]
 Reader = Callable[..., Iterator[tuple[int, int, PageGrid]]]
 

@@ -375,6 +375,24 @@ def slant(binary: np.ndarray, box: Box) -> str | None:
     return "/" if lean <= -LEAN else "\\" if lean >= LEAN else None
 
 
+def shows(mark: str, ink: "CropInk") -> bool:
+    """Does the crop's ink alone show ``mark``, a lone mark the recogniser is seldom sure
+    of (one stroke, two): "/" one straight stroke leaning right, "=" two flat bars of
+    one width, one over the other, and nothing else."""
+    parts = ink.parts
+    if mark == "/" and parts:
+        stroke = max(parts, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+        return len(parts) == 1 and slant(ink.binary, stroke) == "/"
+    if mark == "=" and len(parts) == 2:
+        (a, b) = sorted(parts, key=lambda p: p[1])
+        width = min(a[2] - a[0], b[2] - b[0])
+        return (all(p[2] - p[0] >= 2.5 * (p[3] - p[1]) for p in parts)
+                and width >= 0.75 * max(a[2] - a[0], b[2] - b[0])
+                and min(a[2], b[2]) - max(a[0], b[0]) >= 0.75 * width
+                and 0 < b[1] - a[3] <= width)
+    return False
+
+
 @dataclass(frozen=True)
 class Settled:
     """A reading's text with its marks settled by the ink, and the texts it would have
@@ -383,6 +401,7 @@ class Settled:
 
     text: str
     alternatives: tuple[str, ...] = ()
+    seen: bool = False  # a lone mark whose ink alone shows it (``shows``): proof enough
 
 
 class CropInk:
@@ -449,6 +468,8 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
         lean = slant(ink.binary, max(ink.parts, key=lambda b: (b[2] - b[0]) * (b[3] - b[1])))
         if lean is not None:
             return Settled(lean, (reading.text,))
+    if shows(reading.text.strip(), ink):
+        return Settled(reading.text, seen=True)
     bare_value = reading.chars[0][0].isdigit() and _VALUE.match(reading.text)
     if not bare_value and not any(ch in "%<>≤≥≦≧" for ch, _, _ in reading.chars):
         return Settled(reading.text)  # nothing a shape could settle (most prose): no labelling

@@ -26,6 +26,7 @@ from extract.text import free_lines
 
 OUTSIDE = -1
 RING_MARKS = ("。", ".", "0", "o", "O", "°", "○", "〇")  # what a lone 。's ink reads as
+SEEN = 0.9  # the confidence of a lone mark its ink shows (scan_marks.shows), at least
 MIN_PERCENT_SIGNS = 4  # a page with fewer % signs measures a ‰ against no reference of its own
 
 
@@ -223,7 +224,7 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
             # "8" from a speck of noise), it is no text
             if not text or ocr.is_dash(text):
                 out.append(Glyph(dash_of(piece.ink, t, settings.text), _pt_box(piece.ink, image),
-                                 confidence=max(reading.confidence, 0.9)))
+                                 confidence=max(reading.confidence, SEEN)))
             continue
         if not text or piece.faint and not ocr.is_slash(text):
             continue  # a faint stroke is a slash or nothing (a crease, a seal's trace)
@@ -233,9 +234,11 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
                 continue
             text = "。"
         doubts = [ocr.fix_text(a) for a in settled.alternatives]
-        runners = [ocr.fix_text(scan_marks.settle(v, crop, widths, sure).text)
-                   for v in reading.variants()]
-        out.append(Glyph(text, _pt_box(piece.ink, image), confidence=round(reading.confidence, 4),
+        runners = [] if settled.seen else [ocr.fix_text(scan_marks.settle(v, crop, widths, sure).text)
+                                           for v in reading.variants()]
+        # a lone mark its ink shows is as sure as a dash by its length
+        confidence = max(reading.confidence, SEEN) if settled.seen else reading.confidence
+        out.append(Glyph(text, _pt_box(piece.ink, image), confidence=round(confidence, 4),
                          alternatives=alternatives(text, doubts, runners)))
     return out
 

@@ -646,3 +646,26 @@ def test_a_percent_sign_without_its_slash_is_doubt():
     assert {settled.text, *settled.alternatives} == {"于5%", "于5‰"}
     binary[6:21, 103:105] = 255  # its slash
     assert scan_marks.settle(reading, scan_marks.CropInk(binary), widths, SURE).text == "于5‰"
+
+
+def test_a_lone_mark_its_ink_shows_is_sure_whatever_the_recogniser_says():
+    """A 指标值类型 "=" or an empty cell's "/" is read with 0.6-0.8 confidence, and a person
+    was sent to look at every value of its row; two equal bars, or one leaning stroke,
+    show it. 二 (a shorter bar over a longer one) and a bar with a speck do not."""
+    def ink(*boxes):
+        binary = np.zeros((30, 30), np.uint8)
+        for x0, y0, x1, y1 in boxes:
+            binary[y0:y1, x0:x1] = 255
+        return scan_marks.CropInk(binary)
+
+    assert scan_marks.shows("=", ink((5, 10, 25, 12), (5, 17, 25, 19)))
+    assert not scan_marks.shows("=", ink((9, 10, 21, 12), (5, 17, 25, 19)))  # 二
+    assert not scan_marks.shows("=", ink((5, 10, 25, 12), (5, 17, 25, 19), (2, 25, 4, 27)))
+    slash = scan_marks.CropInk(np.zeros((30, 30), np.uint8))
+    for y in range(4, 26):
+        slash.binary[y, 20 - (y - 4) // 2:22 - (y - 4) // 2] = 255
+    assert scan_marks.shows("/", slash)
+    assert not scan_marks.shows("/", ink((14, 4, 16, 26)))  # upright: a 1 or an l
+    reading = ocr.Reading("=", 0.64, (("=", 0.64, 0.5),))
+    assert scan_marks.settle(reading, ink((5, 10, 25, 12), (5, 17, 25, 19)), scan_marks.SignWidths(),
+                             SURE).seen
