@@ -154,25 +154,41 @@ def low_confidence(what: str, cells: Sequence[Cell]) -> list[Issue]:
 # what no value's figure looks like, though a scan misread may: what no text prints
 # (readings.MISSHAPEN), or a Latin letter right before it (units follow their number;
 # ≦ read as M, ≥ as V)
-_MISSHAPEN_FIGURE = re.compile(r"[A-Za-z]\s*\d|" + MISSHAPEN.pattern)
+_MISSHAPEN_FIGURE = re.compile(r"[A-Za-z]\s*\d|\d\s*[%‰][A-Za-z]|" + MISSHAPEN.pattern)
+# a rate figure inside words no value spells: a word of the value misread (控制在 → 空制在)
+_RATE_IN_WORDS = re.compile(r"\d\s*[%‰]")
+# thousands grouped by commas, then a point before three digits: the last comma misread
+_GROUPS_THEN_POINT = re.compile(r"\d{1,3}(?:,\d{3})+\.\d{3}(?!\d)")
 
 
 def misread_mark(what: str, cells: Sequence[Cell], read: str, kind: str) -> list[Issue]:
     """``value_unreadable`` for a scanned value that reads as text because its figure is
     misshapen (``_MISSHAPEN_FIGURE``): a mark there was misread, and the text looks as
     sure as any other. ``reading_ambiguous`` for one whose digits stand apart
-    (``values.DIGITS_APART``): the figure is read, but its point may be lost."""
+    (``values.DIGITS_APART``), or a point after comma-grouped thousands: the figure is
+    read, but its point may be lost or false. ``value_unreadable`` too for a text value
+    holding a rate figure: a word of a value misread leaves its figure unread."""
     if not any(c.source == "ocr" for c in cells):
         return []
     if kind == "number" and DIGITS_APART.search(unicodedata.normalize("NFKC", read)):
         return [Issue("reading_ambiguous", f"{what}: read {read!r}, digits standing apart (a "
                       f"full-width figure, whose point a scan may lose); check it on the page",
                       cells[0].page)]
-    if kind != "text" or not _MISSHAPEN_FIGURE.search(fold(read)):
+    if kind == "number" and _GROUPS_THEN_POINT.search(fold(read)):
+        return [Issue("reading_ambiguous", f"{what}: read {read!r}, a point after thousands "
+                      f"grouped by commas (its last comma, misread?); check it on the page",
+                      cells[0].page)]
+    if kind != "text":
         return []
-    return [Issue("value_unreadable", f"{what}: read {read!r}, a figure no value has (a mark "
-                  f"such as ≦ or ≥, or a speck by a separator, misread); check it on the page",
-                  cells[0].page)]
+    if _MISSHAPEN_FIGURE.search(fold(read)):
+        return [Issue("value_unreadable", f"{what}: read {read!r}, a figure no value has (a "
+                      f"mark such as ≦ or ≥, or a speck by a separator, misread); check it on "
+                      f"the page", cells[0].page)]
+    if _RATE_IN_WORDS.search(fold(read)):
+        return [Issue("value_unreadable", f"{what}: read {read!r}, a rate inside words no value "
+                      f"spells (a word of it misread?); its figure is not read; check it on the "
+                      f"page", cells[0].page)]
+    return []
 
 
 def missing_sections(read: set[str]) -> list[Issue]:

@@ -151,7 +151,36 @@ def figure_doubts(cells: Sequence[Cell], what: str) -> list[Issue]:
             return [Issue("reading_ambiguous", f"{what}: read {found.group()!r}, two titles with "
                           "nothing between them, where a list of titles puts a 、 (a speck the "
                           "scan may lose); check it on the page", cell.page)]
+    for cell in cells:
+        odd = odd_punctuation(cell.text) if cell.source == "ocr" else None
+        if odd:
+            return [Issue("reading_ambiguous", f"{what}: read {odd!r}, punctuation prose does not "
+                          "put there (a ，；。 or 》 whose small strokes the scan misread); check "
+                          "it on the page", cell.page)]
     return []
+
+
+# marks that stand where prose has a ，；。 or a title's bracket, and that a scan reads
+# from one of those: a middle dot or a colon between two words, a colon or a point
+# between a title and a word, a colon inside a figure
+_ODD_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[·•・∙:：](?=[\u4e00-\u9fff])"
+                       r"|(?<=[》」』])[.．:：·](?=[\u4e00-\u9fff])"
+                       r"|(?<=\d)[:：](?=\d{2}[万元%‰])")
+
+
+def odd_punctuation(text: str) -> str | None:
+    """The first mark of scanned prose that prose does not print where it stands
+    (``_ODD_MARK``), or a title opened with 《 and not closed with 》 before the next 《
+    or the text's end (its 》 read as ）): the three characters around it."""
+    found = _ODD_MARK.search(text)
+    if found:
+        return text[max(0, found.start() - 1):found.end() + 1]
+    for opened in re.finditer("《", text):
+        rest = text[opened.end():]
+        close, again = rest.find("》"), rest.find("《")
+        if close < 0 or 0 <= again < close:
+            return text[opened.start():opened.start() + 12]
+    return None
 
 
 # two titles side by side: a list of them puts a 、 between, whose small stroke a scan

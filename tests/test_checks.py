@@ -418,6 +418,18 @@ def test_a_scanned_value_with_a_letter_before_its_figure_is_unreadable():
     assert issues_of(edit(extracted(SEED), {"100%": "M100%"}, nth=0)) == []
 
 
+@pytest.mark.parametrize("as_read,code", [
+    ("3%c以内", "value_unreadable"),  # ‰ read as % and a c: a letter after the sign
+    ("空制在3%以内", "value_unreadable"),  # 控 misread: the rate is in words no value spells
+    ("1,534.717以上", "reading_ambiguous"),  # the last comma of the groups read as a point
+])
+def test_a_scanned_value_whose_figure_a_misread_may_hide_is_pointed_at(as_read, code):
+    doc = read_with(extracted(SEED), "100%", as_read, ())
+    (issue,) = issues_of(doc)
+    assert (issue.code, issue.field) == (code, "/indicators/1/target")
+    assert issues_of(edit(extracted(SEED), {"100%": as_read}, nth=0)) == []  # as printed
+
+
 def test_a_runner_up_that_reads_the_same_is_no_doubt():
     doc = read_with(extracted(SEED), "100%", "100%", ("100％",))  # a full-width sign
     assert issues_of(doc) == []
@@ -525,6 +537,17 @@ def test_scanned_titles_with_nothing_between_them_are_doubt_on_their_field():
     (issue,) = issues_of(read_with(doc, text, lost, ()))
     assert (issue.code, issue.field) == ("reading_ambiguous", "/annual_goals")
     assert issues_of(read_with(doc, text, lost.replace("》《", "》、《"), ())) == []
+
+
+@pytest.mark.parametrize("misread", ["工作·完成率", "》.统筹推进", "经费3759:69万元", "《统计法）等"])
+def test_scanned_prose_with_punctuation_no_prose_puts_there_is_doubt_on_its_field(misread):
+    # a ，read as a middle dot, a 》 as ）: small strokes a scan misreads, in silence
+    doc = extracted(SEED)
+    text = prose_cell(doc, "个贷逾期率控制在1‰以内")
+    (issue,) = issues_of(read_with(doc, text, text.replace("1‰以内", "1‰以内，" + misread), ()))
+    assert (issue.code, issue.field) == ("reading_ambiguous", "/annual_goals")
+    fine = text.replace("1‰以内", "1‰以内，依据《统计法》统筹推进，工作时间9:30")
+    assert issues_of(read_with(doc, text, fine, ())) == []
 
 
 def test_a_text_layer_glyph_without_a_character_is_doubt_on_its_field():
