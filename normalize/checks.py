@@ -29,7 +29,7 @@ from normalize.budget_items import is_total
 from normalize.model import BudgetLine, Issue, pointer
 from normalize.readings import MISSHAPEN, unnamed
 from normalize.rows import Row
-from normalize.values import DIGITS_APART, fold
+from normalize.values import DIGITS_APART, fold, near_number
 
 LOW_CONFIDENCE = 0.8  # an OCR'd value read with less confidence than this needs a person
 # characters fewer pixels tall than this lose strokes to the scan (6 pt at 150 dpi is 12 px)
@@ -155,8 +155,6 @@ def low_confidence(what: str, cells: Sequence[Cell]) -> list[Issue]:
 # (readings.MISSHAPEN), or a Latin letter right before it (units follow their number;
 # ≦ read as M, ≥ as V)
 _MISSHAPEN_FIGURE = re.compile(r"[A-Za-z]\s*\d|\d\s*[%‰][A-Za-z]|" + MISSHAPEN.pattern)
-# a rate figure inside words no value spells: a word of the value misread (控制在 → 空制在)
-_RATE_IN_WORDS = re.compile(r"\d\s*[%‰]")
 # thousands grouped by commas, then a point before three digits: the last comma misread
 _GROUPS_THEN_POINT = re.compile(r"\d{1,3}(?:,\d{3})+\.\d{3}(?!\d)")
 
@@ -167,7 +165,8 @@ def misread_mark(what: str, cells: Sequence[Cell], read: str, kind: str) -> list
     sure as any other. ``reading_ambiguous`` for one whose digits stand apart
     (``values.DIGITS_APART``), or a point after comma-grouped thousands: the figure is
     read, but its point may be lost or false. ``value_unreadable`` too for a text value
-    holding a rate figure: a word of a value misread leaves its figure unread."""
+    one character off a number's spelling (``values.near_number``): a word of it misread
+    leaves its figure unread."""
     if not any(c.source == "ocr" for c in cells):
         return []
     if kind == "number" and DIGITS_APART.search(unicodedata.normalize("NFKC", read)):
@@ -184,10 +183,11 @@ def misread_mark(what: str, cells: Sequence[Cell], read: str, kind: str) -> list
         return [Issue("value_unreadable", f"{what}: read {read!r}, a figure no value has (a "
                       f"mark such as ≦ or ≥, or a speck by a separator, misread); check it on "
                       f"the page", cells[0].page)]
-    if _RATE_IN_WORDS.search(fold(read)):
-        return [Issue("value_unreadable", f"{what}: read {read!r}, a rate inside words no value "
-                      f"spells (a word of it misread?); its figure is not read; check it on the "
-                      f"page", cells[0].page)]
+    near = near_number(read)
+    if near is not None:
+        return [Issue("value_unreadable", f"{what}: read {read!r}, one character off the value "
+                      f"{near!r} (a word of it misread?); its figure is not read; check it on "
+                      f"the page", cells[0].page)]
     return []
 
 

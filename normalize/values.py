@@ -211,6 +211,29 @@ class _Quantity:
 DIGITS_APART = re.compile(r"\d\s+\d(?!\d\d(?!\d))")
 
 
+# the characters of the words a value's grammar knows (comparators, directions): what a
+# word misread in a scanned value was likeliest one character away from
+_WORD_CHARS = "".join(sorted(set("".join((*_PREFIX_COMPARATORS, *_TRAILING_COMPARATORS,
+                                          *_INCREASE_WORDS, *_DECREASE_WORDS)))
+                             - set("<>=≤≥≦≧")))
+
+
+def near_number(text: str) -> str | None:
+    """A spelling of a value one character off ``text`` (a word's character replaced by
+    one of the grammar's, or dropped) that reads as a number, when ``text`` itself reads
+    as text and quotes a figure: 空制在3%以内 is 控制在3%以内 misread. None when there is
+    none (a value in words of its own, a range)."""
+    if not re.search(r"\d", text) or parse_value(text).kind != "text":
+        return None
+    for k, ch in enumerate(text):
+        if not "\u4e00" <= ch <= "\u9fff":
+            continue
+        for other in ("", *_WORD_CHARS):
+            if other != ch and parse_value(spelled := text[:k] + other + text[k + 1:]).kind == "number":
+                return spelled
+    return None
+
+
 def parse_value(text: str) -> Value:
     """One indicator value cell as a ``Value`` (provenance and confidence unset)."""
     raw = collapse_whitespace(text)

@@ -430,6 +430,12 @@ def test_a_scanned_value_whose_figure_a_misread_may_hide_is_pointed_at(as_read, 
     assert issues_of(edit(extracted(SEED), {"100%": as_read}, nth=0)) == []  # as printed
 
 
+@pytest.mark.parametrize("as_read", ["22%~27%", "不低于上年的90%", "2025年底前完成"])
+def test_a_scanned_value_in_words_of_its_own_is_no_doubt(as_read):
+    # a range, or a value in words no edit of one character makes a number: as printed
+    assert issues_of(read_with(extracted(SEED), "100%", as_read, ())) == []
+
+
 def test_a_runner_up_that_reads_the_same_is_no_doubt():
     doc = read_with(extracted(SEED), "100%", "100%", ("100％",))  # a full-width sign
     assert issues_of(doc) == []
