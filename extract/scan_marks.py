@@ -378,11 +378,14 @@ def slant(binary: np.ndarray, box: Box) -> str | None:
 def shows(mark: str, ink: "CropInk") -> bool:
     """Does the crop's ink alone show ``mark``, a lone mark the recogniser is seldom sure
     of (one stroke, two): "/" one straight stroke leaning right, "=" two flat bars of
-    one width, one over the other, and nothing else."""
+    one width, one over the other, and nothing else; a comparator the shape of which
+    (``comparator``) is the mark read."""
     parts = ink.parts
     if mark == "/" and parts:
         stroke = max(parts, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
         return len(parts) == 1 and slant(ink.binary, stroke) == "/"
+    if mark and mark in "<>≤≥≦≧" and len(mark) == 1 and parts:
+        return comparator(ink.binary, parts, ink.grey) == mark
     if mark == "=" and len(parts) == 2:
         (a, b) = sorted(parts, key=lambda p: p[1])
         width = min(a[2] - a[0], b[2] - b[0])
@@ -470,6 +473,10 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
             return Settled(lean, (reading.text,))
     if shows(reading.text.strip(), ink):
         return Settled(reading.text, seen=True)
+    if reading.text.strip() == "二" and shows("=", ink):
+        # two equal bars read as the ideograph of their shape (二's upper bar is the
+        # shorter): an = by its ink, 二 kept as what else it may say
+        return Settled("=", ("二",), seen=True)
     bare_value = reading.chars[0][0].isdigit() and _VALUE.match(reading.text)
     if not bare_value and not any(ch in "%<>≤≥≦≧" for ch, _, _ in reading.chars):
         return Settled(reading.text)  # nothing a shape could settle (most prose): no labelling

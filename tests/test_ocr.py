@@ -651,7 +651,8 @@ def test_a_percent_sign_without_its_slash_is_doubt():
 def test_a_lone_mark_its_ink_shows_is_sure_whatever_the_recogniser_says():
     """A 指标值类型 "=" or an empty cell's "/" is read with 0.6-0.8 confidence, and a person
     was sent to look at every value of its row; two equal bars, or one leaning stroke,
-    show it. 二 (a shorter bar over a longer one) and a bar with a speck do not."""
+    show it. 二 (a shorter bar over a longer one) and a bar with a speck do not; two equal
+    bars the recogniser read as 二 are an =."""
     def ink(*boxes):
         binary = np.zeros((30, 30), np.uint8)
         for x0, y0, x1, y1 in boxes:
@@ -666,6 +667,13 @@ def test_a_lone_mark_its_ink_shows_is_sure_whatever_the_recogniser_says():
         slash.binary[y, 20 - (y - 4) // 2:22 - (y - 4) // 2] = 255
     assert scan_marks.shows("/", slash)
     assert not scan_marks.shows("/", ink((14, 4, 16, 26)))  # upright: a 1 or an l
+    bars = ink((5, 10, 25, 12), (5, 17, 25, 19))
+    settled = scan_marks.settle(ocr.Reading("二", 0.61, (("二", 0.61, 0.5),)), bars,
+                                scan_marks.SignWidths(), SURE)
+    assert (settled.text, settled.alternatives, settled.seen) == ("=", ("二",), True)
+    shorter = ink((9, 10, 21, 12), (5, 17, 25, 19))
+    assert scan_marks.settle(ocr.Reading("二", 0.61, (("二", 0.61, 0.5),)), shorter,
+                             scan_marks.SignWidths(), SURE).text == "二"
     reading = ocr.Reading("=", 0.64, (("=", 0.64, 0.5),))
     assert scan_marks.settle(reading, ink((5, 10, 25, 12), (5, 17, 25, 19)), scan_marks.SignWidths(),
                              SURE).seen
