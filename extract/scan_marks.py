@@ -378,13 +378,15 @@ def slant(binary: np.ndarray, box: Box) -> str | None:
 def shows(mark: str, ink: "CropInk") -> bool:
     """Does the crop's ink alone show ``mark``, a lone mark the recogniser is seldom sure
     of (one stroke, two): "/" one straight stroke leaning right, "=" two flat bars of
-    one width, one over the other, and nothing else; a comparator the shape of which
-    (``comparator``) is the mark read."""
+    one width, one over the other, and nothing else; a comparator with its bars whose
+    shape (``comparator``) is the mark read."""
     parts = ink.parts
     if mark == "/" and parts:
         stroke = max(parts, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
         return len(parts) == 1 and slant(ink.binary, stroke) == "/"
-    if mark and mark in "<>≤≥≦≧" and len(mark) == 1 and parts:
+    if mark in ("≤", "≥", "≦", "≧") and parts:
+        # only a mark with its bars: that a < or > has none, its ink cannot prove (a bar
+        # lost to a faint scan)
         return comparator(ink.binary, parts, ink.grey) == mark
     if mark == "=" and len(parts) == 2:
         (a, b) = sorted(parts, key=lambda p: p[1])

@@ -677,3 +677,15 @@ def test_a_lone_mark_its_ink_shows_is_sure_whatever_the_recogniser_says():
     reading = ocr.Reading("=", 0.64, (("=", 0.64, 0.5),))
     assert scan_marks.settle(reading, ink((5, 10, 25, 12), (5, 17, 25, 19)), scan_marks.SignWidths(),
                              SURE).seen
+
+
+def test_a_lone_angle_without_bars_is_not_shown_by_its_ink():
+    """A > read at 0.77 may be a ≥ whose bar the scan lost: no bar proves nothing, so the
+    recogniser's doubt stands. A ≥ with its bar is shown."""
+    binary = np.zeros((30, 30), np.uint8)
+    for k in range(8):  # the angle's arms, pointing right
+        binary[4 + k, 6 + 2 * k:9 + 2 * k] = 255
+        binary[19 - k, 6 + 2 * k:9 + 2 * k] = 255
+    assert not scan_marks.shows(">", scan_marks.CropInk(binary))
+    binary[24:26, 6:24] = 255  # its bar
+    assert scan_marks.shows("≥", scan_marks.CropInk(binary))
