@@ -42,6 +42,9 @@ def readings(cells: Sequence[Cell]) -> list[str]:
 # a ring read right after a rate sign: a ‰'s own ring read apart, or a speck; a value
 # is no sentence, so it is not a full stop
 _RING_AFTER_SIGN = re.compile(r"%\s*[。○°]")
+# a ring read as a round Latin letter right after a rate sign ("3%e", "1%c" for a FangSong
+# ‰): no value writes a letter after its sign, so it is the ‰'s ring likeliest
+_LETTER_AFTER_SIGN = re.compile(r"(?<=\d)(\s*)%\s*[ce](?![A-Za-z])")
 # a Latin O standing for a zero inside a figure ("控制在O.3", "1O5")
 _LETTER_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d.,%‰])|(?<![A-Za-z])[Oo](?=[.,]\d)")
 
@@ -51,12 +54,15 @@ _SPECK_AFTER_FIGURE = re.compile(r"\d\.$")  # "215.": no figure ends on its deci
 
 def value_spellings(text: str) -> list[str]:
     """What a scanned value's text may stand for, likeliest first: a ring after its %
-    as nothing (a speck), then as the ‰ it may complete; a final 。 as a speck (no value
+    as nothing (a speck), then as the ‰ it may complete; a round letter after it as the
+    ‰'s ring, then as nothing; a final 。 as a speck (no value
     ends a sentence), and a final decimal point after a digit; a Latin O inside a figure as the 0 it looks like, after the text
     as read (the recogniser may be right)."""
     out = [text]
     if _RING_AFTER_SIGN.search(text):
         out = [_RING_AFTER_SIGN.sub("%", text), _RING_AFTER_SIGN.sub("‰", text)]
+    elif _LETTER_AFTER_SIGN.search(text):
+        out = [_LETTER_AFTER_SIGN.sub(r"\1‰", text), _LETTER_AFTER_SIGN.sub(r"\1%", text)]
     out = [t[:-1].rstrip() if t.endswith("。") and len(t) > 1 or _SPECK_AFTER_FIGURE.search(t) else t
            for t in out]
     return out + [z for t in out if (z := _LETTER_ZERO.sub("0", t)) != t]

@@ -419,7 +419,8 @@ def test_a_scanned_value_with_a_letter_before_its_figure_is_unreadable():
 
 
 @pytest.mark.parametrize("as_read,code", [
-    ("3%c以内", "value_unreadable"),  # ‰ read as % and a c: a letter after the sign
+    ("3%c以内", "reading_ambiguous"),  # a FangSong ‰'s ring read as a c: 3‰ likeliest, 3% too
+    ("3%x以内", "value_unreadable"),  # a letter after the sign that is no ring
     ("空制在3%以内", "value_unreadable"),  # 控 misread: the rate is in words no value spells
     ("1,534.717以上", "reading_ambiguous"),  # the last comma of the groups read as a point
 ])
@@ -427,6 +428,8 @@ def test_a_scanned_value_whose_figure_a_misread_may_hide_is_pointed_at(as_read, 
     doc = read_with(extracted(SEED), "100%", as_read, ())
     (issue,) = issues_of(doc)
     assert (issue.code, issue.field) == (code, "/indicators/1/target")
+    if as_read == "3%c以内":
+        assert normalize(doc).indicators[1].target.raw == "3‰以内"
     assert issues_of(edit(extracted(SEED), {"100%": as_read}, nth=0)) == []  # as printed
 
 
