@@ -117,30 +117,29 @@ def column_doubts(pending: _Pending, text: str, parsed: Value, what: str) -> lis
 
 
 def mixed_signs(item: _Pending, values: dict[str, Value]) -> list[Concern]:
-    """``reading_ambiguous`` on the scanned values of one indicator that are in % where
-    others are in ‰, or the other way round, the sign that fewer of them show (all of
-    them on a tie): an indicator is measured in one unit across its periods, and a ‰
-    read as % (or back) is the scan's likeliest misreading, the ink of the two signs
-    differing by one small ring."""
+    """``reading_ambiguous`` on each scanned value of one indicator whose periods are in %
+    and in ‰: an indicator is measured in one unit across its periods, and a ‰ read as %
+    (or back) is the scan's likeliest misreading, the ink of the two signs differing by
+    one small ring. Which is misread the count does not say (a FangSong ‰ read as % in
+    most periods), so each is pointed at."""
     signs = {name: _sign(v.raw) for name, v in values.items()
              if v.kind == "number" and _sign(v.raw)
              and any(c.source == "ocr" for c in item.cells.get(name, []))}
     counts = Counter(signs.values())
     if len(counts) < 2:
         return []
-    fewer = min(counts.values())
     what = f"indicator {item.text('level3')}"
     return [Concern(Issue("reading_ambiguous", f"{what} {name}: read {values[name].raw!r} in "
-                          f"{sign}, where its other periods are in "
-                          f"{'‰' if sign == '%' else '%'}; check the sign on the page",
+                          f"{sign}, where another period is in "
+                          f"{'‰' if sign == '%' else '%'}; check the signs on the page",
                           item.cells[name][0].page), values[name])
-            for name, sign in signs.items() if counts[sign] == fewer]
+            for name, sign in signs.items()]
 
 
 def mixed_separators(item: _Pending, values: dict[str, Value]) -> list[Concern]:
     """``reading_ambiguous`` on the scanned values of one indicator that print the same
     figure but for a thousands comma read where another period has a point (约为19,302 /
-    约为19.302), the spelling fewer of them show (all of them on a tie): no form means
+    约为19.302), each of them (which is misread the count does not say): no form means
     1000 times more in one period by the same digits, and a comma and a point differ by
     a tail a scan may lose or add."""
     def key(value: Value) -> str:
@@ -154,12 +153,11 @@ def mixed_separators(item: _Pending, values: dict[str, Value]) -> list[Concern]:
         counts = Counter(group.values())
         if len(counts) < 2:
             continue
-        fewer = min(counts.values())
         out += [Concern(Issue("reading_ambiguous", f"indicator {item.text('level3')} {name}: read "
                               f"{values[name].raw!r}, where another period prints the same "
                               f"figure with {'a point' if ',' in raw else 'a comma'}; check it on "
                               f"the page", item.cells[name][0].page), values[name])
-                for name, raw in group.items() if counts[raw] == fewer]
+                for name, raw in group.items()]
     return out
 
 
