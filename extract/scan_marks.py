@@ -31,6 +31,7 @@ MERGED_PERMILLE = (1.18, 1.6)  # width over height of a ‰ in one blob; a % is 
 RING = (0.38, 0.65)
 LOW_TOP = 0.3  # a ring beside a %'s lower one starts this far down the sign, or further
 SLASH = 0.75  # a %'s slash spans this much of the sign's height, at least (a ring's arc ~0.6)
+RING_REACH = 0.1  # a ring's frame this far past the sign's ink (× its height) is its own
 GAP = 0.3  # parts of one character lie this close (× the line's tallest character)
 COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
                (">", 0): ">", (">", 1): "≥", (">", 2): "≧"}
@@ -500,9 +501,12 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
         if doubt:
             doubts.append(k)
         # a ‰ whose rings touch may be read as "%。": a ring read after the sign whose
-        # frame falls on the sign's own ink (no column of its own) is that sign's ring
+        # frame falls on the sign's own ink (no column of its own) is that sign's ring;
+        # a frame past the sign's ink is a 。 of its own, however faint (one pixel at
+        # 250 dpi, no column at all)
         if k + 1 < len(chars) and chars[k + 1] in RINGS \
-                and ink.cols[nearest(ink.cols, centres[k + 1])][0] < shape.right:
+                and ink.cols[nearest(ink.cols, centres[k + 1])][0] < shape.right \
+                and centres[k + 1] <= shape.right + RING_REACH * shape.height:
             chars[k + 1] = ""
             if not permille and k not in doubts:
                 doubts.append(k)

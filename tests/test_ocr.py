@@ -253,6 +253,16 @@ def test_a_ring_read_on_the_signs_own_ink_is_that_signs_ring():
     settled = scan_marks.settle(sentence, scan_marks.CropInk(binary),
                                 scan_marks.SignWidths(percent=1.0), SURE)
     assert settled.text == "5%。"
+    # a 。 so faint it is no column at all (one pixel at 250 dpi): its frame falls past
+    # the sign's ink, and it ends the sentence still
+    binary[:] = 0
+    for x0, x1 in ((4, 11), (14, 27), (45, 52)):  # 5, %, （
+        binary[4:17, x0:x1] = 255
+    binary[17, 31] = 255
+    faint = ocr.Reading("5%。（", 0.9, (("5", 0.9, 8 / 70), ("%", 0.9, 20 / 70), ("。", 0.9, 31 / 70),
+                                      ("（", 0.9, 48 / 70)))
+    assert scan_marks.settle(faint, scan_marks.CropInk(binary), scan_marks.SignWidths(percent=1.0),
+                             SURE).text == "5%。（"
 
 
 def test_auto_picks_openvino_when_it_is_installed():
