@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from extract.model import Cell
 from normalize import checks, labels, stitch
 from normalize.columns import Column, covered, header_columns, names_all, place, refined
-from normalize.model import Indicator, Issue, Value
+from normalize.model import Indicator, Issue, Value, pointer
 from normalize.pointers import Concern, concerning
 from normalize.readings import choose, figure_doubts, readings, value_spellings
 from normalize.records import provenance
@@ -413,6 +413,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
     rows_of = stitch.Stitcher(FIELDS, pending, _add)
     in_header = False
     header: list[Cell] = []       # the cells of the header rows just read
+    unplaced: list[Cell] = []     # text under no column the header names
     for row in rows:
         if row.is_line or not row.cells:
             continue
@@ -435,6 +436,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
         if not columns:
             continue
         placed = place(row.cells, columns)
+        unplaced += [c for c in row.cells if c.text.strip() and c not in placed.values()]
         if not any(c.text.strip() for c in placed.values()):
             continue
         at_break, after_break = after_break, False
@@ -490,4 +492,17 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
                            max(c.page for cells in item.cells.values() for c in cells)), indicator)
              for item, indicator in zip(pending, out, strict=True)
              if (said := rows_of.doubt(item)) is not None]
-    return out, _doubtful_cells(pending, out) + value_issues + joins, has_periods
+    return out, _doubtful_cells(pending, out) + value_issues + joins + _unplaced(unplaced), has_periods
+
+
+def _unplaced(cells: Sequence[Cell]) -> list[Concern]:
+    """``text_unplaced`` on the whole table when cells below its header hold text under
+    no column the header names (a header label misread: —级指标): that text is read into
+    no field, and nothing else would say so."""
+    if not cells:
+        return []
+    shown = "、".join(dict.fromkeys(repr(clean_text(c.text)[:12]) for c in cells[:3])) \
+        + ("…" if len(cells) > 3 else "")
+    return [Concern(Issue("text_unplaced", f"绩效指标: {len(cells)} cell(s) hold text under no "
+                          f"column the header names ({shown}): read into no field; check the "
+                          f"table's header", cells[0].page, pointer("indicators")), None)]

@@ -35,7 +35,8 @@ def concerning(subject: object, issues: Sequence[Issue], key: str | None = None)
 def locate(concerns: Sequence[Concern], arrays: Mapping[str, Sequence[object]]) -> list[Issue]:
     """The issues, each pointing at where its subject sits in ``arrays`` (the declaration's
     arrays by their exported names, in their final order); an issue whose subject is not
-    there (a value of a column the export leaves out) points at nothing."""
+    there (a value of a column the export leaves out) points at nothing, or where its
+    issue already points (a whole section)."""
     # by identity: two blank amounts are equal, yet only one of them is in question
     where: dict[int, tuple[str | int, ...]] = {}
     for name, rows in arrays.items():
@@ -49,5 +50,5 @@ def locate(concerns: Sequence[Concern], arrays: Mapping[str, Sequence[object]]) 
     for concern in concerns:
         at = where.get(id(concern.subject))
         key = () if concern.key is None else (concern.key,)
-        located.append(replace(concern.issue, field=pointer(*at, *key) if at else None))
+        located.append(replace(concern.issue, field=pointer(*at, *key) if at else concern.issue.field))
     return located

@@ -794,3 +794,22 @@ def test_a_scanned_value_in_doubt_that_another_period_prints_and_reads_for_sure_
     decl = normalize(document(page))
     assert [i.field for i in decl.issues if i.code == "reading_ambiguous"] == ["/indicators/1/target"]
     assert decl.indicators[0].target.value == 95
+
+
+def test_text_under_no_column_the_header_names_is_pointed_at():
+    """A header label misread past knowing (X级指标: one edit from each of 一级/二级/三级)
+    leaves its column's text read into no field: the table is pointed at, not left
+    with blank 一级 names in silence."""
+    def read(label: str):
+        page = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(grid(1, [
+            [(label, 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+            [("产出指标", 2), ("数量指标", 2), ("培训人次", 1), ("500人次", 1), ("", 1)],
+            [None, None, ("办结率", 1), ("95%", 1), ("", 1)],
+        ]),))
+        return normalize(document(page))
+
+    decl = read("X级指标")
+    (issue,) = [i for i in decl.issues if i.code == "text_unplaced"]
+    assert issue.field == "/indicators" and "'产出指标'" in issue.message
+    assert [i.level3 for i in decl.indicators] == ["培训人次", "办结率"]
+    assert not [i for i in read("一级指标").issues if i.code == "text_unplaced"]
