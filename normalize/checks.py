@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from extract.model import Cell, PageGrid
+from normalize import labels
 from normalize.budget_items import is_total
 from normalize.model import BudgetLine, Issue, pointer
 from normalize.readings import MISSHAPEN, unnamed
@@ -196,6 +197,26 @@ def missing_sections(read: set[str]) -> list[Issue]:
     alone (a header with no rows under it) is not the section."""
     return [Issue("section_missing", f"section {label} ({name}) was not found", field=pointer(name))
             for name, label in REQUIRED_SECTIONS.items() if name not in read]
+
+
+def swallowed_sections(found: Mapping[str, tuple[Sequence[object], str]],
+                       rows: Sequence[Row]) -> list[Issue]:
+    """``section_missing`` on a table section read as nothing (``found``: export name →
+    its records and its label group) whose header stands inside another cell's text
+    (labels.label_inside): its rows ran into the cell above where a rule was not seen,
+    and the section's absence would otherwise pass for a form without it."""
+    issues = []
+    for name, (records, group) in found.items():
+        if records:
+            continue
+        cell = next((c for row in rows for c in row.cells
+                     if c.text.strip() and labels.label_inside(c.text, (group,))), None)
+        if cell is not None:
+            issues.append(Issue("section_missing", f"{name}: no row read, but its header "
+                                f"{labels.label_inside(cell.text, (group,))!r} stands inside "
+                                f"another cell's text (a rule of the table not seen); check "
+                                f"the page", cell.page, pointer(name)))
+    return issues
 
 
 def sides_balance(lines: Sequence[BudgetLine]) -> list[Issue]:

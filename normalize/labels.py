@@ -170,5 +170,21 @@ def _same_words(text: str, wording: str) -> bool:
     return len(extra) == 1 and extra[0] in NEUTRAL_WORDS
 
 
+# what stands between two cells' texts run together: spaces, and a rule read as a letter
+_CELL_BREAK = re.compile(r"(?:\s|(?<![A-Za-z])[IlL|丨](?![A-Za-z]))+")
+
+
+def label_inside(text: str, groups: tuple[str, ...] = ("task", "prior", "indicator", "section")
+                 ) -> str | None:
+    """A label of ``groups`` that stands alone after text of its own, set apart by spaces
+    or a rule read as a letter ("…897公里。L 工作主要内容和要求 I 对应部门职能"): cells that
+    ran together where a rule was not seen. A label's words inside a sentence are prose."""
+    chunks = [c for c in _CELL_BREAK.split(text) if c]
+    for chunk in chunks[1:]:
+        if len(fold_label(chunk)) >= 4 and any(match(chunk, g) for g in groups):
+            return chunk
+    return None
+
+
 def field_of(key: str | None) -> str | None:
     return key.split(".", 1)[1] if key else None

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from extract.model import MISSING, Cell
+from normalize import labels
 from normalize.model import Issue
 from normalize.text import join_text
 from normalize.values import fold
@@ -157,6 +158,12 @@ def figure_doubts(cells: Sequence[Cell], what: str) -> list[Issue]:
             return [Issue("reading_ambiguous", f"{what}: read {found.group()!r}, two titles with "
                           "nothing between them, where a list of titles puts a 、 (a speck the "
                           "scan may lose); check it on the page", cell.page)]
+    for cell in cells:
+        inside = labels.label_inside(cell.text) if cell.source == "ocr" else None
+        if inside:
+            return [Issue("reading_ambiguous", f"{what}: holds the label {inside!r} after text of "
+                          "its own: cells ran together where a rule of the table was not seen; "
+                          "check it on the page", cell.page)]
     for cell in cells:
         odd = odd_punctuation(cell.text) if cell.source == "ocr" else None
         if odd:

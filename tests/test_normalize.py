@@ -813,3 +813,27 @@ def test_text_under_no_column_the_header_names_is_pointed_at():
     assert issue.field == "/indicators" and "'产出指标'" in issue.message
     assert [i.level3 for i in decl.indicators] == ["培训人次", "办结率"]
     assert not [i for i in read("一级指标").issues if i.code == "text_unplaced"]
+
+
+def test_a_table_run_into_the_cell_above_it_is_pointed_at_not_lost():
+    """A scan whose rules under the prior-year table were not seen reads the tasks' header
+    and rows into the last result (its rules read as letters): the result is doubt, and
+    the tasks, read as nothing, are section_missing, not a form without tasks."""
+    swallowed = ("完成率达到94%。L 工作主要内容和要求 I 对应部门职能 I 对应项目名称 "
+                 "农田建设专项行动 全年落实数据共享451只。")
+    xs = (0, 80, 240, 400)
+    rows = [[("上年度绩效目标完成情况", 2), ("绩效目标", 1), ("绩效目标完成情况", 1)],
+            [None, ("推进数据共享。", 1), (swallowed, 1)]]
+    prior = table(1, xs, rows)
+    prior = replace(prior, cells=tuple(replace(c, source="ocr", confidence=0.99) for c in prior.cells))
+    page = PageGrid(page=1, width=595, height=842, kind="scan", lines=title_lines(), grids=(
+        prior, grid(1, [[("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+                        [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)]],
+                    top=300)))
+    decl = normalize(document(page))
+    assert not decl.work_tasks
+    found = {(i.code, i.field) for i in decl.issues}
+    assert ("section_missing", "/work_tasks") in found
+    assert ("reading_ambiguous", "/prior_year_results/0/result") in found
+    # a label's words inside a sentence are prose
+    assert labels.label_inside("上年度绩效目标完成情况良好，部门职能明确") is None
