@@ -221,9 +221,10 @@ _WORD_CHARS = "".join(sorted(set("".join((*_PREFIX_COMPARATORS, *_TRAILING_COMPA
 def near_number(text: str) -> str | None:
     """A spelling of a value one character off ``text`` (a word's character replaced by
     one of the grammar's, or dropped) that reads as a number, when ``text`` itself reads
-    as text and quotes a figure: 空制在3%以内 is 控制在3%以内 misread. None when there is
+    as text and quotes a figure (digits or numerals): 空制在3%以内 is 控制在3%以内 misread,
+    达到二十十六所 达到二十六所 with a character doubled. None when there is
     none (a value in words of its own, a range)."""
-    if not re.search(r"\d", text) or parse_value(text).kind != "text":
+    if not re.search(r"[\d零〇一二三四五六七八九十百千两]", text) or parse_value(text).kind != "text":
         return None
     for k, ch in enumerate(text):
         if not "\u4e00" <= ch <= "\u9fff":

@@ -423,6 +423,7 @@ def test_a_scanned_value_with_a_letter_before_its_figure_is_unreadable():
     ("3%x以内", "value_unreadable"),  # a letter after the sign that is no ring
     ("空制在3%以内", "value_unreadable"),  # 控 misread: the rate is in words no value spells
     ("1,534.717以上", "reading_ambiguous"),  # the last comma of the groups read as a point
+    ("达到二十十六所", "value_unreadable"),  # a numeral read twice: 达到二十六所 is a value
 ])
 def test_a_scanned_value_whose_figure_a_misread_may_hide_is_pointed_at(as_read, code):
     doc = read_with(extracted(SEED), "100%", as_read, ())
@@ -433,7 +434,8 @@ def test_a_scanned_value_whose_figure_a_misread_may_hide_is_pointed_at(as_read, 
     assert issues_of(edit(extracted(SEED), {"100%": as_read}, nth=0)) == []  # as printed
 
 
-@pytest.mark.parametrize("as_read", ["22%~27%", "不低于上年的90%", "2025年底前完成"])
+@pytest.mark.parametrize("as_read", ["22%~27%", "不低于上年的90%", "2025年底前完成", "统一规范",
+                                     "第一季度完成"])
 def test_a_scanned_value_in_words_of_its_own_is_no_doubt(as_read):
     # a range, or a value in words no edit of one character makes a number: as printed
     assert issues_of(read_with(extracted(SEED), "100%", as_read, ())) == []
