@@ -28,7 +28,7 @@ from extract.model import Cell, PageGrid
 from normalize import labels
 from normalize.budget_items import is_total
 from normalize.model import BudgetLine, Issue, pointer
-from normalize.readings import MISSHAPEN, unnamed
+from normalize.readings import MISSHAPEN, mixed_rates, unnamed
 from normalize.rows import Row
 from normalize.values import DIGITS_APART, fold, near_number
 
@@ -180,6 +180,11 @@ def misread_mark(what: str, cells: Sequence[Cell], read: str, kind: str) -> list
                       cells[0].page)]
     if kind != "text":
         return []
+    mixed = mixed_rates(read)
+    if mixed:
+        return [Issue("reading_ambiguous", f"{what}: read {read!r}, a range from {mixed[0]!r} to "
+                      f"{mixed[1]!r}, whose ends a form gives in one sign (% and ‰ differ by one "
+                      f"ring the scan may misread); check it on the page", cells[0].page)]
     if _MISSHAPEN_FIGURE.search(fold(read)):
         return [Issue("value_unreadable", f"{what}: read {read!r}, a figure no value has (a "
                       f"mark such as ≦ or ≥, or a speck by a separator, misread); check it on "

@@ -424,6 +424,7 @@ def test_a_scanned_value_with_a_letter_before_its_figure_is_unreadable():
     ("空制在3%以内", "value_unreadable"),  # 控 misread: the rate is in words no value spells
     ("1,534.717以上", "reading_ambiguous"),  # the last comma of the groups read as a point
     ("达到二十十六所", "value_unreadable"),  # a numeral read twice: 达到二十六所 is a value
+    ("14‰-25%", "reading_ambiguous"),  # a range's ends in two signs: one of them misread
 ])
 def test_a_scanned_value_whose_figure_a_misread_may_hide_is_pointed_at(as_read, code):
     doc = read_with(extracted(SEED), "100%", as_read, ())
