@@ -188,11 +188,19 @@ def profile_doubts(profile: dict[str, Cell]) -> list[Issue]:
     """Doubt on the scanned profile, at its field: ``reading_ambiguous`` where a cell may
     say something else (a department, which names the declaration and decides which
     version it supersedes, read with a speck beside it; a count that would be another
-    number), else ``low_confidence`` where it was read weakly."""
+    number), else ``low_confidence`` where it was read weakly; ``value_unreadable`` where
+    its cell was read as nothing."""
     issues: list[Issue] = []
     for name, cell in profile.items():
         label = labels.SYNONYMS[f"profile.{name}"][0]  # the form's own wording
-        if cell.source != "ocr" or not cell.text.strip():
+        if cell.source == "ocr" and not cell.text.strip():
+            # a profile value is always filled in: read as nothing, it was under a seal
+            # or too faint for the scan, and the field's None would look like a blank
+            issues.append(Issue("value_unreadable", f"{label}: read as nothing on the scan (under "
+                                "a seal, or too faint?); check it on the page", cell.page,
+                                field=pointer(name)))
+            continue
+        if cell.source != "ocr":
             continue
         others = [a for a in cell.alternatives
                   if _profile_meaning(name, cell, a) != _profile_meaning(name, cell, cell.text)]

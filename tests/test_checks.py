@@ -613,6 +613,9 @@ def test_a_scanned_profile_that_may_say_something_else_is_doubt_on_its_field():
     weak = changed(extracted(SEED), {"98": lambda c: replace(c, source="ocr", confidence=0.5)})
     assert [(i.code, i.field) for i in issues_of(weak)] == [("low_confidence", "/funded_staff")]
     assert issues_of(read_with(extracted(SEED), "96", "96", ("96人",))) == []
+    # a count read as nothing (under a seal): its None would pass for a blank the form left
+    (issue,) = issues_of(read_with(extracted(SEED), "96", "", ()))
+    assert (issue.code, issue.field) == ("value_unreadable", "/staffing_quota")
 
 
 def test_a_scanned_value_spelled_as_no_value_is_read_as_what_it_may_stand_for():
