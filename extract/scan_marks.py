@@ -376,7 +376,7 @@ def slant(binary: np.ndarray, box: Box) -> str | None:
     return "/" if lean <= -LEAN else "\\" if lean >= LEAN else None
 
 
-def shows(mark: str, ink: "CropInk") -> bool:
+def shows(mark: str, ink: CropInk) -> bool:
     """Does the crop's ink alone show ``mark``, a lone mark the recogniser is seldom sure
     of (one stroke, two): "/" one straight stroke leaning right, "=" two flat bars of
     one width, one over the other, and nothing else; a comparator with its bars whose

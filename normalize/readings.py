@@ -140,36 +140,12 @@ def figure_doubts(cells: Sequence[Cell], what: str) -> list[Issue]:
             read, also = next((a, b) for a, b in zip(mine, theirs, strict=True) if a != b)
             return [Issue("reading_ambiguous", f"{what}: read {read!r}, but the scan may also say "
                           f"{also!r} there; check its figures on the page", cell.page)]
-    for cell in cells:
-        found = MISSHAPEN.search(fold(cell.text)) if cell.source == "ocr" else None
-        if found:
-            return [Issue("reading_ambiguous", f"{what}: read {found.group()!r}, a figure no text "
-                          "prints (a speck or a mark misread by the scan); check its figures on "
-                          "the page", cell.page)]
-    for cell in cells:
-        odd = mixed_rates(cell.text) if cell.source == "ocr" else None
-        if odd:
-            return [Issue("reading_ambiguous", f"{what}: read {odd[0]!r} and {odd[1]!r} in one "
-                          "clause, rates a clause compares in one sign (% and ‰ differ by one "
-                          "ring the scan may misread); check its figures on the page", cell.page)]
-    for cell in cells:
-        found = _TITLES_TOUCHING.search(cell.text) if cell.source == "ocr" else None
-        if found:
-            return [Issue("reading_ambiguous", f"{what}: read {found.group()!r}, two titles with "
-                          "nothing between them, where a list of titles puts a 、 (a speck the "
-                          "scan may lose); check it on the page", cell.page)]
-    for cell in cells:
-        inside = labels.label_inside(cell.text) if cell.source == "ocr" else None
-        if inside:
-            return [Issue("reading_ambiguous", f"{what}: holds the label {inside!r} after text of "
-                          "its own: cells ran together where a rule of the table was not seen; "
-                          "check it on the page", cell.page)]
-    for cell in cells:
-        odd = odd_punctuation(cell.text) if cell.source == "ocr" else None
-        if odd:
-            return [Issue("reading_ambiguous", f"{what}: read {odd!r}, punctuation prose does not "
-                          "put there (a ，；。 or 》 whose small strokes the scan misread); check "
-                          "it on the page", cell.page)]
+    for find, says in _PROSE_DOUBTS:
+        for cell in cells:
+            found = find(cell.text) if cell.source == "ocr" else None
+            if found:
+                return [Issue("reading_ambiguous", f"{what}: {says.format(found)}; check it on the "
+                              "page", cell.page)]
     return []
 
 
@@ -224,3 +200,42 @@ def mixed_rates(text: str) -> tuple[str, str] | None:
 MISSHAPEN = re.compile(r"\d[.,，。、][.,，。、]\d"
                         r"|(?<![\d.])(?!(?:19|20)\d\d\.\d{1,2}\.\d{1,2}(?![\d.]))\d+\.\d+\.\d"
                         r"|(?<=[\u3400-\u9fff,;:。、()《》“”])\.\d")  # after fold: ，；： are ,;:
+
+
+def _quoted(pattern: re.Pattern[str], folded: bool = False) -> Callable[[str], str | None]:
+    def find(text: str) -> str | None:
+        found = pattern.search(fold(text) if folded else text)
+        return repr(found.group()) if found else None
+    return find
+
+
+def _rates_quoted(text: str) -> str | None:
+    pair = mixed_rates(text)
+    return f"{pair[0]!r} and {pair[1]!r}" if pair else None
+
+
+def _label_quoted(text: str) -> str | None:
+    inside = labels.label_inside(text)
+    return repr(inside) if inside else None
+
+
+def _odd_quoted(text: str) -> str | None:
+    odd = odd_punctuation(text)
+    return repr(odd) if odd else None
+
+
+# the doubts of scanned prose after its figures', in order: what finds one in a cell's
+# text (quoted), and what the issue says of it
+_PROSE_DOUBTS: tuple[tuple[Callable[[str], str | None], str], ...] = (
+    (_quoted(MISSHAPEN, folded=True),
+     "read {}, a figure no text prints (a speck or a mark misread by the scan)"),
+    (_rates_quoted, "read {} in one clause, rates a clause compares in one sign (% and ‰ "
+                    "differ by one ring the scan may misread)"),
+    (_quoted(_TITLES_TOUCHING),
+     "read {}, two titles with nothing between them, where a list of titles puts a 、 (a "
+     "speck the scan may lose)"),
+    (_label_quoted, "holds the label {} after text of its own: cells ran together where a "
+                    "rule of the table was not seen"),
+    (_odd_quoted, "read {}, punctuation prose does not put there (a ，；。 or 》 whose small "
+                  "strokes the scan misread)"),
+)
