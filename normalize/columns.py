@@ -7,12 +7,13 @@ extent it overlaps most, never by its index.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from extract.model import Cell
 from normalize import labels
 from normalize.rows import Row
+from normalize.text import join_text
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,32 @@ def header_columns(row: Row, group: str) -> list[Column]:
         if name and name not in seen:
             seen.add(name)
             out.append(Column(name, cell.bbox[0], cell.bbox[2]))
+    return out
+
+
+def rest_of_header(header: Sequence[Cell], row: Row, group: str,
+                   also: Callable[[Cell, Cell], str | None] | None = None) -> list[Column]:
+    """A row whose every cell completes the header cell above it into a label of
+    ``group`` (a header row its rules or a page break cut inside its labels: 上半年 / 值,
+    工作任务名 / 称), as the columns it names; ``also`` names a column from a header cell
+    and the cell below it another way. Empty when any cell does not."""
+    out = []
+    for cell in row.cells:
+        if not cell.text.strip():
+            continue
+        above = [h for h in header if min(h.bbox[2], cell.bbox[2]) - max(h.bbox[0], cell.bbox[0])
+                 > 0.5 * (cell.bbox[2] - cell.bbox[0])]
+        # a label word for word when completed, or one only then (年度指标 is a label to
+        # within an edit, 年度指标值 exactly)
+        field = next((labels.field_of(key) for h in above
+                      if (key := labels.exact(join_text((h.text, cell.text)), group))
+                      or (not labels.match(h.text, group)
+                          and (key := labels.match(join_text((h.text, cell.text)), group)))
+                      or (also is not None and (key := also(h, cell)))),
+                     None)
+        if field is None:
+            return []
+        out.append(Column(field, cell.bbox[0], cell.bbox[2]))
     return out
 
 

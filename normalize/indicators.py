@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 
 from extract.model import Cell
 from normalize import checks, labels, stitch
-from normalize.columns import Column, covered, header_columns, names_all, place, refined
+from normalize.columns import (
+    Column,
+    covered,
+    header_columns,
+    names_all,
+    place,
+    refined,
+    rest_of_header,
+)
 from normalize.model import Indicator, Issue, Value, pointer
 from normalize.pointers import Concern, concerning
 from normalize.readings import choose, figure_doubts, readings, value_spellings
@@ -320,31 +328,11 @@ FIELDS = {"level3": stitch.Field(key=True), "basis": stitch.Field(pair=stitch.pr
              for name in VALUE_FIELDS}}
 
 
-def _rest_of_header(header: Sequence[Cell], row: Row) -> list[Column]:
-    """A row whose every cell completes a header cell above it that is not a label by
-    itself into one (a header row a page break cut inside its labels: 上半年 / 值), or
-    names a period under a title of periods, as the columns it names."""
-    out = []
-    for cell in row.cells:
-        if not cell.text.strip():
-            continue
-        above = [h for h in header if min(h.bbox[2], cell.bbox[2]) - max(h.bbox[0], cell.bbox[0])
-                 > 0.5 * (cell.bbox[2] - cell.bbox[0])]
-        # a label word for word when completed, or one only then (年度指标 is a label to
-        # within an edit, 年度指标值 exactly)
-        # or, under a title of periods, a period by its name alone (全年 under 年度目标值分解)
-        field = next((labels.field_of(key) for h in above
-                      if (key := labels.exact(join_text((h.text, cell.text)), "indicator"))
-                      or (not labels.match(h.text, "indicator")
-                          and (key := labels.match(join_text((h.text, cell.text)), "indicator")))
-                      or (labels.match(h.text, "indicator") == "indicator.periods"
-                          and (key := labels.match(cell.text, "indicator")
-                               or labels.match(cell.text, "period")))),
-                     None)
-        if field is None:
-            return []
-        out.append(Column(field, cell.bbox[0], cell.bbox[2]))
-    return out
+def _period_under_title(above: Cell, cell: Cell) -> str | None:
+    """Under a title of periods (年度目标值分解), a period by its name alone (全年)."""
+    if labels.match(above.text, "indicator") != "indicator.periods":
+        return None
+    return labels.match(cell.text, "indicator") or labels.match(cell.text, "period")
 
 
 def _names_a_group(placed: dict[str, Cell], groups: dict[str, _Group], above: stitch.Part) -> bool:
@@ -420,7 +408,7 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
         after_break = after_break or row.continues
         found = header_columns(row, "indicator")
         if in_header and not names_all(row, found):
-            found = _rest_of_header(header, row) or found
+            found = rest_of_header(header, row, "indicator", _period_under_title) or found
         if found and (sum(1 for c in found if c.field in ("level1", "level2", "level3")) >= 2
                       or names_all(row, found)):
             # a header row, or a part of one: the second row of a two-row header (全年值 |

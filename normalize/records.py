@@ -12,7 +12,15 @@ from dataclasses import dataclass, field, replace
 
 from extract.model import Cell
 from normalize import checks, labels, stitch
-from normalize.columns import Column, covered, header_columns, names_all, place, refined
+from normalize.columns import (
+    Column,
+    covered,
+    header_columns,
+    names_all,
+    place,
+    refined,
+    rest_of_header,
+)
 from normalize.model import Issue, PriorYearResult, Provenance, WorkTask, pointer
 from normalize.pointers import Concern
 from normalize.readings import figure_doubts
@@ -91,13 +99,17 @@ def read_records(rows: Sequence[Row], group: str, key: str
     after_break = False
     rows_of = stitch.Stitcher({}, records, _add)
     in_header = False
+    header: list[Cell] = []  # the cells of the header rows just read
     for row in rows:
         if row.is_line or not row.cells:
             continue
         after_break = after_break or row.continues
         found = header_columns(row, group)
+        if in_header and not names_all(row, found):
+            found = rest_of_header(header, row, group) or found
         if len(found) >= 2 or (in_header and names_all(row, found)):
             columns = refined(columns, found) if in_header else found
+            header = list(row.cells) + (header if in_header else [])
             in_header = True
             named = next((c.field for c in columns if c.field == key), columns[0].field)
             rows_of.fields = {c.field: stitch.Field(pair=stitch.prose_pair if c.field in PROSE

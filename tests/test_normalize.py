@@ -542,6 +542,23 @@ def test_a_task_header_a_page_break_cut():
         ("农田建设专项行动", "全年落实数据共享451只。", "统计调查经费")]
 
 
+def test_a_task_header_whose_labels_a_rule_cut_into_two_rows():
+    """A scan saw a rule inside the header's wrapped labels: 工作任务名 / 称 and
+    工作主要内容和 / 要求(简述) are one header, and the row of their ends no task."""
+    xs = (0, 100, 260, 380, 500)
+    page = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(table(1, xs, [
+        [("工作任务名", 1), ("工作主要内容和", 1), ("对应部门职能", 1), ("对应项目名称", 1)],
+        [("称", 1), ("要求(简述)", 1), ("", 1), ("", 1)],
+        [("农田建设专项行动", 1), ("全年落实数据共享451只。", 1), ("统计调查", 1), ("统计调查经费", 1)],
+    ]), grid(1, [
+        [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+        [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)],
+    ], top=300)))
+    decl = normalize(document(page))
+    assert [(t.name, t.content, t.projects) for t in decl.work_tasks] == [
+        ("农田建设专项行动", "全年落实数据共享451只。", "统计调查经费")]
+
+
 def test_prose_that_ends_a_clause_at_its_cells_edge_may_go_on():
     """Both prose cells above the break end a clause exactly at their cells' edges: the
     row below is probably their rest (joined and reported), not a new row."""
