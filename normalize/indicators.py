@@ -484,11 +484,11 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
 
 
 def _unplaced(cells: Sequence[Cell]) -> list[Concern]:
-    """``text_unplaced`` on the whole table when cells below its header hold text under
-    no column the header names (a header label misread: —级指标): that text is read into
-    no field, and nothing else would say so."""
-    if not cells:
-        return []
+    """``text_unplaced`` on the whole table when two or more cells below its header hold
+    text under no column the header names (a header label misread: —级指标): that text is
+    read into no field, and nothing else would say so."""
+    if len(cells) < 2:
+        return []  # one stray cell is another table's text more often than a column's
     shown = "、".join(dict.fromkeys(repr(clean_text(c.text)[:12]) for c in cells[:3])) \
         + ("…" if len(cells) > 3 else "")
     return [Concern(Issue("text_unplaced", f"绩效指标: {len(cells)} cell(s) hold text under no "
