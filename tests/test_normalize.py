@@ -820,8 +820,8 @@ def test_text_under_no_column_the_header_names_is_pointed_at():
     def read(label: str):
         page = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(grid(1, [
             [(label, 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
-            [("产出指标", 2), ("数量指标", 2), ("培训人次", 1), ("500人次", 1), ("", 1)],
-            [None, None, ("办结率", 1), ("95%", 1), ("", 1)],
+            [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)],
+            [("效果指标", 1), ("满意度指标", 1), ("办结率", 1), ("95%", 1), ("", 1)],
         ]),))
         return normalize(document(page))
 
