@@ -10,6 +10,7 @@ Codes: ``budget_total_mismatch``, ``budget_subtotal_mismatch``, ``period_order``
 (an OCR'd value cell read with confidence under ``LOW_CONFIDENCE``) and
 ``reading_ambiguous`` (a scanned value two of whose readings fit: normalize/readings.py),
 ``scan_too_coarse`` (a scanned page whose type is too few pixels tall to read reliably),
+``scan_poorly_read`` (a scanned page many of whose cells were read weakly),
 ``name_unreadable`` (raised while reading: a scanned budget name holding figures).
 
 Each issue points (``Issue.field``) at what it concerns: the checks here run on the
@@ -35,6 +36,9 @@ from normalize.values import DIGITS_APART, fold, near_number
 LOW_CONFIDENCE = 0.8  # an OCR'd value read with less confidence than this needs a person
 # characters fewer pixels tall than this lose strokes to the scan (6 pt at 150 dpi is 12 px)
 MIN_TEXT_PX = 12
+# a page whose cells this many, and this share of them, were read under LOW_CONFIDENCE was
+# read poorly as a whole (a well-read page has one or two; a garbled one ten and more)
+POORLY_READ = (5, 0.08)
 # the export's fields each section's rows are read into
 SECTION_FIELDS = {"preamble": ("department", "subordinate_units", "staffing_quota", "funded_staff"),
                   "trailer": ("signoff",), "prior_year": ("prior_year_results",),
@@ -264,18 +268,49 @@ def misruled_budget(issues: Sequence[Issue]) -> list[Issue]:
                   "from the wrong cells; check the whole table", rows[0].page, pointer("budget"))]
 
 
+def poorly_read_scans(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Row]]
+                      ) -> list[Issue]:
+    """``scan_poorly_read`` for every section read from a scanned page whose cells were
+    read weakly by the score (``POORLY_READ``: that many of them, and that share, under
+    ``LOW_CONFIDENCE``): small, blurred or damaged type that the recogniser turns into
+    plausible garbage, cell after cell; a well-read page has one or two such cells."""
+    issues = []
+    for page in pages:
+        if page.kind != "scan" or _too_coarse(page):
+            continue  # a coarse page is pointed at whole already
+        cells = [c for g in page.grids for c in g.cells if c.text.strip() and c.source == "ocr"]
+        weak = sum(c.confidence < LOW_CONFIDENCE for c in cells)
+        if weak < POORLY_READ[0] or weak < POORLY_READ[1] * len(cells):
+            continue
+        message = (f"page {page.page}: {weak} of its {len(cells)} cells were read with confidence "
+                   f"under {LOW_CONFIDENCE} (small, blurred or damaged type); check every field "
+                   f"read from it (or rescan it)")
+        issues += _every_section(page, parts, "scan_poorly_read", message)
+    return issues
+
+
+def _too_coarse(page: PageGrid) -> bool:
+    return page.kind == "scan" and page.text_height is not None and page.text_height < MIN_TEXT_PX
+
+
+def _every_section(page: PageGrid, parts: Mapping[str, Sequence[Row]], code: str,
+                   message: str) -> list[Issue]:
+    """One issue per field of every section read from the page."""
+    return [Issue(code, message, page.page, pointer(field))
+            for name in sorted(n for n, rows in parts.items() if any(r.page == page.page for r in rows))
+            for field in SECTION_FIELDS.get(name, ())]
+
+
 def coarse_scans(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Row]]) -> list[Issue]:
     """``scan_too_coarse`` for every section read from a scanned page whose characters
     are under ``MIN_TEXT_PX`` tall in the image: nothing read there can be trusted
     unseen, whatever the recogniser's confidence."""
     issues = []
     for page in pages:
-        if page.kind != "scan" or page.text_height is None or page.text_height >= MIN_TEXT_PX:
+        if not _too_coarse(page):
             continue
         message = (f"page {page.page}: its characters are {page.text_height:.0f} px tall in the "
                    f"scan, under the {MIN_TEXT_PX} px a reliable reading needs; check every field "
                    f"read from it (or rescan at a higher resolution)")
-        for name in sorted(n for n, rows in parts.items() if any(r.page == page.page for r in rows)):
-            for field in SECTION_FIELDS.get(name, ()):
-                issues.append(Issue("scan_too_coarse", message, page.page, pointer(field)))
+        issues += _every_section(page, parts, "scan_too_coarse", message)
     return issues

@@ -54,6 +54,7 @@ def normalize(doc: ExtractedDocument) -> Declaration:
     issues: list[Issue] = [*located, *checks.misruled_budget(located),
                            *checks.run_all(budget_lines, read),
                            *checks.coarse_scans(doc.pages, parts.rows),
+                           *checks.poorly_read_scans(doc.pages, parts.rows),
                            *checks.swallowed_sections({"work_tasks": (tasks, "task"),
                                                        "prior_year_results": (prior, "prior")},
                                                       [r for rs in parts.rows.values() for r in rs]),

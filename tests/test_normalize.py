@@ -854,3 +854,26 @@ def test_a_table_run_into_the_cell_above_it_is_pointed_at_not_lost():
     assert ("reading_ambiguous", "/prior_year_results/0/result") in found
     # a label's words inside a sentence are prose
     assert labels.label_inside("上年度绩效目标完成情况良好，部门职能明确") is None
+
+
+def test_a_scanned_page_read_weakly_cell_after_cell_is_pointed_at_whole():
+    """Small, blurred type turns into plausible garbage: ten of a page's cells read under
+    0.8 say the page was read poorly, and every section read from it is pointed at; one
+    weak cell is that cell's business (low_confidence)."""
+    names = ["培训人次", "办结率", "满意度", "覆盖率", "完成率", "及时率", "合格率", "达标率", "执行率", "控制率"]
+    rows = [[("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)]]
+    rows += [[("产出指标", 1), ("数量指标", 1), (name, 1), ("95%", 1), ("", 1)] for name in names]
+
+    def read(weak: int):
+        grid_ = grid(1, rows)
+        cells = tuple(replace(c, source="ocr", confidence=0.5 if c.col == 2 and 1 <= c.row <= weak
+                              else 0.99) for c in grid_.cells)
+        page = PageGrid(page=1, width=595, height=842, kind="scan", lines=title_lines(),
+                        grids=(replace(grid_, cells=cells),), text_height=30)
+        return [(i.code, i.field) for i in normalize(document(page)).issues
+                if i.code.startswith("scan_")]
+
+    poor = read(10)
+    assert ("scan_poorly_read", "/indicators") in poor  # and the profile above it
+    assert {code for code, _ in poor} == {"scan_poorly_read"}
+    assert read(1) == []
