@@ -218,17 +218,23 @@ _WORD_CHARS = "".join(sorted(set("".join((*_PREFIX_COMPARATORS, *_TRAILING_COMPA
                              - set("<>=≤≥≦≧")))
 
 
+_NUMERAL_CHARS = "零〇一二三四五六七八九十百千两"
+NEAR_FIGURE = 3  # a misread word of a value is this many characters from its figure at most
+
+
 def near_number(text: str) -> str | None:
     """A spelling of a value one character off ``text`` (a word's character replaced by
     one of the grammar's, or dropped) that reads as a number, when ``text`` itself reads
     as text and quotes a figure (digits or numerals): 空制在3%以内 is 控制在3%以内 misread,
-    达到二十十六所 达到二十六所 with a character doubled. None when there is
+    达到二十十六所 达到二十六所 with a character doubled; the character is by the figure
+    (2026年年底完成 is no misread 以内). None when there is
     none (a value in words of its own, a range)."""
-    if not re.search(r"[\d零〇一二三四五六七八九十百千两]", text) or parse_value(text).kind != "text":
+    if not re.search(rf"[\d{_NUMERAL_CHARS}]", text) or parse_value(text).kind != "text":
         return None
+    figure = [k for k, ch in enumerate(text) if ch.isdigit() or ch in _NUMERAL_CHARS]
     for k, ch in enumerate(text):
-        if not "\u4e00" <= ch <= "\u9fff":
-            continue
+        if not "\u4e00" <= ch <= "\u9fff" or min(abs(k - f) for f in figure) > NEAR_FIGURE:
+            continue  # a comparator's or a numeral's word stands by its figure
         for other in ("", *_WORD_CHARS):
             if other != ch and parse_value(spelled := text[:k] + other + text[k + 1:]).kind == "number":
                 return spelled

@@ -436,7 +436,7 @@ def test_a_scanned_value_whose_figure_a_misread_may_hide_is_pointed_at(as_read, 
 
 
 @pytest.mark.parametrize("as_read", ["22%~27%", "不低于上年的90%", "2025年底前完成", "统一规范",
-                                     "第一季度完成"])
+                                     "第一季度完成", "2026年年底完成"])
 def test_a_scanned_value_in_words_of_its_own_is_no_doubt(as_read):
     # a range, or a value in words no edit of one character makes a number: as printed
     assert issues_of(read_with(extracted(SEED), "100%", as_read, ())) == []
