@@ -381,6 +381,8 @@ def shows(mark: str, ink: CropInk) -> bool:
     of (one stroke, two): "/" one straight stroke leaning right, "=" two flat bars of
     one width, one over the other, and nothing else; a comparator with its bars whose
     shape (``comparator``) is the mark read."""
+    if mark not in ("/", "=", "≤", "≥", "≦", "≧"):
+        return False  # most readings: their crop is not labelled for nothing
     parts = ink.parts
     if mark == "/" and parts:
         stroke = max(parts, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
