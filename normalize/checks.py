@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from extract.model import Cell, PageGrid
@@ -218,13 +218,13 @@ def swallowed_sections(found: Mapping[str, tuple[Sequence[object], str]],
     for name, (records, group) in found.items():
         if records:
             continue
-        cell = next((c for row in rows for c in row.cells
-                     if c.text.strip() and labels.label_inside(c.text, (group,))), None)
-        if cell is not None:
+        found = next(((c, inside) for row in rows for c in row.cells if c.text.strip()
+                      and (inside := labels.label_inside(c.text, (group,)))), None)
+        if found is not None:
+            cell, inside = found
             issues.append(Issue("section_missing", f"{name}: no row read, but its header "
-                                f"{labels.label_inside(cell.text, (group,))!r} stands inside "
-                                f"another cell's text (a rule of the table not seen); check "
-                                f"the page", cell.page, pointer(name)))
+                                f"{inside!r} stands inside another cell's text (a rule of the "
+                                f"table not seen); check the page", cell.page, pointer(name)))
     return issues
 
 
@@ -273,44 +273,41 @@ def poorly_read_scans(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Ro
     """``scan_poorly_read`` for every section read from a scanned page whose cells were
     read weakly by the score (``POORLY_READ``: that many of them, and that share, under
     ``LOW_CONFIDENCE``): small, blurred or damaged type that the recogniser turns into
-    plausible garbage, cell after cell; a well-read page has one or two such cells."""
-    issues = []
-    for page in pages:
-        if page.kind != "scan" or _too_coarse(page):
-            continue  # a coarse page is pointed at whole already
+    plausible garbage, cell after cell; a well-read page has one or two such cells. A
+    coarse page is pointed at whole already (``coarse_scans``)."""
+    def reason(page: PageGrid) -> str | None:
         cells = [c for g in page.grids for c in g.cells if c.text.strip() and c.source == "ocr"]
         weak = sum(c.confidence < LOW_CONFIDENCE for c in cells)
-        if weak < POORLY_READ[0] or weak < POORLY_READ[1] * len(cells):
-            continue
-        message = (f"page {page.page}: {weak} of its {len(cells)} cells were read with confidence "
-                   f"under {LOW_CONFIDENCE} (small, blurred or damaged type); check every field "
-                   f"read from it (or rescan it)")
-        issues += _every_section(page, parts, "scan_poorly_read", message)
-    return issues
-
-
-def _too_coarse(page: PageGrid) -> bool:
-    return page.kind == "scan" and page.text_height is not None and page.text_height < MIN_TEXT_PX
-
-
-def _every_section(page: PageGrid, parts: Mapping[str, Sequence[Row]], code: str,
-                   message: str) -> list[Issue]:
-    """One issue per field of every section read from the page."""
-    return [Issue(code, message, page.page, pointer(field))
-            for name in sorted(n for n, rows in parts.items() if any(r.page == page.page for r in rows))
-            for field in SECTION_FIELDS.get(name, ())]
+        if _too_coarse(page) or weak < POORLY_READ[0] or weak < POORLY_READ[1] * len(cells):
+            return None
+        return (f"page {page.page}: {weak} of its {len(cells)} cells were read with confidence "
+                f"under {LOW_CONFIDENCE} (small, blurred or damaged type); check every field "
+                f"read from it (or rescan it)")
+    return _whole_pages(pages, parts, "scan_poorly_read", reason)
 
 
 def coarse_scans(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Row]]) -> list[Issue]:
     """``scan_too_coarse`` for every section read from a scanned page whose characters
     are under ``MIN_TEXT_PX`` tall in the image: nothing read there can be trusted
     unseen, whatever the recogniser's confidence."""
-    issues = []
-    for page in pages:
+    def reason(page: PageGrid) -> str | None:
         if not _too_coarse(page):
-            continue
-        message = (f"page {page.page}: its characters are {page.text_height:.0f} px tall in the "
-                   f"scan, under the {MIN_TEXT_PX} px a reliable reading needs; check every field "
-                   f"read from it (or rescan at a higher resolution)")
-        issues += _every_section(page, parts, "scan_too_coarse", message)
-    return issues
+            return None
+        return (f"page {page.page}: its characters are {page.text_height:.0f} px tall in the "
+                f"scan, under the {MIN_TEXT_PX} px a reliable reading needs; check every field "
+                f"read from it (or rescan at a higher resolution)")
+    return _whole_pages(pages, parts, "scan_too_coarse", reason)
+
+
+def _too_coarse(page: PageGrid) -> bool:
+    return page.kind == "scan" and page.text_height is not None and page.text_height < MIN_TEXT_PX
+
+
+def _whole_pages(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Row]], code: str,
+                 reason: Callable[[PageGrid], str | None]) -> list[Issue]:
+    """``code`` on every field of every section read from each scanned page that
+    ``reason`` gives a message for."""
+    return [Issue(code, message, page.page, pointer(field))
+            for page in pages if page.kind == "scan" and (message := reason(page)) is not None
+            for name in sorted(n for n, rows in parts.items() if any(r.page == page.page for r in rows))
+            for field in SECTION_FIELDS.get(name, ())]
