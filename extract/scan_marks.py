@@ -490,6 +490,7 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     centres = [p * binary.shape[1] for _, _, p in reading.chars]
     chars = [c for c, _, _ in reading.chars]
     doubts: list[int] = []
+    rings: dict[int, str] = {}  # a sign's index: the ring read after it, taken as its own
     tallest = max((c[3] - c[1] for c in ink.cols), default=0)
     for k, shape in _percents(reading, ink):
         # a sign found in pieces (its column a fragment of the line's height) says nothing
@@ -506,11 +507,15 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
         # frame falls on the sign's own ink (no column of its own) is that sign's ring;
         # a frame past the sign's ink is a 。 of its own, however faint (one pixel at
         # 250 dpi, no column at all)
+        # (the recogniser read a ring there: unless the sign's own two lower rings show
+        # it a ‰, that ring may as well be a 。 touching a %, which at 200 dpi looks the
+        # same, so either reading is doubt)
         if k + 1 < len(chars) and chars[k + 1] in RINGS \
                 and ink.cols[nearest(ink.cols, centres[k + 1])][0] < shape.right \
                 and centres[k + 1] <= shape.right + RING_REACH * shape.height:
+            rings[k] = chars[k + 1]
             chars[k + 1] = ""
-            if not permille and k not in doubts:
+            if (not permille or shape.lower_rings < 2) and k not in doubts:
                 doubts.append(k)
     for k, ch in enumerate(chars):
         if ch and ch in "<>≤≥≦≧":
@@ -519,8 +524,7 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
                 or comparator(binary, column, grey, pieces=True) or _two_bars(ch, column)
             if shape is not None and RANK[shape] > RANK[ch] and shape in SAME_WAY[ch]:
                 chars[k] = shape
-    swap = {"%": "‰", "‰": "%"}
-    alternatives = ["".join(swap[c] if j == k else c for j, c in enumerate(chars)) for k in doubts]
+    alternatives = [_swapped(chars, k, rings.get(k, "")) for k in doubts]
     if bare_value:
         # a comparator is drawn about as tall as the digits after it; a speck left of
         # the first digit has an angle's shape at a few pixels, but not its size
@@ -532,6 +536,15 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
             alternatives = ["".join(chars), *(shape + a for a in alternatives)]
             chars.insert(0, shape)
     return Settled("".join(chars), tuple(alternatives))
+
+
+def _swapped(chars: Sequence[str], k: int, ring: str) -> str:
+    """The text with the sign at ``k`` read the other way: a ‰ as the % and the ring
+    (a 。) read after it, a % as a ‰."""
+    if chars[k] == "‰" and ring:
+        return "".join(c if j != k else "%" + ("。" if ring in "。oO○〇°" else ring)
+                       for j, c in enumerate(chars))
+    return "".join({"%": "‰", "‰": "%"}[c] if j == k else c for j, c in enumerate(chars))
 
 
 UPRIGHTS = ("1", "l", "I", "|")  # what the recogniser reads a lone upright stroke as

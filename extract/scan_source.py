@@ -135,13 +135,24 @@ def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_p
     for region, found in scan_text.group_by_region(scan_text.blobs(faint, text_px, geometry),
                                                    locator).items():
         inked = groups.get(region, [])
-        if region == OUTSIDE or any(b.seed and scan_text.whole(b, text_px, geometry) for b in inked):
+        if region == OUTSIDE:
+            continue
+        if any(b.seed and scan_text.whole(b, text_px, geometry) for b in inked):
+            # a cell of text: a speck of faint ink below all of it may be the 。 a
+            # spreadsheet wrapped alone onto the last line, drawn in a hairline (a 300 dpi
+            # Hei 。 is lighter than the ink threshold); it can only ever be read as that
+            # (scan_text.wrapped_mark)
+            groups[region] = [*inked, *scan_text.specks_below(found, inked, text_px, geometry)]
             continue
         held = [f for f in found if f.seed and scan_text.whole(f, text_px, geometry)
                 and any(scan_text.inside(b.box, f.box) for b in inked)]
+        # (a faint stroke around a flat speck of ink is that dash blurred: the ink says
+        # it is flat, the faint blob, three pixels tall at 200 dpi, cannot)
         strokes = [replace(f, seed=True, faint=True) for f in found
                    if f not in held and scan_text.is_stroke(f, text_px, geometry)
-                   and not any(b.seed for b in inked)]
+                   and not any(b.seed for b in inked)
+                   and not any(scan_text.inside(b.box, f.box) and scan_text.is_flat(b, text_px, geometry)
+                               for b in inked)]
         if strokes or held:
             groups[region] = [*inked, *strokes, *held]
     margin = 2
@@ -226,13 +237,15 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
                 out.append(Glyph(dash_of(piece.ink, t, settings.text), _pt_box(piece.ink, image),
                                  confidence=max(reading.confidence, SEEN)))
             continue
+        if piece.mark:
+            # a speck where a wrapped line starts is its 。 read as a ring or a dot (as
+            # sure as a dash by its length: where it stands says what it is), or dust
+            if text in RING_MARKS:
+                out.append(Glyph("。", _pt_box(piece.ink, image),
+                                 confidence=round(max(reading.confidence, SEEN), 4)))
+            continue
         if not text or piece.faint and not ocr.is_slash(text):
             continue  # a faint stroke is a slash or nothing (a crease, a seal's trace)
-        if piece.mark:
-            # a speck where a wrapped line starts is its 。 read as a ring or a dot, or dust
-            if text not in RING_MARKS:
-                continue
-            text = "。"
         doubts = [ocr.fix_text(a) for a in settled.alternatives]
         runners = [] if settled.seen else [ocr.fix_text(scan_marks.settle(v, crop, widths, sure).text)
                                            for v in reading.variants()]

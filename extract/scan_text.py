@@ -86,6 +86,19 @@ def whole(blob: Blob, t: float, g: TextGeometry) -> bool:
     return x1 - x0 >= g.speck * t or y1 - y0 >= g.speck * t
 
 
+def specks_below(found: Sequence[Blob], inked: Sequence[Blob], t: float, g: TextGeometry
+                 ) -> list[Blob]:
+    """The seed-sized specks of ``found`` (faint ink) that lie wholly below every seed of
+    ``inked`` (a region's ink), as faint seeds: too small to be a character, they become
+    pieces only where a wrapped line's 。 stands (``wrapped_mark``)."""
+    seeds = [b for b in inked if b.seed]
+    if not seeds:
+        return []
+    bottom = max(b.box[3] for b in seeds)
+    return [Blob(f.box, True, f.area, faint=True) for f in found
+            if f.seed and not whole(f, t, g) and f.box[1] >= bottom]
+
+
 def inside(inner: Box, outer: Box) -> bool:
     return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
@@ -237,9 +250,13 @@ def crop_box(ink: Box, limit: Box, t: float, g: TextGeometry) -> Box:
 
 
 def is_flat(blob: Blob, t: float, g: TextGeometry) -> bool:
-    """A dash's stroke: thin, and at least a hyphen long."""
+    """A dash's stroke: thin, and at least a hyphen long. Faint ink that fills its box is
+    a bar blurred (a 1 px hyphen is a 5 x 3 px grey blob at 250 dpi): its ink over its
+    length says how thick it is, not its box (a ring, hollow, is as tall as its box)."""
     x0, y0, x1, y1 = blob.box
-    return (y1 - y0) <= 0.2 * t and (x1 - x0) >= max(g.dash_lengths[0] * t, 1.5 * (y1 - y0))
+    w, h = x1 - x0, y1 - y0
+    thick = blob.area / w if blob.faint and blob.area >= 0.75 * w * h else h
+    return thick <= 0.2 * t and w >= max(g.dash_lengths[0] * t, 1.5 * thick)
 
 
 def is_stroke(blob: Blob, t: float, g: TextGeometry) -> bool:
@@ -359,14 +376,16 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
 
 def wrapped_mark(speck: Box, before: Sequence[Piece], region: int, t: float) -> bool:
     """Does a speck stand alone where the next line of the region's text starts: under
-    the line just read, within a line's leading of it, at its left edge? There a 。 sits
-    in the lower left of its em; dust falls anywhere."""
+    the line just read, in the lower half of the em below it (a leading of up to one
+    text height between), at its left edge? There a 。 sits; dust falls anywhere. (Its
+    top says little: a 。 starts half a text height down its em, 1.2 t under the line
+    above in a spreadsheet's loose leading at 200 dpi.)"""
     above = [p for p in before if p.region == region and not p.mark]
     if not above or region < 0:
         return False
     bottom = max(p.ink[3] for p in above)
     left = min(p.ink[0] for p in above)
-    return 0 <= speck[1] - bottom <= 1.2 * t and abs(speck[0] - left) <= 0.6 * t
+    return 0 <= speck[1] - bottom and speck[3] - bottom <= 2 * t and abs(speck[0] - left) <= 0.6 * t
 
 
 def group_by_region(blobs: Iterable[Blob], region_of) -> dict[int, list[Blob]]:

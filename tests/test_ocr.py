@@ -473,6 +473,88 @@ def test_a_sentences_full_stop_wrapped_alone_onto_the_last_line_is_read():
     assert read == ["进生态保护，强化营商环境。", "强化营商环境"]
 
 
+def test_a_wrapped_full_stop_in_loose_leading_or_drawn_in_a_hairline_is_read():
+    """The wrapped 。 of a spreadsheet with loose leading starts more than a text height
+    under the line above (it sits in the lower half of its em), and a Hei face's 。 at
+    300 dpi is a hairline ring lighter than the ink threshold: both were lost, and the
+    cell's sentence lost its full stop in silence. Dust under a cell's text at the line's
+    start is no 。 unless it is read as a ring."""
+    from PIL import ImageFilter, ImageFont
+
+    dpi, t = 250, 22
+    paper, draw = ruled_paper(480, [40, 200, 330, 460], (100, 800))
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", t)
+    # loose leading: lines 1.6 t apart, the 。 in the lower half of the third line's em
+    draw.text((120, 60), "进生态保护，", font=font, fill=15)
+    draw.text((120, 95), "强化营商环境", font=font, fill=15)
+    draw.ellipse([(123, 130 + 0.55 * t), (123 + 0.32 * t, 130 + 0.87 * t)], outline=15, width=2)
+    # a hairline 。: grey, lighter than ink, darker than paper
+    draw.text((120, 220), "强化营商环境", font=font, fill=15)
+    draw.ellipse([(123, 250 + 0.55 * t), (123 + 0.3 * t, 250 + 0.85 * t)], outline=190, width=2)
+    draw.text((120, 350), "强化营商环境", font=font, fill=15)
+    draw.rectangle([(124, 380 + 0.6 * t), (127, 380 + 0.75 * t)], fill=195)  # a faint smudge
+    grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.6)))
+    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
+    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 480 * 72 / dpi, ExtractSettings(), "test")
+    (table,) = page.grids
+    read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
+    assert read == ["进生态保护，强化营商环境。", "强化营商环境。", "强化营商环境"]
+
+
+def test_a_hyphen_blurred_to_a_speck_is_the_cells_dash():
+    """A 7 pt sans hyphen at 200-250 dpi is a 3 x 1 px speck of ink inside a 5 x 3 px grey
+    blob: too short to be a dash as ink, too tall as faint ink measured by its box. Its
+    faint ink over its length is as thin as a dash's stroke: the cell's "-" (it was read
+    as an empty cell). A round speck of dust of that size stays nothing."""
+    from PIL import ImageFilter, ImageFont
+
+    dpi, t = 250, 14
+    paper, draw = ruled_paper(200, [40, 80, 120, 160], (100, 300, 500, 700))
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", t)
+    for y in (50, 90, 130):
+        draw.text((120, y), "营商环境户数", font=font, fill=15)
+    draw.text((320, 50), "12,618.3只", font=font, fill=15)
+    draw.ellipse([(398, 137), (400, 139)], fill=90)  # dust
+    grey = np.array(paper.filter(ImageFilter.GaussianBlur(0.6)))
+    # the hyphen as a 250 dpi scan of a 7 pt Droid Sans form printed it (seed 913019)
+    grey[97:102, 396:404] = [[249, 249, 229, 201, 184, 185, 207, 236],
+                             [251, 250, 201, 144, 121, 127, 170, 223],
+                             [253, 252, 236, 209, 188, 185, 208, 238],
+                             [254, 255, 254, 250, 245, 243, 247, 252],
+                             [253, 253, 254, 255, 254, 253, 252, 252]]
+    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
+    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 200 * 72 / dpi, ExtractSettings(), "test")
+    (table,) = page.grids
+    column = [c.text for c in sorted(table.cells, key=lambda c: c.row) if c.col == 1]
+    assert column == ["12,618.3只", "-", ""]
+
+
+def test_a_full_stop_touching_a_percent_sign_is_doubt_not_a_sure_permille():
+    """"86%。" at 200 dpi with the 。 touching the %'s lower ring looks like "86‰"; the
+    recogniser read the ring as a character of its own (seed 913005, Noto Sans). Taken as
+    the sign's third ring it made a sure ‰, a silent 10x error; it is either, with doubt."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    t = 20
+    paper = Image.new("L", (120, 30), 250)
+    draw = ImageDraw.Draw(paper)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", t)
+    draw.text((10, 3), "86%", font=font, fill=15)
+    right = 10 + draw.textlength("86%", font=font)
+    draw.ellipse([(right - 2, 3 + 0.62 * t), (right - 2 + 0.34 * t, 3 + 0.96 * t)], outline=15, width=2)
+    grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.6)))
+    ink = scan_marks.CropInk(np.where(grey < 170, 255, 0).astype(np.uint8), grey)
+    (read,) = ocr.recognizer(OCRSettings()).read([grey])
+    assert read.text == "86%"
+    # the ring read after the sign, its frame on the sign's ink, as the recogniser put it
+    with_ring = ocr.Reading.of((*read.chars, ("。", 0.9, (right + 1) / grey.shape[1])))
+    page = scan_marks.SignWidths(percent=0.93)  # the page's own % signs, as wide as this face's
+    settled = scan_marks.settle(with_ring, ink, page, SURE)
+    assert settled.text in ("86%。", "86‰")
+    if settled.text == "86‰":
+        assert "86%。" in settled.alternatives
+
+
 def test_a_faint_point_between_full_width_digits_keeps_the_figure_whole():
     """A full-width "６４．６％" sets its point in an em of its own: the gap from 4 to 6 is as
     wide as one between two pieces of a line. A thin face's point scans fainter than ink;
