@@ -138,11 +138,10 @@ def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_p
         if region == OUTSIDE:
             continue
         if any(b.seed and scan_text.whole(b, text_px, geometry) for b in inked):
-            # a cell of text: a speck of faint ink below all of it may be the 。 a
-            # spreadsheet wrapped alone onto the last line, drawn in a hairline (a 300 dpi
-            # Hei 。 is lighter than the ink threshold); it can only ever be read as that
-            # (scan_text.wrapped_mark)
-            groups[region] = [*inked, *scan_text.specks_below(found, inked, text_px, geometry)]
+            # a cell of text: faint ink below all of it may be what a spreadsheet wrapped
+            # alone onto the last line in strokes lighter than the ink threshold: a 。 (a
+            # 300 dpi Hei 。 is a hairline), a % in specks (scan_text.below_text)
+            groups[region] = [*inked, *scan_text.below_text(found, inked, text_px, geometry)]
             continue
         held = [f for f in found if f.seed and scan_text.whole(f, text_px, geometry)
                 and any(scan_text.inside(b.box, f.box) for b in inked)]

@@ -86,17 +86,26 @@ def whole(blob: Blob, t: float, g: TextGeometry) -> bool:
     return x1 - x0 >= g.speck * t or y1 - y0 >= g.speck * t
 
 
-def specks_below(found: Sequence[Blob], inked: Sequence[Blob], t: float, g: TextGeometry
-                 ) -> list[Blob]:
-    """The seed-sized specks of ``found`` (faint ink) that lie wholly below every seed of
-    ``inked`` (a region's ink), as faint seeds: too small to be a character, they become
-    pieces only where a wrapped line's 。 stands (``wrapped_mark``)."""
+def below_text(found: Sequence[Blob], inked: Sequence[Blob], t: float, g: TextGeometry
+               ) -> list[Blob]:
+    """The faint blobs of ``found`` wholly below every seed of ``inked`` (a region's ink)
+    that may be what a wrapped last line holds: a speck, as a faint seed (it becomes a
+    piece only where a wrapped line's 。 stands, ``wrapped_mark``), and a character-sized
+    blob holding specks of ink, as a seed (a lone % wrapped under its figure, its thin
+    strokes broken by the ink threshold into specks none of which makes a line)."""
     seeds = [b for b in inked if b.seed]
     if not seeds:
         return []
     bottom = max(b.box[3] for b in seeds)
-    return [Blob(f.box, True, f.area, faint=True) for f in found
-            if f.seed and not whole(f, t, g) and f.box[1] >= bottom]
+    out = []
+    for f in found:
+        if not f.seed or f.box[1] < bottom:
+            continue
+        if not whole(f, t, g):
+            out.append(Blob(f.box, True, f.area, faint=True))
+        elif any(inside(b.box, f.box) for b in inked if not b.seed):
+            out.append(Blob(f.box, True, f.area))
+    return out
 
 
 def inside(inner: Box, outer: Box) -> bool:
@@ -356,6 +365,14 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
             dash = 1 <= len(seeds) <= 2 and all(is_flat(s, t, g) for s in seeds) and (
                 len(seeds) == 1 or seeds[0].box[2] <= seeds[1].box[0])
             mark = False
+            if seeds and w < g.speck * t and h < g.speck * t and not dash and out:
+                # a wrapped line's character whose strokes the ink threshold broke apart (a
+                # light Song 7 at 200 dpi: its bar and its stem; a 5's bar and its bowl) is
+                # whole in the faint ink; dust is as small there
+                grown = faint_extent(bounds, faint, limit)
+                if max(grown[2] - grown[0], grown[3] - grown[1]) >= g.speck * t:
+                    bounds = edges[k] = grown
+            w, h = bounds[2] - bounds[0], bounds[3] - bounds[1]
             if not seeds or (w < g.speck * t and h < g.speck * t and not dash):
                 # no character is that small all round (a hyphen is flat): a speck, unless it
                 # stands where a wrapped line's first character does (a sentence's 。 that a
@@ -372,6 +389,24 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
             out.append(Piece(ink, crop_box(ink, room, t, g), region, dash=dash,
                              faint=all(b.faint for b in seeds), mark=mark))
     return out
+
+
+def faint_extent(ink: Box, faint: np.ndarray | None, limit: Box) -> Box:
+    """The box of the ``faint`` ink connected to ``ink`` (inside ``limit``), ``ink`` itself
+    without faint ink."""
+    if faint is None:
+        return ink
+    x0, y0, x1, y1 = limit
+    n, labels, stats = components(np.ascontiguousarray(faint[y0:y1, x0:x1]))
+    if n < 2:
+        return ink
+    touched = np.unique(labels[ink[1] - y0:ink[3] - y0, ink[0] - x0:ink[2] - x0])
+    boxes = [stats[k] for k in touched if k]
+    if not boxes:
+        return ink
+    return (min(ink[0], *(x0 + b[0] for b in boxes)), min(ink[1], *(y0 + b[1] for b in boxes)),
+            max(ink[2], *(x0 + b[0] + b[2] for b in boxes)),
+            max(ink[3], *(y0 + b[1] + b[3] for b in boxes)))
 
 
 def wrapped_mark(speck: Box, before: Sequence[Piece], region: int, t: float) -> bool:
