@@ -368,6 +368,13 @@ def without_dust(reading: Reading) -> Reading:
                                                if i >= k)) if k else reading
 
 
+def is_dot(text: str) -> bool:
+    """A reading that is only dots: a speck of dust read for what it is (a dash read as
+    nothing at all is still a dash, a dot is not)."""
+    stripped = "".join(text.split())
+    return bool(stripped) and all(ch in _DUST + "." for ch in stripped)
+
+
 def fix_text(text: str) -> str:
     """Known misreadings repaired; each rule names the confusion it undoes."""
     text = text.strip()

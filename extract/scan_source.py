@@ -219,6 +219,7 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
     (``ocr.fix_text``), a lone flat stroke read as the dash its length makes it
     (``dash_of``); each with what else the ink may say (``alternatives``)."""
     sure = settings.permille_sure
+    read = readings
     readings = [ocr.without_dust(r) for r in readings]
     crops = [scan_marks.CropInk(ink[y0:y1, x0:x1], flat[y0:y1, x0:x1])
              for x0, y0, x1, y1 in (p.crop for p in pieces)]
@@ -226,13 +227,14 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
                                      for shape in scan_marks.whole_signs(reading, crop)],
                                     MIN_PERCENT_SIGNS)
     out = []
-    for piece, reading, crop in zip(pieces, readings, crops, strict=True):
+    for piece, reading, raw, crop in zip(pieces, readings, read, crops, strict=True):
         settled = scan_marks.settle(reading, crop, widths, sure)
         text = ocr.fix_text(settled.text)
         if piece.dash:
             # a flat stroke alone is a dash or nothing: read as anything else ("." or an
-            # "8" from a speck of noise), it is no text
-            if not text or ocr.is_dash(text):
+            # "8" from a speck of noise), it is no text; read as a dot ("•", which dust
+            # removal leaves as nothing), it is the speck of dust it looks like
+            if not ocr.is_dot(raw.text) and (not text or ocr.is_dash(text)):
                 out.append(Glyph(dash_of(piece.ink, t, settings.text), _pt_box(piece.ink, image),
                                  confidence=max(reading.confidence, SEEN)))
             continue
