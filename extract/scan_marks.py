@@ -490,7 +490,7 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     centres = [p * binary.shape[1] for _, _, p in reading.chars]
     chars = [c for c, _, _ in reading.chars]
     doubts: list[int] = []
-    rings: dict[int, str] = {}  # a sign's index: the ring read after it, taken as its own
+    rings: set[int] = set()  # the signs that took the ring read after them as their own
     tallest = max((c[3] - c[1] for c in ink.cols), default=0)
     for k, shape in _percents(reading, ink):
         # a sign found in pieces (its column a fragment of the line's height) says nothing
@@ -513,7 +513,7 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
         if k + 1 < len(chars) and chars[k + 1] in RINGS \
                 and ink.cols[nearest(ink.cols, centres[k + 1])][0] < shape.right \
                 and centres[k + 1] <= shape.right + RING_REACH * shape.height:
-            rings[k] = chars[k + 1]
+            rings.add(k)
             chars[k + 1] = ""
             if (not permille or shape.lower_rings < 2) and k not in doubts:
                 doubts.append(k)
@@ -524,7 +524,7 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
                 or comparator(binary, column, grey, pieces=True) or _two_bars(ch, column)
             if shape is not None and RANK[shape] > RANK[ch] and shape in SAME_WAY[ch]:
                 chars[k] = shape
-    alternatives = [_swapped(chars, k, rings.get(k, "")) for k in doubts]
+    alternatives = [_swapped(chars, k, k in rings) for k in doubts]
     if bare_value:
         # a comparator is drawn about as tall as the digits after it; a speck left of
         # the first digit has an angle's shape at a few pixels, but not its size
@@ -538,13 +538,11 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     return Settled("".join(chars), tuple(alternatives))
 
 
-def _swapped(chars: Sequence[str], k: int, ring: str) -> str:
-    """The text with the sign at ``k`` read the other way: a ‰ as the % and the ring
-    (a 。) read after it, a % as a ‰."""
-    if chars[k] == "‰" and ring:
-        return "".join(c if j != k else "%" + ("。" if ring in "。oO○〇°" else ring)
-                       for j, c in enumerate(chars))
-    return "".join({"%": "‰", "‰": "%"}[c] if j == k else c for j, c in enumerate(chars))
+def _swapped(chars: Sequence[str], k: int, ringed: bool) -> str:
+    """The text with the sign at ``k`` read the other way: a % as a ‰, a ‰ as a %, and
+    as "%。" where it took the ring read after it (``ringed``)."""
+    other = {"%": "‰", "‰": "%。" if ringed else "%"}[chars[k]]
+    return "".join(other if j == k else c for j, c in enumerate(chars))
 
 
 UPRIGHTS = ("1", "l", "I", "|")  # what the recogniser reads a lone upright stroke as
