@@ -378,6 +378,13 @@ def test_a_lone_ring_is_zero(read):
     assert fix_text("Oct") == "Oct"  # only a ring alone
 
 
+def scanned(grey: np.ndarray, dpi: int):
+    """The page grid the OCR path reads from a grey page image scanned at ``dpi``."""
+    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
+    return scan_source.page_grid(trace, 1, grey.shape[1] * 72 / dpi, grey.shape[0] * 72 / dpi,
+                                 ExtractSettings(), "test")
+
+
 def ruled_paper(height: int, rows: list[int], cols: tuple[int, ...]):
     """A 900 px wide sheet of paper with a table ruled on it (rules at ``rows`` down and
     ``cols`` across, drawn as a printer's 3 px lines) and a pen to write in it."""
@@ -405,9 +412,7 @@ def test_a_slash_drawn_in_a_hairline_is_the_cells_blank_and_a_faint_curve_is_not
     draw.line([(445, 295), (455, 265)], fill=190, width=3)  # the hairline slash
     draw.arc([(420, 375), (470, 425)], 200, 320, fill=195, width=2)  # a faint curve
     grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.7)))  # a scanner's blur
-    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
-    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 700 * 72 / dpi, ExtractSettings(), "test")
-    (table,) = page.grids
+    (table,) = scanned(grey, dpi).grids
     read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
     assert read == ["政务服务", "/", "", ""]
 
@@ -466,9 +471,7 @@ def test_a_sentences_full_stop_wrapped_alone_onto_the_last_line_is_read():
     draw.text((120, 220), "强化营商环境", font=font, fill=15)
     draw.ellipse([(400, 290), (405, 295)], fill=40)  # dust, far from where a line starts
     grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.6)))
-    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
-    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 420 * 72 / dpi, ExtractSettings(), "test")
-    (table,) = page.grids
+    (table,) = scanned(grey, dpi).grids
     read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
     assert read == ["进生态保护，强化营商环境。", "强化营商环境"]
 
@@ -494,9 +497,7 @@ def test_a_wrapped_full_stop_in_loose_leading_or_drawn_in_a_hairline_is_read():
     draw.text((120, 350), "强化营商环境", font=font, fill=15)
     draw.rectangle([(124, 380 + 0.6 * t), (127, 380 + 0.75 * t)], fill=195)  # a faint smudge
     grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.6)))
-    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
-    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 480 * 72 / dpi, ExtractSettings(), "test")
-    (table,) = page.grids
+    (table,) = scanned(grey, dpi).grids
     read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
     assert read == ["进生态保护，强化营商环境。", "强化营商环境。", "强化营商环境"]
 
@@ -522,9 +523,7 @@ def test_a_hyphen_blurred_to_a_speck_is_the_cells_dash():
                              [253, 252, 236, 209, 188, 185, 208, 238],
                              [254, 255, 254, 250, 245, 243, 247, 252],
                              [253, 253, 254, 255, 254, 253, 252, 252]]
-    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
-    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 200 * 72 / dpi, ExtractSettings(), "test")
-    (table,) = page.grids
+    (table,) = scanned(grey, dpi).grids
     column = [c.text for c in sorted(table.cells, key=lambda c: c.row) if c.col == 1]
     assert column == ["12,618.3只", "-", ""]
 
@@ -576,9 +575,7 @@ def test_a_faint_point_between_full_width_digits_keeps_the_figure_whole():
     draw.text((130, 220), "６４", font=font, fill=15)  # two pieces, nothing between
     draw.text((130 + 4 * t, 220), "６％以内", font=font, fill=15)
     grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.6)))
-    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
-    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 320 * 72 / dpi, ExtractSettings(), "test")
-    (table,) = page.grids
+    (table,) = scanned(grey, dpi).grids
     read = [fold(c.text) for c in sorted(table.cells, key=lambda c: c.row)]
     assert read[0] == "64.6%以内"
     assert read[1].replace(" ", "") == "646%以内" and read[1] != read[0]
@@ -808,10 +805,7 @@ def test_a_wrapped_last_character_broken_by_the_ink_threshold_is_read(fixture, d
     for k in range(rows):
         y = 40 + k * (h + 10)
         paper[y:y + h, 40:40 + w] = crop
-    trace = scan_source.scan_image(PageImage(paper, dpi / 72, dpi / 72), 1, ExtractSettings())
-    page = scan_source.page_grid(trace, 1, paper.shape[1] * 72 / dpi, paper.shape[0] * 72 / dpi,
-                                 ExtractSettings(), "test")
-    read = [c for g in page.grids for c in sorted(g.cells, key=lambda c: c.row) if c.col == 0]
+    read = [c for g in scanned(paper, dpi).grids for c in sorted(g.cells, key=lambda c: c.row) if c.col == 0]
     assert len(read) == rows
     for cell in read:
         assert fold(cell.text) == text or cell.confidence < LOW_CONFIDENCE, (cell.text, cell.confidence)
@@ -839,8 +833,6 @@ def test_a_speck_of_dust_read_as_a_dot_is_no_dash():
                              [247, 254, 245, 249, 254, 244, 250, 254],
                              [251, 253, 250, 249, 252, 247, 252, 254],
                              [254, 252, 241, 238, 246, 253, 254, 254]]
-    trace = scan_source.scan_image(PageImage(grey, dpi / 72, dpi / 72), 1, ExtractSettings())
-    page = scan_source.page_grid(trace, 1, 900 * 72 / dpi, 200 * 72 / dpi, ExtractSettings(), "test")
-    (table,) = page.grids
+    (table,) = scanned(grey, dpi).grids
     column = [c.text for c in sorted(table.cells, key=lambda c: c.row) if c.col == 1]
     assert column == ["99%", "", ""]
