@@ -28,13 +28,14 @@ lint: $(STAMP)
 # The typefaces the tests print in: the scans the tests make (samples/make_scans.py) print
 # the seal's ring text in WenQuanYi Zen Hei, without which the seal, and so the scans,
 # would differ; a form set in cwTeX FangSong, a traditional face without 续 or 页, has its
-# missing content characters set in AR PL UMing (tests/test_unnamed_glyphs.py).
+# missing content characters set in AR PL UMing (tests/test_unnamed_glyphs.py); LXGW WenKai
+# draws a ‰ whose lower rings touch (tests/test_ocr.py).
 TEST_FONTS := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/cwtex/cwfs.ttf \
-	/usr/share/fonts/truetype/arphic/uming.ttc
+	/usr/share/fonts/truetype/arphic/uming.ttc /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf
 test-fonts:
 	@ls $(TEST_FONTS) >/dev/null 2>&1 || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    fonts-wqy-zenhei fonts-cwtex-fs fonts-arphic-uming)
+	    fonts-wqy-zenhei fonts-cwtex-fs fonts-arphic-uming fonts-lxgw-wenkai)
 
 # The random form generator's producers (samples/synth): LibreOffice Writer and Calc,
 # pango for WeasyPrint, and the CJK typefaces of samples/faces.py.

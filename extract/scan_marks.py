@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -32,6 +32,11 @@ RING = (0.38, 0.65)
 LOW_TOP = 0.3  # a ring beside a %'s lower one starts this far down the sign, or further
 SLASH = 0.75  # a %'s slash spans this much of the sign's height, at least (a ring's arc ~0.6)
 RING_REACH = 0.1  # a ring's frame this far past the sign's ink (× its height) is its own
+# the faint width of a sign's lowest third over its top third (``lower_spread``): a %
+# is as wide below as above (≤ 1.25 in every face, 6.5-12 pt at 200-300 dpi), a ‰'s
+# third ring widens it below (≥ 1.44 where the sign is found whole); between, it says
+# nothing
+SPREAD = (1.25, 1.4)
 GAP = 0.3  # parts of one character lie this close (× the line's tallest character)
 COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
                (">", 0): ">", (">", 1): "≥", (">", 2): "≧"}
@@ -94,6 +99,17 @@ class PercentShape:
     height: int
     right: int = 0  # where its ink ends (x in the crop)
     slashed: bool = True  # a part of it spans most of its height (``SLASH``): its slash
+    spread: float | None = None  # ``lower_spread`` (None: no grey to measure it in)
+
+    @property
+    def third_ring(self) -> bool | None:
+        """Does the sign's own shape show a ‰'s third ring (two lower rings, or its
+        lowest third wider than its top: ``SPREAD``)? None where it cannot say."""
+        if self.lower_rings >= 2:
+            return True
+        if self.spread is None or SPREAD[0] < self.spread < SPREAD[1]:
+            return None
+        return self.spread >= SPREAD[1]
 
     def whole(self, tallest: int) -> bool:
         """Is the sign found whole enough to measure: as tall as half the line's tallest
@@ -103,12 +119,13 @@ class PercentShape:
 
 
 def percent_shape(cols: Sequence[Box], at: float, next_at: float | None,
-                  prev_at: float | None = None) -> PercentShape | None:
+                  prev_at: float | None = None, faint: np.ndarray | None = None
+                  ) -> PercentShape | None:
     """The shape of the % whose frame is at ``at`` (x in the crop). Its ink is the
     column there and its close neighbours that no neighbouring character read claims
     (``glyph``): faces draw the rings and the slash touching (one blob) or apart (a Ming
     face's narrow % has its lower ring in a column of its own, a Kai face's ‰ three rings
-    side by side).
+    side by side). With the crop's ``faint`` ink, its ``lower_spread`` too.
 
     The "%。" of a sentence end has a ring after it too, but the recogniser reads the 。
     as a character of its own, with its frame on or before the ring, so it is claimed.
@@ -124,7 +141,24 @@ def percent_shape(cols: Sequence[Box], at: float, next_at: float | None,
                    and RING[0] * h <= p[3] - p[1] <= RING[1] * h
                    and 0.5 <= (p[2] - p[0]) / max(1, p[3] - p[1]) <= 1.6]
     return PercentShape((x1 - x0) / max(h, 1), len(lower_rings), h, x1,
-                        any(p[3] - p[1] >= SLASH * h for p in parts))
+                        any(p[3] - p[1] >= SLASH * h for p in parts),
+                        None if faint is None else lower_spread(faint[y0:y1, x0:x1]))
+
+
+def lower_spread(faint: np.ndarray) -> float | None:
+    """How much wider a sign's faint ink is in its lowest third than in its top third.
+    A % is drawn with one ring above and one below the slash, so the two are as wide;
+    a ‰ has a third ring beside the lower one. Each third's width is its ink's extent,
+    and the faint ink is measured because a thin slash end or hairline ring that the
+    ink threshold breaks is whole there: measured in the ink, a serif % at 200 dpi
+    spreads 1.7 times. Both thirds are of one sign in one print weight, so unlike its
+    width over height, the measure needs no other sign to compare with."""
+    third = max(1, faint.shape[0] // 3)
+    widths = []
+    for rows in (faint[:third], faint[-third:]):
+        xs = np.flatnonzero(rows.any(axis=0))
+        widths.append(int(xs[-1] - xs[0] + 1) if len(xs) else 0)
+    return widths[1] / widths[0] if widths[0] else None
 
 
 @dataclass(frozen=True)
@@ -139,8 +173,11 @@ class SignWidths:
 
 def sign_widths(shapes: Sequence[PercentShape], fewest: int) -> SignWidths:
     """The page's ``SignWidths`` from the shapes of its whole signs read as % (a %
-    reference from at least ``fewest`` of them)."""
-    percent = [s.ratio for s in shapes if s.lower_rings < 2]
+    reference from at least ``fewest`` of them). A sign whose lower third is wider than
+    its top (``PercentShape.third_ring``) is no % to measure others by: it may be a ‰
+    whose rings touch. It is no ‰ to measure by either: a % with a 。 touching it, or
+    found only in part, spreads so too; only two lower rings make a ‰ sign."""
+    percent = [s.ratio for s in shapes if s.third_ring is not True]
     permille = [s.ratio for s in shapes if s.lower_rings >= 2]
     return SignWidths(float(np.median(percent)) if len(percent) >= fewest else None,
                       float(np.median(permille)) if permille else None)
@@ -149,8 +186,23 @@ def sign_widths(shapes: Sequence[PercentShape], fewest: int) -> SignWidths:
 def permille_odds(shape: PercentShape, widths: SignWidths, sure: tuple[float, float]
                   ) -> tuple[bool, bool]:
     """(is it a ‰, is that in doubt). Two ring-sized parts in the lower half make a ‰.
-    Otherwise width speaks, twice: against any %, as ``MERGED_PERMILLE`` (width over
-    height) says, and against ``widths.percent``, the width ratio of the page's own %
+    Otherwise width decides (``_by_width``) and the sign's own lower spread
+    (``PercentShape.third_ring``) checks it: the two measures share nothing (one compares
+    the sign with others, the other its lower third with its top), so where they
+    disagree it is doubt. (Where they agree, width's own doubt stands: a 。 touching a
+    % widens its lower third as a third ring does.)"""
+    if shape.lower_rings >= 2:
+        return True, False
+    permille, doubt = _by_width(shape, widths, sure)
+    ring = shape.third_ring
+    return permille, doubt or (ring is not None and ring != permille)
+
+
+def _by_width(shape: PercentShape, widths: SignWidths, sure: tuple[float, float]
+              ) -> tuple[bool, bool]:
+    """(is it a ‰, is that in doubt) by the sign's width. Width speaks twice: against
+    any %, as ``MERGED_PERMILLE`` (width over height) says, and against
+    ``widths.percent``, the width ratio of the page's own %
     signs (same face, same resolution; None when the page has too few). A sign as wide as
     the page's ‰ signs known by their rings is a ‰ too; without % signs to compare with,
     those ‰ signs are the measure. Where the two agree it
@@ -161,8 +213,6 @@ def permille_odds(shape: PercentShape, widths: SignWidths, sure: tuple[float, fl
     were 1.12-1.64 times as wide as the same face's % signs (one of 34 under 1.15), while
     across faces the ratios of % and ‰ overlap; a lower bound flags more right % signs
     (1.1 put 12% of them in doubt)."""
-    if shape.lower_rings >= 2:
-        return True, False
     wide = MERGED_PERMILLE[0] <= shape.ratio <= MERGED_PERMILLE[1]
     relative = shape.ratio / widths.percent if widths.percent else None
     if widths.permille:
@@ -415,10 +465,19 @@ class Settled:
 class CropInk:
     """The crop a reading came from: its ink (``binary``, ink 255) and ``grey`` (paper
     255), with its blobs and their columns labelled once, when first asked for, however
-    many readings of the crop (its runner-ups) are settled against it."""
+    many readings of the crop (its runner-ups) are settled against it. ``faint``:
+    OCRSettings.faint, the grey a hairline may be."""
 
-    def __init__(self, binary: np.ndarray, grey: np.ndarray | None = None) -> None:
-        self.binary, self.grey = binary, grey
+    def __init__(self, binary: np.ndarray, grey: np.ndarray | None = None,
+                 faint: int | None = None) -> None:
+        self.binary, self.grey, self.threshold = binary, grey, faint
+
+    @cached_property
+    def faint(self) -> np.ndarray | None:
+        """Pixels that may be ink (darker than the faint threshold; None without grey)."""
+        if self.grey is None or self.threshold is None:
+            return None
+        return self.grey < self.threshold
 
     @cached_property
     def parts(self) -> list[Box]:
@@ -430,17 +489,24 @@ class CropInk:
 
 
 def _percents(reading: Reading, ink: CropInk) -> Iterator[tuple[int, PercentShape]]:
-    """Each % of the reading (not a "%0", which fix_text reads as ‰) with its shape."""
+    """Each % of the reading (not a "%0", which fix_text reads as ‰) with its shape. A
+    ring read right after the sign, on or close to its ink, may be a 。 touching its
+    lower ring, so the sign's lower spread says nothing there."""
     width = ink.binary.shape[1]
     centres = [p * width for _, _, p in reading.chars]
     chars = [c for c, _, _ in reading.chars]
     for k, ch in enumerate(chars):
         if ch != "%" or (k + 1 < len(chars) and chars[k + 1] in "0oO○〇"):
             continue
-        shape = percent_shape(ink.cols, centres[k], centres[k + 1] if k + 1 < len(chars) else None,
-                              centres[k - 1] if k else None)
-        if shape is not None:
-            yield k, shape
+        next_at = centres[k + 1] if k + 1 < len(chars) else None
+        shape = percent_shape(ink.cols, centres[k], next_at, centres[k - 1] if k else None,
+                              ink.faint)
+        if shape is None:
+            continue
+        if next_at is not None and chars[k + 1] in RINGS \
+                and next_at <= shape.right + RING_REACH * shape.height:
+            shape = replace(shape, spread=None)
+        yield k, shape
 
 
 def whole_signs(reading: Reading, ink: CropInk) -> list[PercentShape]:

@@ -221,7 +221,7 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
     sure = settings.permille_sure
     read = readings
     readings = [ocr.without_dust(r) for r in readings]
-    crops = [scan_marks.CropInk(ink[y0:y1, x0:x1], flat[y0:y1, x0:x1])
+    crops = [scan_marks.CropInk(ink[y0:y1, x0:x1], flat[y0:y1, x0:x1], settings.faint)
              for x0, y0, x1, y1 in (p.crop for p in pieces)]
     widths = scan_marks.sign_widths([shape for reading, crop in zip(readings, crops, strict=True)
                                      for shape in scan_marks.whole_signs(reading, crop)],

@@ -836,3 +836,61 @@ def test_a_speck_of_dust_read_as_a_dot_is_no_dash():
     (table,) = scanned(grey, dpi).grids
     column = [c.text for c in sorted(table.cells, key=lambda c: c.row) if c.col == 1]
     assert column == ["99%", "", ""]
+
+
+@pytest.mark.parametrize("dpi, t", [(200, 25), (250, 31), (300, 38), (250, 24)],
+                         ids=["9pt-200dpi", "9pt-250dpi", "9pt-300dpi", "7pt-250dpi"])
+def test_a_page_whose_rates_are_all_permille_never_reads_a_sure_percent(dpi, t):
+    """A ‰ whose lower rings touch is one blob: only its width tells it from a %, and
+    a page of nothing but ‰ has no % of its own to measure that width against. Its ‰
+    signs then were the page's "% signs", and every one read as a sure % (seeds 917004
+    and 918018, LXGW WenKai: 14 rates ten times too large, in silence). Each sign's
+    lowest third against its top third says what width cannot: a ‰'s third ring widens
+    it below, so such a sign is no % reference, and where width still says %, the
+    sign's own shape disagrees: doubt. The same page set with % keeps its %."""
+    from PIL import ImageFilter, ImageFont
+
+    values = ["≤3", "1.5", "0.8", "2", "≥5", "12"]
+    font = ImageFont.truetype("/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf", t)
+    for sign in "‰%":
+        rows = [80 + 90 * k for k in range(7)]
+        paper, draw = ruled_paper(rows[-1] + 80, rows, (100, 800))
+        for y, value in zip(rows, values, strict=False):
+            draw.text((380, y + 28), value + sign, font=font, fill=15)
+        grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.7 * dpi / 300)))  # a scanner's blur
+        (table,) = scanned(grey, dpi).grids
+        cells = sorted(table.cells, key=lambda c: c.row)
+        if sign == "%":
+            assert [fold(c.text) for c in cells] == [v + "%" for v in values]
+            continue
+        for cell, value in zip(cells, values, strict=True):
+            assert fold(cell.text) == value + "‰" or (
+                fold(cell.text) == value + "%" and value + "‰" in map(fold, cell.alternatives)), \
+                (cell.text, cell.alternatives)
+
+
+@pytest.mark.parametrize("face", ["wqy/wqy-zenhei.ttc", "arphic/uming.ttc", "cwtex/cwfs.ttf",
+                                  "lxgw-wenkai/LXGWWenKai-Regular.ttf"])
+def test_a_signs_lower_spread_tells_a_permille_from_a_percent_in_any_print_weight(face):
+    """A sans, a Ming, a FangSong and a Kai face, 7 and 11 pt at 200 and 300 dpi: the
+    faint width of the sign's lowest third over its top third is that of a % (at most
+    ``SPREAD[0]``) for %, and that of a ‰ (at least ``SPREAD[1]``) for a ‰ found whole."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    for dpi in (200, 300):
+        for pt in (7, 11):
+            t = round(pt * dpi / 72)
+            font = ImageFont.truetype(f"/usr/share/fonts/truetype/{face}", t)
+            for sign in "%‰":
+                paper = Image.new("L", (4 * t, 2 * t), 250)
+                draw = ImageDraw.Draw(paper)
+                draw.text((t // 2, t // 2), "9" + sign, font=font, fill=15)
+                at = t // 2 + draw.textlength("9", font=font) + draw.textlength(sign, font=font) / 2
+                grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.7 * dpi / 300)))
+                ink = scan_marks.CropInk(np.where(grey < 170, 255, 0).astype(np.uint8), grey,
+                                         OCRSettings().faint)
+                shape = scan_marks.percent_shape(ink.cols, at, None, None, ink.faint)
+                if sign == "%":
+                    assert shape.spread <= scan_marks.SPREAD[0], (dpi, pt, shape)
+                elif shape.ratio >= 0.9:  # whole: a Ming ‰ at 7 pt parts from its third ring
+                    assert shape.spread >= scan_marks.SPREAD[1], (dpi, pt, shape)
