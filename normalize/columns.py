@@ -27,15 +27,18 @@ class Column:
 
 
 def header_columns(row: Row, group: str) -> list[Column]:
-    """The labelled columns of a header row, left to right (one per field)."""
-    out: list[Column] = []
-    seen: set[str] = set()
+    """The labelled columns of a header row, left to right (one per field). Where two
+    cells name one field, the one that names it word for word is its column: a page
+    break that cuts the section's own label (上年度绩效目 | 标完成情况) leaves the label
+    column beside the header naming a column to within an edit, and taken for that
+    column, every row's cell under the real one would be unplaced, in silence."""
+    named: dict[str, tuple[bool, Cell]] = {}
     for cell in row.cells:
         name = labels.field_of(labels.match(cell.text, group))
-        if name and name not in seen:
-            seen.add(name)
-            out.append(Column(name, cell.bbox[0], cell.bbox[2]))
-    return out
+        if name and (name not in named or (not named[name][0] and labels.exact(cell.text, group))):
+            named[name] = (labels.exact(cell.text, group) is not None, cell)
+    return sorted((Column(name, cell.bbox[0], cell.bbox[2]) for name, (_, cell) in named.items()),
+                  key=lambda c: c.x0)
 
 
 def rest_of_header(header: Sequence[Cell], row: Row, group: str,

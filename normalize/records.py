@@ -151,6 +151,22 @@ def _joins(rows_of: stitch.Stitcher[_Record], made: Sequence[tuple[_Record, obje
             for rec, obj in made if (said := rows_of.doubt(rec)) is not None]
 
 
+def _keyless(made: Sequence[tuple[_Record, object]], key: str, label: str, what: str
+             ) -> list[Concern]:
+    """``row_join_uncertain`` for each record that holds several rows but no key (no
+    绩效目标, no task name): rows without a key are each taken as the rest of the row
+    above, so a key column the header did not place right folds a whole section into
+    one record; pointed at the key it lacks."""
+    out = []
+    for rec, obj in made:
+        rows = max((len(cells) for cells in rec.cells.values()), default=0)
+        if not rec.text(key) and rows > 1:
+            page = max(c.page for cells in rec.cells.values() for c in cells)
+            out.append(Concern(Issue("row_join_uncertain", f"{what}: {rows} rows with no {label} "
+                                     "read as one record; check them on the page", page), obj, key))
+    return out
+
+
 def _figures(made: Sequence[tuple[_Record, object]], names: Sequence[str], what: str
              ) -> list[Concern]:
     """``reading_ambiguous`` for each prose field of a record whose scan may say other
@@ -176,8 +192,10 @@ def prior_year(rows: Sequence[Row]) -> tuple[list[PriorYearResult], list[Concern
             made.append((rec, PriorYearResult(goal=clean_text(goal or ""),
                                               result=clean_text(result or ""),
                                               provenance=provenance(cell) if cell else None)))
-    return [obj for _, obj in made], (_joins(rows_of, made, "上年度绩效目标完成情况")
-                                      + _figures(made, ("goal", "result"), "上年度绩效目标完成情况"))
+    what = "上年度绩效目标完成情况"
+    return [obj for _, obj in made], (_joins(rows_of, made, what)
+                                      + _keyless(made, "goal", "绩效目标", what)
+                                      + _figures(made, ("goal", "result"), what))
 
 
 def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
@@ -191,9 +209,11 @@ def tasks(rows: Sequence[Row]) -> tuple[list[WorkTask], list[Concern]]:
         made.append((rec, WorkTask(name=clean_text(name or ""), content=clean_text(content or ""),
                                    functions=rec.text("functions"), projects=rec.text("projects"),
                                    provenance=provenance(cell) if cell else None)))
-    return [obj for _, obj in made], (_joins(rows_of, made, "年度工作任务")
+    what = "年度工作任务"
+    return [obj for _, obj in made], (_joins(rows_of, made, what)
+                                      + _keyless(made, "name", "工作任务名称", what)
                                       + _figures(made, ("name", "content", "functions", "projects"),
-                                                 "年度工作任务"))
+                                                 what))
 
 
 def profile_doubts(profile: dict[str, Cell]) -> list[Issue]:

@@ -104,3 +104,40 @@ def test_generated_truth_adds_up_and_repeats():
         assert first.meta == again.meta and first.form == again.form
         assert not expected_json.check(first.form)
         assert set(first.meta["missing"]) <= set(OPTIONAL)
+
+
+FORMS = ROOT / "tests" / "fixtures" / "forms"
+
+
+def test_a_section_label_cut_by_a_page_break_is_no_column_of_its_header(tmp_path, monkeypatch):
+    """Seed 919025 (WeasyPrint, AR PL KaitiM): page 1 ends on the prior-year header row,
+    beside the section's own label cut by the break ("上年度绩效目" | "标完成情况"). That
+    label names the goal column to within an edit; taken for it, no row's goal was
+    placed, every row was read as the rest of the one above, and the five records came
+    out as one with no goal and every result run together, with no issue. The header
+    cell that names the column word for word is the column. And were a header ever
+    placed so, a record of several rows with no key is pointed at, not passed."""
+    import types
+
+    from normalize import columns, labels
+
+    pdf = FORMS / "synth_919025.pdf"
+    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    report = api.ingest([pdf], db=f"sqlite:///{tmp_path / 'j.db'}", workers=1)
+    assert not report.failed
+    (got,) = api.export(db=f"sqlite:///{tmp_path / 'j.db'}", fmt="json")
+    assert not differences(got, expected), "\n".join(differences(got, expected)[:30])
+    assert len(got["prior_year_results"]) == 5 and not got["issues"]
+    # the same break cut the 二级指标 cell 社会效益指标, and its last line, 指标, was drawn on
+    # below the table's bottom rule: it is the rest of that cell, not a stray line
+    assert got["indicators"][15]["level2"] == "社会效益指标"
+
+    # the header placed as before: its first cell naming a column to within an edit
+    fuzzy = types.SimpleNamespace(**{**vars(labels), "exact": lambda text, group: None})
+    monkeypatch.setattr(columns, "labels", fuzzy)
+    db = f"sqlite:///{tmp_path / 'fuzzy.db'}"
+    api.ingest([pdf], db=db, workers=1)
+    (folded,) = api.export(db=db, fmt="json")
+    assert len(folded["prior_year_results"]) == 1 and not folded["prior_year_results"][0]["goal"]
+    assert ("row_join_uncertain", "/prior_year_results/0/goal") in \
+        [(i["code"], i.get("field")) for i in folded["issues"]]
