@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from extract.model import BBox, Cell, ExtractSettings, Glyph, Grid, Segment, Source
-from extract.text import cell_text, last_line
+from extract.text import cell_text, group_lines, last_line
 
 
 def snap(segments: Iterable[Segment], tolerance: float) -> list[Segment]:
@@ -224,7 +224,41 @@ def assign_glyphs(
             inside[slot_region[r * n_cols + c]].append(glyph)
         else:
             outside.append(glyph)
-    return inside, outside
+    last = {c: slot_region[(len(ys) - 2) * n_cols + c] for c in range(n_cols)}
+    taken: set[int] = set()
+    for c, run_on in list(ran_on(xs, ys[-1], inside, last, outside)):
+        inside[last[c]] += run_on
+        taken |= {id(g) for g in run_on}
+    return inside, [g for g in outside if id(g) not in taken]
+
+
+RUN_ON = 0.5  # text within this much of its own height of a rule touches it
+
+
+def ran_on(xs: Sequence[float], bottom: float, inside: Sequence[list[Glyph]],
+           last: dict[int, int], outside: Sequence[Glyph]) -> Iterator[tuple[int, list[Glyph]]]:
+    """Lines of text a cell of the grid's last row ran on with past the bottom rule (a
+    row a page break cut, whose text the producer drew on below the table: WeasyPrint),
+    as (column, glyphs). Such a line lies within that one column, and both it and the
+    cell's own text touch the rule (``RUN_ON``), one from below and one from above,
+    where a cell's padding keeps its text off its rules, and a note under a table
+    stands apart from it and runs across its columns."""
+    below = [g for g in outside if g.cy > bottom and not g.text.isspace()]
+    frontier: dict[int, float] = {}
+    for line in group_lines(below):
+        x0, top = min(g.bbox[0] for g in line), min(g.bbox[1] for g in line)
+        x1, height = max(g.bbox[2] for g in line), max(g.bbox[3] - g.bbox[1] for g in line)
+        c = bisect.bisect_right(xs, x0) - 1
+        if not 0 <= c < len(xs) - 1 or x1 > xs[c + 1]:
+            continue
+        if c not in frontier:
+            own = text_box(inside[last[c]])
+            if own is None or bottom - own[3] > RUN_ON * height:
+                continue
+        if top - frontier.get(c, bottom) > RUN_ON * height:
+            continue
+        frontier[c] = max(g.bbox[3] for g in line)
+        yield c, line
 
 
 def text_box(glyphs: Sequence[Glyph]) -> BBox | None:
