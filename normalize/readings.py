@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 from extract.model import MISSING, Cell
@@ -170,6 +171,27 @@ def odd_punctuation(text: str) -> str | None:
         if close < 0 or 0 <= again < close:
             return text[opened.start():opened.start() + 12]
     return None
+
+
+def prose_reading(cell: Cell) -> Cell:
+    """A scanned prose cell as the reading of it that prose can print: where its text
+    has punctuation prose does not put there (``odd_punctuation``: a title's 》 read as
+    >) and another reading of the same ink differs from it in marks only and has none,
+    that reading. Only marks: letters and figures have no grammar in prose to settle
+    them (figure_doubts points at those)."""
+    if cell.source != "ocr" or not cell.alternatives or odd_punctuation(cell.text) is None:
+        return cell
+    words = _words(cell.text)
+    fits = next((a for a in cell.alternatives
+                 if _words(a) == words and odd_punctuation(a) is None), None)
+    return cell if fits is None else replace(cell, text=fits,
+                                             alternatives=(cell.text, *(a for a in cell.alternatives
+                                                                        if a != fits)))
+
+
+def _words(text: str) -> str:
+    """The text without its marks (what prose has a grammar for is the marks)."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
 # two titles side by side: a list of them puts a 、 between, whose small stroke a scan

@@ -23,7 +23,7 @@ from normalize.columns import (
 )
 from normalize.model import Issue, PriorYearResult, Provenance, WorkTask, pointer
 from normalize.pointers import Concern
-from normalize.readings import figure_doubts
+from normalize.readings import figure_doubts, prose_reading
 from normalize.rows import Row
 from normalize.text import clean_text, join_text
 from normalize.values import fold, parse_value
@@ -52,11 +52,18 @@ def long_text(rows: Sequence[Row]) -> tuple[str | None, Provenance | None]:
     """A prose section: every content cell joined, across rows and pages. Free lines
     count only when the section has no cells (prose printed as paragraphs): beside a
     table they are what strayed outside it (a character past its edge, a page footer)."""
-    cells = [c for row in rows if not row.is_line for c in row.cells if c.text.strip()] or \
-        [c for row in rows for c in row.cells if c.text.strip()]
+    cells = prose_cells(rows)
     if not cells:
         return None, None
     return join_text(c.text for c in cells), provenance(cells[0])
+
+
+def prose_cells(rows: Sequence[Row]) -> list[Cell]:
+    """A prose section's content cells (``long_text``), each as the reading prose can
+    print (readings.prose_reading)."""
+    cells = [c for row in rows if not row.is_line for c in row.cells if c.text.strip()] or \
+        [c for row in rows for c in row.cells if c.text.strip()]
+    return [prose_reading(c) for c in cells]
 
 
 @dataclass
@@ -119,7 +126,8 @@ def read_records(rows: Sequence[Row], group: str, key: str
         in_header = False
         if not columns:
             continue
-        placed = place(row.cells, columns)
+        placed = {name: prose_reading(cell) if name in PROSE else cell
+                  for name, cell in place(row.cells, columns).items()}
         if not any(c.text.strip() for c in placed.values()):
             continue
         at_break, after_break = after_break, False
@@ -178,8 +186,7 @@ def _figures(made: Sequence[tuple[_Record, object]], names: Sequence[str], what:
 def text_doubts(name: str, rows: Sequence[Row]) -> list[Issue]:
     """``reading_ambiguous`` for a prose section (``long_text``) whose scan may say other
     figures, pointing at the section's field."""
-    cells = [c for row in rows for c in row.cells if c.text.strip()]
-    return [replace(issue, field=pointer(name)) for issue in figure_doubts(cells, name)]
+    return [replace(issue, field=pointer(name)) for issue in figure_doubts(prose_cells(rows), name)]
 
 
 def prior_year(rows: Sequence[Row]) -> tuple[list[PriorYearResult], list[Concern]]:

@@ -877,3 +877,22 @@ def test_a_scanned_page_read_weakly_cell_after_cell_is_pointed_at_whole():
     assert ("scan_poorly_read", "/indicators") in poor  # and the profile above it
     assert {code for code, _ in poor} == {"scan_poorly_read"}
     assert read(1) == []
+
+
+def test_scanned_prose_takes_the_reading_whose_marks_prose_can_print():
+    """The last 》 of 《镇江市“八五”普法规划》 scanned at 250 dpi and read in f32 came out
+    ">", with "》" as the other reading of its ink (zhenjiang_justice_2022, skewed 3°):
+    a title prose cannot leave open. The reading that differs in that mark alone and
+    closes it is the text, with no doubt left; one that differs in a word is not taken
+    (prose has no grammar for words), and its doubt stays."""
+    from normalize.readings import odd_punctuation, prose_reading
+
+    read = "《江苏省法律援助条例》、《镇江市“八五”普法规划>"
+    cell = Cell(row=0, col=0, rowspan=1, colspan=1, text=read, bbox=(0, 0, 10, 10), page=1,
+                source="ocr", confidence=0.9, alternatives=(read[:-1] + "》",))
+    assert prose_reading(cell).text == read[:-1] + "》"
+    assert read in prose_reading(cell).alternatives
+    assert odd_punctuation(prose_reading(cell).text) is None
+    worded = replace(cell, alternatives=(read[:-3] + "规则》",))
+    assert prose_reading(worded).text == read
+    assert prose_reading(replace(cell, source="text")).text == read
