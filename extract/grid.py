@@ -233,31 +233,42 @@ def assign_glyphs(
 
 
 RUN_ON = 0.5  # text within this much of its own height of a rule touches it
+PITCH = 1.5  # the most a line's top lies below the top of the line before it (× its height)
+SAME_PITCH = 0.2  # lines of one cell are set this close to its one pitch (× their height)
 
 
 def ran_on(xs: Sequence[float], bottom: float, inside: Sequence[list[Glyph]],
            last: dict[int, int], outside: Sequence[Glyph]) -> Iterator[tuple[int, list[Glyph]]]:
     """Lines of text a cell of the grid's last row ran on with past the bottom rule (a
     row a page break cut, whose text the producer drew on below the table: WeasyPrint),
-    as (column, glyphs). Such a line lies within that one column, and both it and the
+    as (column, glyphs). Such a line lies within that one column; both it and the
     cell's own text touch the rule (``RUN_ON``), one from below and one from above,
-    where a cell's padding keeps its text off its rules, and a note under a table
-    stands apart from it and runs across its columns."""
+    where a cell's padding keeps its text off its rules; and it stands where the cell's
+    next line would: below its last line by the cell's own line pitch (``PITCH`` where
+    the cell has one line). A page footer under a table stands further off, and a note
+    runs across the columns."""
     below = [g for g in outside if g.cy > bottom and not g.text.isspace()]
-    frontier: dict[int, float] = {}
+    previous: dict[int, tuple[float, float]] = {}  # column: (its last line's top, pitch)
     for line in group_lines(below):
         x0, top = min(g.bbox[0] for g in line), min(g.bbox[1] for g in line)
         x1, height = max(g.bbox[2] for g in line), max(g.bbox[3] - g.bbox[1] for g in line)
         c = bisect.bisect_right(xs, x0) - 1
         if not 0 <= c < len(xs) - 1 or x1 > xs[c + 1]:
             continue
-        if c not in frontier:
-            own = text_box(inside[last[c]])
-            if own is None or bottom - own[3] > RUN_ON * height:
+        if c not in previous:
+            lines = group_lines(g for g in inside[last[c]] if not g.text.isspace())
+            if not lines or bottom - max(g.bbox[3] for g in lines[-1]) > RUN_ON * height \
+                    or top - bottom > RUN_ON * height:
                 continue
-        if top - frontier.get(c, bottom) > RUN_ON * height:
+            tops = [min(g.bbox[1] for g in line) for line in lines]
+            pitch = tops[-1] - tops[-2] if len(tops) > 1 else None
+            previous[c] = (tops[-1], pitch)
+        last_top, pitch = previous[c]
+        step = top - last_top
+        if step <= 0 or (step > PITCH * height if pitch is None
+                         else abs(step - pitch) > SAME_PITCH * height):
             continue
-        frontier[c] = max(g.bbox[3] for g in line)
+        previous[c] = (top, step)
         yield c, line
 
 
