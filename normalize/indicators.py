@@ -380,7 +380,8 @@ def _part(placed: dict[str, Cell]) -> stitch.Part:
     unit = unit_suffix(placed["unit"].text) if "unit" in placed else ""
     texts = {name: _with_unit(cell.text, unit) if name in VALUE_FIELDS else cell.text
              for name, cell in mine.items()}
-    return stitch.part(texts, {**mine, **{n: placed[n] for n in ("level1", "level2") if n in placed}})
+    return stitch.part(texts, {**mine, **{n: placed[n] for n in ("level1", "level2") if n in placed}},
+                       {name: cell.text for name, cell in mine.items() if texts[name] != cell.text})
 
 
 def _with_unit(text: str, unit: str) -> str:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, Literal, TypeVar
 
@@ -152,13 +152,16 @@ class Part:
     ended: frozenset[str] = frozenset()
     full: frozenset[str] = frozenset()
     cells: frozenset[int] = frozenset()
+    printed: Mapping[str, str] = field(default_factory=dict)  # where ``texts`` add to the print
 
 
-def part(texts: Mapping[str, str], cells: Mapping[str, Cell]) -> Part:
-    """A row's ``Part``; ``cells`` gives each column's (last) cell."""
+def part(texts: Mapping[str, str], cells: Mapping[str, Cell],
+         printed: Mapping[str, str] | None = None) -> Part:
+    """A row's ``Part``; ``cells`` gives each column's (last) cell; ``printed`` the
+    cells' own texts where ``texts`` judges them with more (a value with its row's unit)."""
     return Part(texts, frozenset(f for f, c in cells.items() if stops_short(c)),
                 frozenset(f for f, c in cells.items() if fills_line(c)),
-                frozenset(id(c) for c in cells.values()))
+                frozenset(id(c) for c in cells.values()), dict(printed or {}))
 
 
 def _word_char(ch: str) -> bool:
@@ -188,6 +191,10 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     for f in have_above & have_below:
         judge = fields[f].pair if f in fields else None
         verdict = judge(above[f], below[f]) if judge is not None else None
+        if verdict == "new" and f in upper.printed and below[f].lstrip()[:1].isdigit():
+            # digits below may finish a number the break cut (1172.4 / 9及以上): what was
+            # added to it above (its row's unit) follows the whole number, not its part
+            verdict = judge(upper.printed[f], below[f])
         if verdict in (None, "likely") and splits_a_word(above[f], below[f]):
             verdict = "join"  # the break falls inside a word (人民调 / 解规范性)
         elif verdict is None and judge is prose_pair and f in full:

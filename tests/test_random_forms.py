@@ -141,3 +141,20 @@ def test_a_section_label_cut_by_a_page_break_is_no_column_of_its_header(tmp_path
     assert len(folded["prior_year_results"]) == 1 and not folded["prior_year_results"][0]["goal"]
     assert ("row_join_uncertain", "/prior_year_results/0/goal") in \
         [(i["code"], i.get("field")) for i in folded["issues"]]
+
+
+def test_a_number_a_page_break_cut_inside_its_digits_goes_on_past_its_rows_unit(tmp_path):
+    """Seed 921005 (Word, Droid Sans, 12 pt): a page break cut an indicator row, its
+    半年 value 1172.49及以上 in two between its digits (1172.4 / 9及以上). The row's 计量单位
+    (周) is read with its values, so the part above was judged as 1172.4周, a whole value
+    that 9及以上 cannot go on: a new row. Every indicator after it was then shifted by
+    one, 47% of the form wrong with no issue. Digits below go on a number above without
+    the unit, which follows the whole number."""
+    pdf = FORMS / "synth_921005.pdf"
+    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    assert not api.ingest([pdf], db=db, workers=1).failed
+    (got,) = api.export(db=db, fmt="json")
+    assert not differences(got, expected), "\n".join(differences(got, expected)[:30])
+    assert got["indicators"][3]["level3"] == "粮食储备规模"
+    assert got["indicators"][3]["h1"]["value"] == 1172.49
