@@ -381,7 +381,8 @@ def _part(placed: dict[str, Cell]) -> stitch.Part:
     texts = {name: _with_unit(cell.text, unit) if name in VALUE_FIELDS else cell.text
              for name, cell in mine.items()}
     return stitch.part(texts, {**mine, **{n: placed[n] for n in ("level1", "level2") if n in placed}},
-                       {name: cell.text for name, cell in mine.items() if texts[name] != cell.text})
+                       {name: cell.text for name, cell in mine.items() if texts[name] != cell.text},
+                       unit)
 
 
 def _with_unit(text: str, unit: str) -> str:

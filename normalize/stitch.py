@@ -153,15 +153,17 @@ class Part:
     full: frozenset[str] = frozenset()
     cells: frozenset[int] = frozenset()
     printed: Mapping[str, str] = field(default_factory=dict)  # where ``texts`` add to the print
+    suffix: str = ""  # what ``texts`` add to the print (a value's unit from its own column)
 
 
 def part(texts: Mapping[str, str], cells: Mapping[str, Cell],
-         printed: Mapping[str, str] | None = None) -> Part:
+         printed: Mapping[str, str] | None = None, suffix: str = "") -> Part:
     """A row's ``Part``; ``cells`` gives each column's (last) cell; ``printed`` the
-    cells' own texts where ``texts`` judges them with more (a value with its row's unit)."""
+    cells' own texts where ``texts`` judges them with the row's ``suffix`` after them
+    (a value with its row's unit)."""
     return Part(texts, frozenset(f for f, c in cells.items() if stops_short(c)),
                 frozenset(f for f, c in cells.items() if fills_line(c)),
-                frozenset(id(c) for c in cells.values()), dict(printed or {}))
+                frozenset(id(c) for c in cells.values()), dict(printed or {}), suffix)
 
 
 def _word_char(ch: str) -> bool:
@@ -191,9 +193,11 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     for f in have_above & have_below:
         judge = fields[f].pair if f in fields else None
         verdict = judge(above[f], below[f]) if judge is not None else None
-        if verdict == "new" and f in upper.printed and below[f].lstrip()[:1].isdigit():
-            # digits below may finish a number the break cut (1172.4 / 9及以上): what was
-            # added to it above (its row's unit) follows the whole number, not its part
+        if verdict == "new" and f in upper.printed and not lower.suffix \
+                and below[f].lstrip()[:1].isdigit():
+            # digits below, in a part with no unit of its own, may finish a number the
+            # break cut (1172.4 / 9及以上): the unit added above follows the whole number,
+            # not its part (a new row prints its own unit, and stays a new row)
             verdict = judge(upper.printed[f], below[f])
         if verdict in (None, "likely") and splits_a_word(above[f], below[f]):
             verdict = "join"  # the break falls inside a word (人民调 / 解规范性)
