@@ -248,7 +248,7 @@ def ran_on(xs: Sequence[float], bottom: float, inside: Sequence[list[Glyph]],
     the cell has one line). A page footer under a table stands further off, and a note
     runs across the columns."""
     below = [g for g in outside if g.cy > bottom and not g.text.isspace()]
-    previous: dict[int, tuple[float, float]] = {}  # column: (its last line's top, pitch)
+    previous: dict[int, tuple[float, float | None]] = {}  # column: its last line's top, pitch
     for line in group_lines(below):
         x0, top = min(g.bbox[0] for g in line), min(g.bbox[1] for g in line)
         x1, height = max(g.bbox[2] for g in line), max(g.bbox[3] - g.bbox[1] for g in line)
@@ -256,11 +256,11 @@ def ran_on(xs: Sequence[float], bottom: float, inside: Sequence[list[Glyph]],
         if not 0 <= c < len(xs) - 1 or x1 > xs[c + 1]:
             continue
         if c not in previous:
-            lines = group_lines(g for g in inside[last[c]] if not g.text.isspace())
-            if not lines or bottom - max(g.bbox[3] for g in lines[-1]) > RUN_ON * height \
+            own = group_lines(g for g in inside[last[c]] if not g.text.isspace())
+            if not own or bottom - max(g.bbox[3] for g in own[-1]) > RUN_ON * height \
                     or top - bottom > RUN_ON * height:
                 continue
-            tops = [min(g.bbox[1] for g in line) for line in lines]
+            tops = [min(g.bbox[1] for g in own_line) for own_line in own]
             pitch = tops[-1] - tops[-2] if len(tops) > 1 else None
             previous[c] = (tops[-1], pitch)
         last_top, pitch = previous[c]
