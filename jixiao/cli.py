@@ -20,6 +20,7 @@ from extract.model import GRID_SOURCES, ExtractError
 from jixiao import api
 from jixiao.pipeline import FileResult, default_workers
 from load.errors import LoadError
+from normalize.forms import page_ranges
 
 T = TypeVar("T")
 
@@ -72,12 +73,25 @@ def main(verbose: int) -> None:
 
 
 def file_line(result: FileResult) -> str:
+    """One line per file; a file of several forms, or of a form among other pages, says
+    which pages hold what, so no form and no page goes unmentioned."""
     if result.status == "failed":
         return f"{result.path}: {result.reason}"
-    what = f"{result.department} {result.year}" if result.department else result.reason
     extra = f", {result.issues} issue(s)" if result.issues else ""
     pages = f", {result.pages} pages" if result.pages else ""
-    return f"{result.path}: {result.status} ({what}{pages}{extra})"
+    whole = len(result.forms) == 1 and not result.other_pages
+    if not result.forms or whole:
+        what = f"{result.department} {result.year}" if result.department else result.reason
+        return f"{result.path}: {result.status} ({what}{pages}{extra})"
+    count = "1 declaration" if len(result.forms) == 1 else f"{len(result.forms)} declarations"
+    each = "; ".join(f"pages {page_ranges(range(f.first_page, f.last_page + 1))} "
+                     f"{f.department} {f.year}" + ("" if f.status == result.status else f" {f.status}")
+                     for f in result.forms)
+    other = ""
+    if result.other_pages:
+        runs = page_ranges(result.other_pages)
+        other = f"; {'page' if len(result.other_pages) == 1 else 'pages'} {runs} not part of a form"
+    return f"{result.path}: {result.status} ({count}: {each}{other}{pages}{extra})"
 
 
 class Progress:

@@ -33,16 +33,32 @@ from extract.model import ExtractError, ExtractSettings
 from extract.pdf import extract_document, sha256_of
 from load import store
 from load.errors import LoadError
-from normalize.document import normalize
-from normalize.model import Declaration, NormalizeError
+from normalize.document import read_forms
+from normalize.model import FileReading, NormalizeError
 
 log = logging.getLogger(__name__)
 STATUSES = ("loaded", "superseded", "skipped", "failed")
 
 
 @dataclass(frozen=True)
+class FormResult:
+    """One declaration of a file: its pages, what it is, what happened to it."""
+
+    first_page: int
+    last_page: int
+    status: str
+    department: str
+    year: int
+    issues: int = 0
+
+
+@dataclass(frozen=True)
 class FileResult:
-    """What happened to one file. ``status``: loaded, superseded, skipped, failed."""
+    """What happened to one file. ``status``: loaded, superseded, skipped, failed.
+
+    ``forms`` are the declarations found in the file, in page order, and
+    ``other_pages`` the pages that are part of none; ``department``, ``year`` and
+    ``issues`` are the first declaration's (issues: all of them)."""
 
     path: str
     status: str
@@ -53,9 +69,12 @@ class FileResult:
     year: int | None = None
     issues: int = 0
     page_kinds: tuple[str, ...] = ()
+    forms: tuple[FormResult, ...] = ()
+    other_pages: tuple[int, ...] = ()
 
     def as_record(self) -> dict[str, object]:
-        return {**asdict(self), "page_kinds": list(self.page_kinds)}
+        return {**asdict(self), "page_kinds": list(self.page_kinds),
+                "forms": [asdict(f) for f in self.forms], "other_pages": list(self.other_pages)}
 
 
 @dataclass
@@ -77,6 +96,9 @@ class IngestReport:
         parts = [f"{self.count(s)} {s}" for s in STATUSES]
         with_issues = sum(1 for r in self.results if r.issues)
         files = "1 file" if len(self.results) == 1 else f"{len(self.results)} files"
+        forms = sum(len(r.forms) for r in self.results)
+        if forms > sum(1 for r in self.results if r.forms):  # a file held several forms
+            files += f" ({forms} declarations)"
         return f"{files}: " + ", ".join(parts) + f"; {with_issues} with issues"
 
 
@@ -96,9 +118,9 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 @dataclass(frozen=True)
 class _Read:
-    """A worker's answer: the declaration, or why there is none."""
+    """A worker's answer: the file's declarations, or why there are none."""
 
-    declaration: Declaration | None
+    reading: FileReading | None
     reason: str
     pages: int
     page_kinds: tuple[str, ...]
@@ -112,7 +134,7 @@ def read_file(path: str, settings: ExtractSettings) -> _Read:
     try:
         doc = extract_document(path, settings)
         pages, kinds = len(doc.pages), tuple(doc.page_kinds)
-        declaration = normalize(doc)
+        reading = read_forms(doc)
     except (ExtractError, NormalizeError, OSError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         return _Read(None, reason, pages, kinds, time.perf_counter() - started)
@@ -120,25 +142,31 @@ def read_file(path: str, settings: ExtractSettings) -> _Read:
         log.exception("internal error reading %s", path)
         reason = f"internal error (please report it): {type(exc).__name__}: {exc}"
         return _Read(None, reason, pages, kinds, time.perf_counter() - started)
-    return _Read(declaration, "", pages, kinds, time.perf_counter() - started)
+    return _Read(reading, "", pages, kinds, time.perf_counter() - started)
 
 
 def _save(engine: Engine, path: Path, read: _Read, force: bool, load_id: int) -> FileResult:
     seconds = round(read.seconds, 3)
-    if read.declaration is None:
+    if read.reading is None:
         return FileResult(str(path), "failed", read.reason, read.pages, seconds,
                           page_kinds=read.page_kinds)
-    decl = read.declaration
+    found = read.reading.declarations
     started = time.perf_counter()
     try:
         # stored absolute: `show` must find the file from wherever it is run
-        saved = store.save(engine, decl, force=force, load_id=load_id, path=str(path.resolve()))
+        saved = store.save_file(engine, found, other_pages=read.reading.other_pages,
+                                force=force, load_id=load_id, path=str(path.resolve()))
     except LoadError as exc:
         return FileResult(str(path), "failed", str(exc), read.pages, seconds,
                           page_kinds=read.page_kinds)
-    return FileResult(str(path), saved.status, "", read.pages,
-                      round(seconds + time.perf_counter() - started, 3), decl.department,
-                      decl.year, len(decl.issues), read.page_kinds)
+    forms = tuple(FormResult(*d.source.page_range, s.status, d.department, d.year, len(d.issues))
+                  for d, s in zip(found, saved, strict=True))
+    statuses = {s.status for s in saved}
+    status = next(s for s in ("superseded", "loaded", "skipped") if s in statuses)
+    return FileResult(str(path), status, "", read.pages,
+                      round(seconds + time.perf_counter() - started, 3), found[0].department,
+                      found[0].year, sum(f.issues for f in forms), read.page_kinds, forms,
+                      read.reading.other_pages)
 
 
 def _precheck(engine: Engine, path: Path, force: bool) -> FileResult | None:

@@ -84,6 +84,8 @@ def declaration_record(row: m.Declaration) -> dict[str, Any]:
             "sha256": doc.sha256,
             "pages": doc.pages,
             "page_kinds": list(doc.page_kinds or []),
+            "first_page": row.first_page,
+            "last_page": row.last_page,
             "version": row.version,
         },
         "title": row.title,

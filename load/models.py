@@ -45,6 +45,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     event,
     text,
 )
@@ -136,17 +137,21 @@ class Document(Base):
     extractor_version: Mapped[str] = mapped_column(Text, default="")
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     load_id: Mapped[int | None] = mapped_column(ForeignKey("load_run.id", ondelete="SET NULL"))
+    # pages of the file that are part of no declaration (a booklet's other tables)
+    other_pages: Mapped[list[int] | None] = mapped_column(JSON)
 
-    declaration: Mapped[Declaration | None] = relationship(
-        back_populates="document", cascade="all, delete-orphan", uselist=False
+    declarations: Mapped[list[Declaration]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Declaration.first_page"
     )
 
 
 class Declaration(Base):
-    """The declaration read from one document, one version of a (department, year)."""
+    """A declaration read from pages ``first_page``..``last_page`` of a document (a file may
+    hold several), one version of a (department, year)."""
 
     __tablename__ = "declaration"
     __table_args__ = (
+        UniqueConstraint("document_id", "first_page", name="uq_declaration_document_pages"),
         Index("ix_declaration_department_year", "department", "year"),
         # At most one current version per (department, year), on SQLite and PostgreSQL.
         Index(
@@ -160,9 +165,9 @@ class Declaration(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("document.id", ondelete="CASCADE"), unique=True
-    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    first_page: Mapped[int] = mapped_column(Integer)
+    last_page: Mapped[int] = mapped_column(Integer)
     department: Mapped[str] = mapped_column(Text)
     year: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -186,7 +191,7 @@ class Declaration(Base):
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     load_id: Mapped[int | None] = mapped_column(ForeignKey("load_run.id", ondelete="SET NULL"))
 
-    document: Mapped[Document] = relationship(back_populates="declaration")
+    document: Mapped[Document] = relationship(back_populates="declarations")
     prior_year_results: Mapped[list[PriorYearResult]] = relationship(
         cascade="all, delete-orphan", order_by="PriorYearResult.position"
     )

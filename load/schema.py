@@ -20,6 +20,8 @@ The revisions live in ``load/migrations/versions/``; see :mod:`load.migrations`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -89,7 +91,7 @@ def upgrade(engine: Engine, label: str | None = None) -> str:
     if current == head:
         return head
 
-    with engine.connect() as conn:
+    with engine.connect() as conn, _foreign_keys_off(conn):
         if conn.dialect.name == "sqlite":
             # Take the write lock before reading the revision again (see load.store).
             conn = conn.execution_options(**{SQLITE_BEGIN_OPTION: "BEGIN IMMEDIATE"})
@@ -107,7 +109,34 @@ def upgrade(engine: Engine, label: str | None = None) -> str:
                 current = known[0]
             log.info("%s: upgrading schema from %s to %s", label, current or "empty", head)
             command.upgrade(config, "head")
+            _check_foreign_keys(conn, label)
     return head
+
+
+@contextmanager
+def _foreign_keys_off(conn: Connection) -> Iterator[None]:
+    """SQLite: foreign keys off while revisions run. A revision that copies a table
+    (a constraint SQLite cannot drop in place) drops the old one, and with foreign
+    keys on that drop deletes every row that references it. The pragma cannot change
+    inside a transaction, so it is set on the connection before the upgrade begins,
+    and the keys are checked before it commits (``_check_foreign_keys``)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(conn: Connection, label: str) -> None:
+    if conn.dialect.name == "sqlite":
+        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"{label}: schema upgrade left {len(broken)} rows with broken "
+                               f"references (first: {tuple(broken[0])}); nothing was changed")
 
 
 def _refuse_unknown(current: str | None, known: list[str], head: str, label: str) -> None:

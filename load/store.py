@@ -1,12 +1,14 @@
 """Opening the database and saving declarations into it.
 
-``save`` stores one :class:`normalize.model.Declaration` per call in ONE transaction: the
-document row, the declaration row and all its child rows are committed together or not
-at all. Rules:
+``save_file`` stores the declarations read from one file (a file may hold several
+forms) in ONE transaction: the document row, the declaration rows and all their child
+rows are committed together or not at all. Rules:
 
 * a document whose ``sha256`` is already stored is ``"skipped"`` (nothing is written),
-  unless ``force=True``: then that document's declaration is replaced in place (same
-  row id, same version, same current/superseded state; child rows rewritten);
+  unless ``force=True``: then a declaration re-read from the same first page for the
+  same (department, year) is replaced in place (same row id, same version, same
+  current/superseded state; child rows rewritten), and the document's other old
+  declarations are taken out of their chains;
 * a declaration for a (department, year) that already has a current declaration from
   another document supersedes it: the old one stays, with ``is_current`` false and
   ``superseded_by``/``superseded_at`` set, and the new one gets ``version = old + 1``
@@ -23,7 +25,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,27 +191,46 @@ def save(
     load_id: int | None = None,
     path: str | None = None,
 ) -> SaveResult:
-    """Store one declaration in one transaction; see the module docstring for the rules.
+    """Store one declaration (a file holding one form) in one transaction; see the
+    module docstring for the rules and :func:`save_file` for a file of several."""
+    return save_file(engine, [declaration], force=force, load_id=load_id, path=path)[0]
+
+
+def save_file(
+    engine: Engine,
+    declarations: Sequence[nm.Declaration],
+    *,
+    other_pages: Sequence[int] = (),
+    force: bool = False,
+    load_id: int | None = None,
+    path: str | None = None,
+) -> list[SaveResult]:
+    """Store every declaration read from one file, in ONE transaction, each under the
+    rules of the module docstring; ``other_pages`` are the file's pages part of no form.
 
     ``path`` is where the file was read from (stored in ``document.path``; defaults to
-    ``declaration.source.file``). Raises :class:`SaveError` for an invalid declaration or
-    a database error, after rolling everything back.
+    the file name). Raises :class:`SaveError` for an invalid declaration or a database
+    error, after rolling everything back: a file is stored whole or not at all.
     """
-    _check(declaration)
-    source = declaration.source
+    if not declarations:
+        raise SaveError("no declaration to save")
+    for declaration in declarations:
+        _check(declaration)
+    source = declarations[0].source
+    if any(d.source.sha256 != source.sha256 for d in declarations):
+        raise SaveError(f"{source.file}: declarations of different files saved as one")
     try:
         with _writing(engine) as session:
             if engine.dialect.name == "postgresql":
-                for key in (
-                    f"jixiao:file:{source.sha256}",
-                    f"jixiao:declaration:{declaration.department}|{declaration.year}",
-                ):
+                keys = {f"jixiao:declaration:{d.department}|{d.year}" for d in declarations}
+                for key in (f"jixiao:file:{source.sha256}", *sorted(keys)):  # one order: no deadlock
                     session.execute(
                         text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
                     )
-            result = _save(session, declaration, force=force, load_id=load_id, path=path)
+            results = _save(session, declarations, other_pages, force=force, load_id=load_id,
+                            path=path)
             session.flush()
-            return result
+            return results
     except SQLAlchemyError as exc:
         raise SaveError(f"{source.file}: could not save declaration: {exc}") from exc
 
@@ -228,51 +249,66 @@ def _check(declaration: nm.Declaration) -> None:
 
 def _save(
     session: Session,
-    decl: nm.Declaration,
+    declarations: Sequence[nm.Declaration],
+    other_pages: Sequence[int],
     *,
     force: bool,
     load_id: int | None,
     path: str | None,
-) -> SaveResult:
-    source = decl.source
+) -> list[SaveResult]:
+    source = declarations[0].source
     doc = session.scalars(
         select(m.Document)
         .where(m.Document.sha256 == source.sha256)
-        .options(selectinload(m.Document.declaration))
+        .options(selectinload(m.Document.declarations))
     ).one_or_none()
 
-    if doc is not None and doc.declaration is not None and not force:
-        old = doc.declaration
-        return SaveResult("skipped", doc.id, old.id, old.version)
+    if doc is not None and doc.declarations and not force:
+        return [SaveResult("skipped", doc.id, old.id, old.version) for old in doc.declarations]
 
     if doc is None:
         doc = m.Document(sha256=source.sha256)
         session.add(doc)
-    _fill_document(doc, source, load_id=load_id, path=path)
-
-    old = doc.declaration
-    if old is not None:  # force=True
-        if (old.department, old.year) == (decl.department, decl.year):
-            _fill_declaration(old, decl, load_id=load_id)
-            for collection in (
-                old.prior_year_results,
-                old.work_tasks,
-                old.budget_lines,
-                old.indicators,
-                old.provenance,
-                old.issues,
-            ):
-                collection.clear()
-            session.flush()
-            _add_children(session, old, decl)
-            return SaveResult("loaded", doc.id, old.id, old.version, replaced=True)
-        # The re-read moved the declaration to another (department, year): take it out
-        # of its old chain (restoring the version it had superseded) and store it anew.
-        _remove_declaration(session, old)
-        doc.declaration = None
-        session.flush()
-
+    _fill_document(doc, source, other_pages, load_id=load_id, path=path)
     session.flush()  # the document row, for its id
+
+    # force=True: a declaration re-read from the same first page, for the same
+    # (department, year), is replaced in place; any other old one is taken out of its
+    # chain (restoring the version it had superseded) before the new ones are stored
+    old_at = {old.first_page: old for old in doc.declarations}
+    kept = {first: old for first, old in old_at.items()
+            if any(d.source.page_range[0] == first and (d.department, d.year)
+                   == (old.department, old.year) for d in declarations)}
+    for first, old in old_at.items():
+        if first not in kept:
+            _remove_declaration(session, old)
+    session.flush()
+    session.expire(doc, ["declarations"])
+    return [_replace(session, kept[d.source.page_range[0]], d, load_id)
+            if d.source.page_range[0] in kept else _add(session, doc, d, load_id)
+            for d in declarations]
+
+
+def _replace(session: Session, old: m.Declaration, decl: nm.Declaration,
+             load_id: int | None) -> SaveResult:
+    _fill_declaration(old, decl, load_id=load_id)
+    for collection in (
+        old.prior_year_results,
+        old.work_tasks,
+        old.budget_lines,
+        old.indicators,
+        old.provenance,
+        old.issues,
+    ):
+        collection.clear()
+    session.flush()
+    _add_children(session, old, decl)
+    return SaveResult("loaded", old.document_id, old.id, old.version, replaced=True)
+
+
+def _add(session: Session, doc: m.Document, decl: nm.Declaration,
+         load_id: int | None) -> SaveResult:
+    """Store ``decl`` as the newest version of its (department, year)."""
     key = (m.Declaration.department == decl.department) & (m.Declaration.year == decl.year)
     current = session.scalars(
         select(m.Declaration).where(key, m.Declaration.is_current.is_(True)).with_for_update()
@@ -315,8 +351,10 @@ def _remove_declaration(session: Session, row: m.Declaration) -> None:
 
 
 def _fill_document(
-    doc: m.Document, source: nm.SourceInfo, *, load_id: int | None, path: str | None
+    doc: m.Document, source: nm.SourceInfo, other_pages: Sequence[int], *,
+    load_id: int | None, path: str | None
 ) -> None:
+    doc.other_pages = list(other_pages)
     doc.file_name = source.file
     doc.path = path if path is not None else source.file
     doc.pages = source.pages
@@ -329,6 +367,7 @@ def _fill_document(
 def _fill_declaration(row: m.Declaration, decl: nm.Declaration, *, load_id: int | None) -> None:
     row.department = decl.department
     row.year = decl.year
+    row.first_page, row.last_page = decl.source.page_range
     row.title = decl.title
     row.money_unit = decl.money_unit
     row.subordinate_units = decl.subordinate_units
@@ -492,6 +531,8 @@ def to_model(row: m.Declaration) -> nm.Declaration:
             pages=doc.pages,
             page_kinds=tuple(doc.page_kinds or ()),
             extractor_version=doc.extractor_version or "",
+            first_page=row.first_page,
+            last_page=row.last_page,
         ),
         title=row.title,
         year=row.year,

@@ -1,12 +1,21 @@
-"""Page grids → one ``Declaration``: the stage's single entry point."""
+"""Page grids → declarations: ``read_forms`` (every form of a file, the stage's entry
+point) and ``normalize`` (the pages of one form → one ``Declaration``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from extract.model import ExtractedDocument
-from normalize import budget, checks, header, indicators, pointers, records, script, sections
-from normalize.model import Declaration, Issue, NotADeclaration, SourceInfo
+from normalize import budget, checks, forms, header, indicators, pointers, records, script, sections
+from normalize.model import (
+    Declaration,
+    FileReading,
+    IncompleteForm,
+    Issue,
+    NotADeclaration,
+    SourceInfo,
+)
 from normalize.rows import stream
 
 TEXT_SECTIONS = ("functions", "policies", "strategic_goals", "annual_goals")
@@ -18,7 +27,40 @@ def _not_this_form(doc: ExtractedDocument, rows: list) -> NotADeclaration:
     return NotADeclaration(f"not a 部门整体预算绩效目标申报表 (titles found: {found})")
 
 
+def read_forms(doc: ExtractedDocument) -> FileReading:
+    """Every declaration of the file, each read from its own pages (normalize.forms).
+
+    A proposed page range that turns out to hold no form (a booklet's table of contents
+    that names the form, a prose page with a section's words) is part of no form. A
+    range that holds a form's grids but not its department or year fails the file:
+    loading the other forms of it would leave that one unread in silence. A file
+    where no range reads as a form is read whole, as one form or refused as none."""
+    numbers = [p.page for p in doc.pages]
+    by_number = {p.page: p for p in doc.pages}
+    found: list[Declaration] = []
+    proposed = forms.spans(doc.pages)
+    for span in proposed:
+        pages = [by_number[n] for n in range(span.first, span.last + 1)]
+        if span.titled:
+            pages[0] = forms.from_title(pages[0])
+        try:
+            found.append(normalize(replace(doc, pages=tuple(pages))))
+        except IncompleteForm as exc:
+            where = "" if len(proposed) == 1 else f"pages {forms.page_ranges(range(span.first, span.last + 1))}: "
+            raise IncompleteForm(where + str(exc)) from exc
+        except NotADeclaration:
+            continue
+    if not found:
+        found = [normalize(doc)]
+    # the file's pages, not the form's: every declaration of a file shares its document
+    whole = {"pages": len(doc.pages), "page_kinds": tuple(doc.page_kinds)}
+    found = [replace(d, source=replace(d.source, **whole)) for d in found]
+    other = forms.other_pages(numbers, [d.source.page_range for d in found])
+    return FileReading(tuple(found), other)
+
+
 def normalize(doc: ExtractedDocument) -> Declaration:
+    """The declaration on ``doc``'s pages, all of which are taken as one form's."""
     rows = stream(script.in_form_script(doc.pages))
     parts = sections.split(rows)
     head_rows = parts.get("preamble") + parts.get("trailer")
@@ -39,9 +81,9 @@ def normalize(doc: ExtractedDocument) -> Declaration:
                   else header.find_filed_by(head_rows))
     year = header.find_year(head_rows) or header.find_year(rows)
     if not department:
-        raise NotADeclaration("no department: neither 部门名称 nor 填报部门 was found")
+        raise IncompleteForm("no department: neither 部门名称 nor 填报部门 was found")
     if year is None:
-        raise NotADeclaration("no year: the title block names no year (e.g. (2021年度))")
+        raise IncompleteForm("no year: the title block names no year (e.g. (2021年度))")
 
     texts = {name: records.long_text(parts.get(name))[0] for name in TEXT_SECTIONS}
     read = {name for name, got in (("budget", budget_lines), ("indicators", indicator_rows)) if got}
@@ -67,7 +109,8 @@ def normalize(doc: ExtractedDocument) -> Declaration:
     return Declaration(
         source=SourceInfo(file=Path(doc.path).name, sha256=doc.sha256, pages=len(doc.pages),
                           page_kinds=tuple(doc.page_kinds),
-                          extractor_version=doc.extractor_version),
+                          extractor_version=doc.extractor_version,
+                          first_page=doc.pages[0].page, last_page=doc.pages[-1].page),
         title=title,
         year=year,
         department=department,

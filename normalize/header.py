@@ -42,12 +42,24 @@ def find_title(rows: Sequence[Row]) -> str | None:
     return found[0] if found else None
 
 
+def is_title(text: str) -> bool:
+    """Does the text name a 绩效目标申报表, as a title does: short (a sentence of prose
+    that mentions one is not a title)?"""
+    folded = fold(text)
+    return any(word in folded for word in TITLE_WORDS) and len(folded) <= 40
+
+
+def names_filer(text: str) -> bool:
+    """Is the text a 填报部门 line (the department that filed the form)?"""
+    return _FILED_BY.search(fold(text)) is not None
+
+
 def title_cell(rows: Sequence[Row]) -> tuple[str, Cell] | None:
     """The title (as ``find_title``) and the cell or line it was read from."""
     first = min((r.page for r in rows), default=1)
     for cell in (c for r in rows if r.page == first for c in r.cells if c.text.strip()):
         folded = fold(cell.text)
-        if any(word in folded for word in TITLE_WORDS) and len(folded) <= 40:
+        if is_title(cell.text):
             title = _YEAR.sub("", folded)
             title = re.sub(r"[(（][)）]", "", title)
             return (title.strip("()（）") or folded), cell

@@ -132,13 +132,25 @@ def pointer_tokens(path: str) -> list[str]:
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """The file a declaration was read from (copied from extract's document)."""
+    """The file a declaration was read from (copied from extract's document), and the
+    pages of the file that hold this declaration, ``first_page``..``last_page``: a file
+    may hold several forms, or one inside a longer document."""
 
     file: str
     sha256: str
     pages: int
     page_kinds: tuple[str, ...] = ()
     extractor_version: str = ""
+    first_page: int = 1
+    last_page: int = 0  # 0: the file's last page
+
+    def __post_init__(self) -> None:
+        if not self.last_page:
+            object.__setattr__(self, "last_page", self.pages)
+
+    @property
+    def page_range(self) -> tuple[int, int]:
+        return self.first_page, self.last_page
 
 
 @dataclass(frozen=True)
@@ -169,3 +181,17 @@ class NormalizeError(Exception):
 
 class NotADeclaration(NormalizeError):
     """The document is not a 部门整体预算绩效目标申报表; the message lists the titles found."""
+
+
+class IncompleteForm(NotADeclaration):
+    """The pages hold the form's grids, but not what identifies a declaration (its
+    department, its year): a form that could not be read, not something else."""
+
+
+@dataclass(frozen=True)
+class FileReading:
+    """Every declaration found in one file, in page order, and the file's pages that
+    are part of none (a booklet's other tables, a cover letter, blank pages)."""
+
+    declarations: tuple[Declaration, ...]
+    other_pages: tuple[int, ...] = ()

@@ -38,7 +38,7 @@ class Sections:
         return self.rows.get(name, [])
 
 
-def _own_header(row: Row) -> str | None:
+def own_header(row: Row) -> str | None:
     """The section whose table header the row is (two labels of that table), wherever
     its section label is: a spreadsheet prints a merged label once, centred on the
     whole merge, so where the merge crosses a page the label may be on the next page."""
@@ -63,7 +63,7 @@ def _label_cell(row: Row) -> tuple[str | None, Row]:
         return None, row
     first = row.cells[0]
     left = row.left
-    own = _own_header(row)
+    own = own_header(row)
     if own is not None and (own == "indicators" or left is not first or not first.text.strip()
                             or labels.match(first.text, "section") is None):
         return own, row
@@ -143,7 +143,7 @@ def split(stream: list[Row]) -> Sections:
                 out.pages.setdefault(current, row.page)
                 carried = continued  # the section's title repeated on the next page
             continue
-        if row.is_line and current != "preamble" and _is_trailer(row):
+        if row.is_line and current != "preamble" and is_trailer(row):
             current = "trailer"
         out.add(current, row)
     return out
@@ -194,6 +194,6 @@ def _below_header(row: Row, header: Row) -> bool:
     return not row.is_line and row.page == header.page and any(id(c) in mine for c in row.covering)
 
 
-def _is_trailer(row: Row) -> bool:
+def is_trailer(row: Row) -> bool:
     """Free text after the grids (sign-off, notes) is not section content."""
     return any(word in row.text for word in ("填表人", "填报人", "填表日期", "负责人", "联系电话"))

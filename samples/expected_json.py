@@ -50,6 +50,8 @@ def build(form: Form, pdf: Path, pages: int) -> dict:
             "sha256": hashlib.sha256(pdf.read_bytes()).hexdigest(),
             "pages": pages,
             "page_kinds": ["text"] * pages,
+            "first_page": 1,
+            "last_page": pages,
             "version": 1,
         },
         "title": form.title,

@@ -230,6 +230,8 @@ def expected_record(decl: Declaration, version: int = 1) -> dict:
             "sha256": decl.source.sha256,
             "pages": decl.source.pages,
             "page_kinds": list(decl.source.page_kinds),
+            "first_page": decl.source.page_range[0],
+            "last_page": decl.source.page_range[1],
             "version": version,
         },
         "title": decl.title,

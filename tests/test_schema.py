@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,64 @@ def test_database_at_0002_gets_issue_fields_in_place(db_url):
             [None], ["/budget/0/annual", None]]
         for record in records:
             assert not list(validator.iter_errors(record))
+    finally:
+        engine.dispose()
+
+
+def test_database_at_0003_keeps_every_row_when_documents_take_several_declarations(db_url):
+    """Revision 0004 lets a document hold several declarations. On SQLite that copies
+    the declaration table, whose drop would delete every row below it with foreign keys
+    on: every row stays, each declaration gets its file's pages, the one-current-version
+    rule holds, and a file of two forms can be stored."""
+    at_revision(db_url, "0003")
+    raw = create_engine(db_url)
+    try:
+        with raw.begin() as conn:
+            tables = MetaData()
+            tables.reflect(conn)
+            ids = []
+            for name, pages, version in (("older.pdf", 3, 1), ("old.pdf", 4, 2)):
+                (document,) = conn.execute(tables.tables["document"].insert().values(
+                    file_name=name, path=name, sha256=str(version) * 64, pages=pages,
+                    page_kinds=["text"] * pages, extractor_version="8", ingested_at=m.utcnow())
+                ).inserted_primary_key
+                ids += conn.execute(tables.tables["declaration"].insert().values(
+                    document_id=document, department="盐城市住房公积金管理中心", year=2020,
+                    version=version, is_current=version == 2, money_unit="万元")
+                ).inserted_primary_key
+            conn.execute(tables.tables["declaration"].update()
+                         .where(tables.tables["declaration"].c.id == ids[0]).values(superseded_by=ids[1]))
+            for declaration in ids:
+                conn.execute(tables.tables["issue"].insert().values(
+                    declaration_id=declaration, position=0, code="section_missing",
+                    message="no 年度工作任务", page=1, field="/work_tasks"))
+    finally:
+        raw.dispose()
+
+    engine = store.open_database(db_url)
+    try:
+        assert revision_of(engine) == schema.head_revision()
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, first_page, last_page, superseded_by "
+                                     "FROM declaration ORDER BY id")).all()
+            assert [tuple(r) for r in rows] == [(ids[0], 1, 3, ids[1]), (ids[1], 1, 4, None)]
+            assert conn.execute(text("SELECT COUNT(*) FROM issue")).scalar() == 2
+            assert conn.execute(text(f"SELECT department FROM {m.SUMMARY_VIEW}")).all() == \
+                [("盐城市住房公积金管理中心",)]
+        with pytest.raises(IntegrityError):  # still one current version per department and year
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE declaration SET is_current = TRUE"))
+        first = make_declaration()
+        second = make_declaration(department="淮安市民政局")
+        pages = {"pages": 8, "first_page": 5, "last_page": 8}
+        second = replace(second, source=replace(first.source, **pages))
+        first = replace(first, source=replace(first.source, pages=8, last_page=4))
+        saved = store.save_file(engine, [first, second], other_pages=())
+        assert [s.status for s in saved] == ["loaded", "loaded"]
+        assert len({s.document_id for s in saved}) == 1
+        assert [(r["department"], r["source"]["first_page"], r["source"]["last_page"])
+                for r in export.export_declarations(engine, year=2021)] == \
+            [("淮安市民政局", 5, 8), (first.department, 1, 4)]
     finally:
         engine.dispose()
 
