@@ -32,8 +32,9 @@ def read_forms(doc: ExtractedDocument) -> FileReading:
 
     A proposed page range that turns out to hold no form (a booklet's table of contents
     that names the form, a prose page with a section's words) is part of no form. A
-    range that holds a form's grids but not its department or year fails the file:
-    loading the other forms of it would leave that one unread in silence. A file
+    range that starts with the form's title or 部门名称 and holds a form's grids but
+    not its department or year fails the file: loading the other forms of it would
+    leave that one unread in silence. A file
     where no range reads as a form is read whole, as one form or refused as none."""
     numbers = [p.page for p in doc.pages]
     by_number = {p.page: p for p in doc.pages}
@@ -46,6 +47,8 @@ def read_forms(doc: ExtractedDocument) -> FileReading:
         try:
             found.append(normalize(replace(doc, pages=tuple(pages))))
         except IncompleteForm as exc:
+            if not (span.titled or span.named):
+                continue  # words of the form on a page of something else (a booklet's prose)
             where = "" if len(proposed) == 1 else f"pages {forms.page_ranges(range(span.first, span.last + 1))}: "
             raise IncompleteForm(where + str(exc)) from exc
         except NotADeclaration:

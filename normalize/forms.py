@@ -9,12 +9,14 @@ A form starts on a page that prints the form's title, unless that page only goes
 with the form before it (its first table continues the last page's and it names no
 department of its own: a title repeated as a running header). With its title lost, a
 form starts on a page that names a department (部门名称) when the form before it has
-already named one, or on the first page that holds the form's own words. A form
-goes on over every page of the form's (the rest of the table on the page before, or
-any of the form's own words: a section label, a table header, the sign-off), and ends
-before the first page that is not (another table, prose) or after the page that holds
-its sign-off. Blank pages are neutral: they neither end a form nor
-belong to one. Pages between forms are part of none.
+already named one, or on the first page that holds the form's own words. A form goes
+on over every page of the form's (the rest of the table on the page before, or any of
+the form's own words: a section label, a table header, the sign-off), and over pages
+that read as none of its up to the next page that does (a page whose table was not
+found), for only a title or a department starts a form. It ends with the page that
+holds its sign-off: pages after it up to the next form's start are part of none, as
+are pages before the first form. Blank pages are neutral: they neither end a form nor
+belong to one.
 
 This only proposes page ranges; whether a range holds a form is decided by reading it
 (normalize.document).
@@ -33,11 +35,12 @@ from normalize.rows import Row, stream
 @dataclass(frozen=True)
 class Span:
     """The pages ``first``..``last`` (file page numbers) proposed as one form.
-    ``titled``: its first page prints the form's title."""
+    ``titled``: its first page prints the form's title; ``named``: its 部门名称."""
 
     first: int
     last: int
     titled: bool
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,10 @@ class _Page:
 
     @property
     def names_department(self) -> bool:
+        """Does the page hold the profile's 部门名称 label? (Not 填报部门: a title block
+        prints it, and its grid may begin on the next page.)"""
         return any(labels.match(c.text, "profile") == "profile.department"
-                   or header.names_filer(c.text) for r in self.rows for c in r.cells)
+                   for r in self.rows for c in r.cells)
 
     @property
     def signed(self) -> bool:
@@ -101,18 +106,24 @@ def spans(pages: Sequence[PageGrid]) -> list[Span]:
     """The page ranges that may each hold one form, in file order (module docstring)."""
     out: list[Span] = []
     open_span: Span | None = None
-    named = signed = False  # the open span has named its department / holds its sign-off
+    named = signed = False  # the last span has named its department / holds its sign-off
     for page in pages_of(pages):
         if page.blank:
             continue
         starts = (page.titled and (open_span is None or signed or not page.continues
                                    or page.names_department)) \
-            or (page.names_department and (open_span is None or named or signed))
-        if open_span is not None and not starts and not signed and page.goes_on_form():
-            open_span = replace(open_span, last=page.number)
+            or (page.names_department and (not out or named or signed))
+        if starts:
+            open_span = Span(page.number, page.number, page.titled, page.names_department)
+            out.append(open_span)
+            named = signed = False
+        elif page.goes_on_form() and out and not signed:
+            # the form goes on; past pages that read as none of its (a page whose table
+            # was not found) too, for nothing but a title or a department starts a form
+            open_span = replace(out[-1], last=page.number)
             out[-1] = open_span
-        elif starts or (open_span is None and page.goes_on_form()):
-            open_span = Span(page.number, page.number, page.titled)
+        elif page.goes_on_form() and open_span is None:
+            open_span = Span(page.number, page.number, False, False)
             out.append(open_span)
             named = signed = False
         else:

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from expected import differences
 
+from extract.model import TextLine
+from extract.pdf import extract_document
 from jixiao import api
 from jixiao.cli import file_line
+from normalize import forms
+from normalize.document import read_forms
+from normalize.model import IncompleteForm
 
 ROOT = Path(__file__).resolve().parents[1]
 RANDOM = ROOT / "samples" / "random"
@@ -111,3 +117,33 @@ def test_scanned_forms_one_after_another_read_as_each_alone(tmp_path):
         shift = 2 * k  # the issues point at the same fields, on the bundle's pages
         assert [(i["code"], i.get("field"), i.get("page")) for i in record["issues"]] == \
             [(i["code"], i.get("field"), i.get("page") and i["page"] + shift) for i in alone["issues"]]
+
+
+def test_a_page_read_as_none_of_the_form_inside_it_stays_the_forms():
+    """Only a title or a 部门名称 starts a form. A page of a form whose tables were not
+    found (a scan too poor) reads as nothing of the form's; the pages after it that do
+    are still that form's, not a form of their own without a department. A title
+    repeated over a page whose table goes on is a running header, not a new form."""
+    doc = extract_document(RANDOM / "synth_904.pdf")
+    assert forms.spans(doc.pages) == [forms.Span(1, 7, True, True)]
+    pages = list(doc.pages)
+    pages[3] = replace(pages[3], grids=(), lines=())  # page 4 read as nothing at all
+    pages[2] = replace(pages[2], grids=(), lines=tuple(  # page 3 as stray words
+        TextLine("某某某某某", (100.0, 100.0 + 20 * k, 200.0, 115.0 + 20 * k), 3) for k in range(3)))
+    assert forms.spans(pages) == [forms.Span(1, 7, True, True)]
+    titled = list(doc.pages)
+    for k in (3, 6):  # pages 4 and 7, whose tables go on from the page before
+        top = min(g.bbox[1] for g in titled[k].grids)
+        titled[k] = replace(titled[k], lines=(
+            TextLine("部门整体预算绩效目标申报表", (200.0, top - 30, 400.0, top - 15), k + 1),
+            *titled[k].lines))
+    assert forms.spans(titled) == [forms.Span(1, 7, True, True)]
+    (declaration,) = read_forms(replace(doc, pages=tuple(titled))).declarations
+    assert declaration.source.page_range == (1, 7)
+    # over a page that starts a table of its own, a title may as well start a form that
+    # names no department: the file is refused, saying where, never read as one form
+    top = min(g.bbox[1] for g in titled[1].grids)
+    titled[1] = replace(titled[1], lines=(
+        TextLine("部门整体预算绩效目标申报表", (200.0, top - 60, 400.0, top - 45), 2), *titled[1].lines))
+    with pytest.raises(IncompleteForm, match="^pages 2–7: no department"):
+        read_forms(replace(doc, pages=tuple(titled)))
