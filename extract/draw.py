@@ -26,8 +26,9 @@ class Box:
     color: tuple[int, int, int]
 
 
-def render_page(path: str | Path, page: int, dpi: int = 110) -> Image.Image:
-    """Page ``page`` (from 1) as an RGB image."""
+def render_page(path: str | Path, page: int, dpi: int = 110, turn: int = 0) -> Image.Image:
+    """Page ``page`` (from 1) as an RGB image, turned ``turn`` degrees clockwise from how
+    it is displayed (as it was read: extract/orientation.py)."""
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -35,7 +36,7 @@ def render_page(path: str | Path, page: int, dpi: int = 110) -> Image.Image:
     try:
         if not 1 <= page <= len(pdf):
             raise ExtractError(f"{path} has {len(pdf)} pages; there is no page {page}")
-        return pdf[page - 1].render(scale=dpi / 72).to_pil().convert("RGB")
+        return pdf[page - 1].render(scale=dpi / 72, rotation=turn % 360).to_pil().convert("RGB")
     finally:
         pdf.close()
 

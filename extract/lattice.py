@@ -13,15 +13,17 @@ camelot's own cell text misorders wrapped lines and glues neighbouring cells.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import camelot
 from pdfplumber.page import Page
 
+from extract import plumber_source
 from extract.grid import Region, build_grid, join_regions
 from extract.model import ExtractSettings, PageGrid
-from extract.plumber_source import page_glyphs, read_pages
+from extract.plumber_source import page_glyphs, page_turn, read_pages
 from extract.text import free_lines
 from extract.triage import triage
 
@@ -41,8 +43,15 @@ def lattice_of(table: Any, page_height: float) -> tuple[list[float], list[float]
 
 
 def read_page(page: Page, number: int, settings: ExtractSettings, path: Path) -> PageGrid:
+    turn = page_turn(page)
+    if turn.degrees:
+        # camelot reads the page as displayed: a page read turned is traced from
+        # pdfplumber's own rulings, turned with its text
+        page_grid = plumber_source.read_page(page, number, settings)
+        return replace(page_grid, reason=f"{page_grid.reason} (pdfplumber rulings: camelot "
+                                         f"reads no turned page)")
     width, height = float(page.width), float(page.height)
-    glyphs = page_glyphs(page)
+    glyphs = page_glyphs(page, turn)
     kind, reason = triage("".join(g.text for g in glyphs), bool(page.images))
     if kind != "text" or not glyphs:
         return PageGrid(page=number, width=width, height=height,

@@ -167,7 +167,9 @@ class PageGrid:
     """One page as extract sees it: its grids and the text outside them.
 
     ``kind`` says which path read the page; ``reason`` says why (for ``show``
-    and ``check``), e.g. "no text layer: needs OCR". ``text_height`` (scans only) is
+    and ``check``), e.g. "no text layer: needs OCR". Every box is on the page turned
+    ``turn`` degrees clockwise from how it is displayed: as its text stands upright
+    (extract/orientation.py), and ``width``/``height`` are the turned page's. ``text_height`` (scans only) is
     how many pixels tall the page's characters are in the image read: what the
     recogniser had to go on.
     """
@@ -180,6 +182,7 @@ class PageGrid:
     lines: tuple[TextLine, ...] = ()
     reason: str = ""
     text_height: float | None = None
+    turn: int = 0  # degrees clockwise the page as displayed was turned to read it upright
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,10 @@ class ExtractedDocument:
     @property
     def page_kinds(self) -> list[str]:
         return [p.kind for p in self.pages]
+
+    @property
+    def page_turns(self) -> list[int]:
+        return [p.turn for p in self.pages]
 
 
 OCR_ENGINES = ("auto", "openvino", "onnxruntime")

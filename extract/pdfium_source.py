@@ -33,6 +33,7 @@ from extract.model import (
     PageGrid,
     Segment,
 )
+from extract.orientation import dominant, turn_of_angle, turned_reason
 from extract.text import free_lines
 from extract.triage import layer_char, triage
 
@@ -101,9 +102,14 @@ class Frame:
     height: float
 
     @classmethod
-    def of(cls, page: pdfium.PdfPage) -> Frame:
+    def of(cls, page: pdfium.PdfPage, turn: int = 0) -> Frame:
+        """The page as displayed, turned ``turn`` degrees clockwise."""
         left, bottom, right, top = page.get_mediabox()
-        return cls(page.get_rotation() % 360, left, bottom, right - left, top - bottom)
+        return cls((page.get_rotation() + turn) % 360, left, bottom, right - left, top - bottom)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return (self.height, self.width) if self.rotation in (90, 270) else (self.width, self.height)
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         x, y = x - self.x0, y - self.y0
@@ -219,9 +225,30 @@ def page_glyphs(page: pdfium.PdfPage, frame: Frame) -> list[Glyph]:
         textpage.close()
 
 
+def page_turn(page: pdfium.PdfPage) -> int:
+    """The clockwise turn of the displayed page that stands most of its characters
+    upright (extract/orientation.py)."""
+    textpage = page.get_textpage()
+    try:
+        tp = textpage.raw
+        shown = Frame.of(page).upright
+        turns = []
+        for i in range(raw.FPDFText_CountChars(tp)):
+            code = raw.FPDFText_GetUnicode(tp, i)
+            if code in (0xFFFE, 0x0D, 0x0A, 0x20) or raw.FPDFText_IsGenerated(tp, i) == 1:
+                continue
+            # PDFium measures a character's angle clockwise in user space: the turn
+            # that stands it upright is the displayed upright's angle less its own
+            turns.append(turn_of_angle(math.degrees(shown - raw.FPDFText_GetCharAngle(tp, i))))
+        return dominant(turns)
+    finally:
+        textpage.close()
+
+
 def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> PageGrid:
-    width, height = page.get_size()
-    frame = Frame.of(page)
+    turn = page_turn(page)
+    frame = Frame.of(page, turn)
+    width, height = frame.size
     glyphs = page_glyphs(page, frame)
     segments, images = page_segments_and_images(page, frame)
     kind, reason = triage("".join(g.text for g in glyphs), images > 0)
@@ -231,7 +258,7 @@ def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> P
     found = grid.trace(segments, glyphs, number, settings, source="text")
     return PageGrid(page=number, width=width, height=height, kind="text",
                     grids=tuple(found.grids), lines=free_lines(found.outside, number),
-                    reason=reason)
+                    reason=turned_reason(reason, turn), turn=turn)
 
 
 @contextmanager

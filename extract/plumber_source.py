@@ -26,7 +26,9 @@ from extract.model import (
     Glyph,
     NotAPDF,
     PageGrid,
+    Segment,
 )
+from extract.orientation import Turn, dominant, matrix_angle, turn_of_angle, turned_reason
 from extract.rulings import page_segments
 from extract.text import free_lines
 from extract.triage import layer_char, triage
@@ -64,36 +66,53 @@ def open_pdf(path: Path, password: str = "") -> Iterator[pdfplumber.PDF]:
         pdf.close()
 
 
-def page_glyphs(page: Page) -> list[Glyph]:
-    """The page's characters; upright text only (a rotated stamp is not content)."""
-    origin_y = page.bbox[1]
+def char_turn(ch: dict) -> int:
+    """The clockwise turn that stands the character upright on the page (pdfplumber
+    gives its coordinates as displayed, /Rotate applied)."""
+    a, b = ch["matrix"][0], ch["matrix"][1]
+    return turn_of_angle(matrix_angle(a, b))
+
+
+def page_turn(page: Page) -> Turn:
+    """How the page turns for most of its characters to stand upright."""
+    turn = dominant(char_turn(ch) for ch in page.chars if ch["text"].strip())
+    return Turn(turn, float(page.width), float(page.height))
+
+
+def page_glyphs(page: Page, turn: Turn) -> list[Glyph]:
+    """The page's characters that stand upright once the page is turned, in the
+    turned page's coordinates (a rotated stamp is not content)."""
+    origin_x, origin_y = page.bbox[0], page.bbox[1]
     out = []
     for ch in page.chars:
-        if not ch.get("upright", True) or not ch["text"]:
+        if not ch["text"] or char_turn(ch) != turn.degrees:
             continue
         text, trust = layer_char(ch["text"])
-        out.append(Glyph(text, (ch["x0"], ch["top"], ch["x1"], ch["bottom"]), confidence=trust,
-                         # y0 is the box bottom and matrix[5] the baseline, both from below
-                         baseline=ch["bottom"] + ch["y0"] - (ch["matrix"][5] - origin_y)))
+        # y0 is the box bottom and matrix[5] the baseline, both from below: the origin,
+        # as displayed, turned with the page
+        origin = turn.point(ch["matrix"][4] - origin_x,
+                            ch["bottom"] + ch["y0"] - (ch["matrix"][5] - origin_y))
+        out.append(Glyph(text, turn.box((ch["x0"], ch["top"], ch["x1"], ch["bottom"])),
+                         confidence=trust, baseline=origin[1]))
     return out
 
 
-def trace_page(page: Page, number: int, settings: ExtractSettings) -> grid.GridTrace:
-    segments = page_segments(page.lines, page.rects, page.curves)
-    return grid.trace(segments, page_glyphs(page), number, settings, source="text")
+def page_segments_turned(page: Page, turn: Turn) -> list[Segment]:
+    return [turn.segment(s) for s in page_segments(page.lines, page.rects, page.curves)]
 
 
 def read_page(page: Page, number: int, settings: ExtractSettings) -> PageGrid:
-    width, height = float(page.width), float(page.height)
-    glyphs = page_glyphs(page)
+    turn = page_turn(page)
+    width, height = turn.size
+    glyphs = page_glyphs(page, turn)
     kind, reason = triage("".join(g.text for g in glyphs), bool(page.images))
     if kind != "text" or not glyphs:
         return PageGrid(page=number, width=width, height=height, kind=kind,  # type: ignore[arg-type]
                         reason=reason)
-    found = trace_page(page, number, settings)
+    found = grid.trace(page_segments_turned(page, turn), glyphs, number, settings, source="text")
     return PageGrid(page=number, width=width, height=height, kind="text",
                     grids=tuple(found.grids), lines=free_lines(found.outside, number),
-                    reason=reason)
+                    reason=turned_reason(reason, turn.degrees), turn=turn.degrees)
 
 
 def read_pages(path: Path, password: str, only: Collection[int] | None,

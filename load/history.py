@@ -56,6 +56,10 @@ class StoredDocument:
     path: str | None
     pages: int
     boxes: tuple[StoredBox, ...]
+    page_turns: tuple[int, ...] = ()  # per page, degrees clockwise it was turned to be read
+
+    def turn(self, page: int) -> int:
+        return self.page_turns[page - 1] if 0 < page <= len(self.page_turns) else 0
 
 
 def box_field(pointer: str | None) -> str | None:
@@ -96,14 +100,16 @@ def find_document(engine: Engine, ref: str, page: int | None = None) -> StoredDo
         stmt = select(m.Provenance).join(m.Declaration).where(m.Declaration.document_id == hit.id)
         if page is not None:
             stmt = stmt.where(m.Provenance.page == page)
-        codes: dict[str, dict[str, None]] = {}  # a dict keeps the codes in order, once
-        issues = select(m.Issue.code, m.Issue.field).join(m.Declaration) \
+        # per declaration: a file of several forms has an indicators[3] in each
+        codes: dict[tuple[int, str], dict[str, None]] = {}  # a dict keeps codes in order, once
+        issues = select(m.Issue.declaration_id, m.Issue.code, m.Issue.field).join(m.Declaration) \
             .where(m.Declaration.document_id == hit.id).order_by(m.Issue.position)
-        for code, pointer in session.execute(issues):
+        for declaration, code, pointer in session.execute(issues):
             field = box_field(pointer)
             if field is not None:
-                codes.setdefault(field, {})[code] = None
+                codes.setdefault((declaration, field), {})[code] = None
         boxes = tuple(StoredBox(p.field, p.page, (p.x0, p.top, p.x1, p.bottom), p.source,
-                                p.confidence, tuple(codes.get(p.field, ())))
+                                p.confidence, tuple(codes.get((p.declaration_id, p.field), ())))
                       for p in session.scalars(stmt))
-        return StoredDocument(hit.id, hit.file_name, hit.path, hit.pages, boxes)
+        return StoredDocument(hit.id, hit.file_name, hit.path, hit.pages, boxes,
+                              tuple(hit.page_turns or ()))

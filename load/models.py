@@ -134,6 +134,9 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     pages: Mapped[int] = mapped_column(Integer)
     page_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # per page: degrees clockwise the page as displayed was turned to read it (show draws
+    # it so); NULL for documents stored before pages were turned
+    page_turns: Mapped[list[int] | None] = mapped_column(JSON)
     extractor_version: Mapped[str] = mapped_column(Text, default="")
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     load_id: Mapped[int | None] = mapped_column(ForeignKey("load_run.id", ondelete="SET NULL"))

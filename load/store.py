@@ -359,6 +359,7 @@ def _fill_document(
     doc.path = path if path is not None else source.file
     doc.pages = source.pages
     doc.page_kinds = list(source.page_kinds)
+    doc.page_turns = list(source.page_turns)
     doc.extractor_version = source.extractor_version
     doc.ingested_at = m.utcnow()
     doc.load_id = load_id
@@ -530,6 +531,7 @@ def to_model(row: m.Declaration) -> nm.Declaration:
             sha256=doc.sha256,
             pages=doc.pages,
             page_kinds=tuple(doc.page_kinds or ()),
+            page_turns=tuple(doc.page_turns or ()),
             extractor_version=doc.extractor_version or "",
             first_page=row.first_page,
             last_page=row.last_page,

@@ -56,7 +56,8 @@ def read_forms(doc: ExtractedDocument) -> FileReading:
     if not found:
         found = [normalize(doc)]
     # the file's pages, not the form's: every declaration of a file shares its document
-    whole = {"pages": len(doc.pages), "page_kinds": tuple(doc.page_kinds)}
+    whole = {"pages": len(doc.pages), "page_kinds": tuple(doc.page_kinds),
+             "page_turns": tuple(doc.page_turns)}
     found = [replace(d, source=replace(d.source, **whole)) for d in found]
     other = forms.other_pages(numbers, [d.source.page_range for d in found])
     return FileReading(tuple(found), other)
@@ -111,7 +112,7 @@ def normalize(doc: ExtractedDocument) -> Declaration:
         issues.insert(0, doubt)
     return Declaration(
         source=SourceInfo(file=Path(doc.path).name, sha256=doc.sha256, pages=len(doc.pages),
-                          page_kinds=tuple(doc.page_kinds),
+                          page_kinds=tuple(doc.page_kinds), page_turns=tuple(doc.page_turns),
                           extractor_version=doc.extractor_version,
                           first_page=doc.pages[0].page, last_page=doc.pages[-1].page),
         title=title,

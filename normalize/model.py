@@ -140,6 +140,7 @@ class SourceInfo:
     sha256: str
     pages: int
     page_kinds: tuple[str, ...] = ()
+    page_turns: tuple[int, ...] = ()  # per page: degrees clockwise it was turned to be read
     extractor_version: str = ""
     first_page: int = 1
     last_page: int = 0  # 0: the file's last page
