@@ -46,6 +46,7 @@ def read_scans(pages: Iterator[tuple[int, int, PageGrid]], path: Path, settings:
     with ExitStack() as stack:
         pdf: pdfium.PdfDocument | None = None
         unreadable = ""
+        turn = 0  # the last scanned page's: a page too bare to tell is turned as it was
         for number, total, page in pages:
             if page.kind == "scan":
                 if pdf is None and not unreadable:
@@ -57,7 +58,9 @@ def read_scans(pages: Iterator[tuple[int, int, PageGrid]], path: Path, settings:
                 if pdf is not None:
                     scanned = pdf[number - 1]
                     try:
-                        page = scan_source.read_scan_page(scanned, number, settings, page.reason)
+                        page = scan_source.read_scan_page(scanned, number, settings, page.reason,
+                                                          turn)
+                        turn = page.turn
                     finally:
                         scanned.close()
                 else:

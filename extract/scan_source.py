@@ -19,8 +19,9 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
-from extract import grid, ocr, raster, scan_lines, scan_marks, scan_text
+from extract import grid, ocr, raster, scan_lines, scan_marks, scan_orientation, scan_text
 from extract.model import ExtractSettings, Glyph, Grid, OCRSettings, PageGrid, Segment, TextGeometry
+from extract.orientation import Turn, turned_reason
 from extract.raster import PageImage
 from extract.text import free_lines
 
@@ -43,6 +44,7 @@ class ScanTrace:
     pieces: list[scan_text.Piece] | None = None
     readings: list[ocr.Reading] | None = None
     glyphs: list[Glyph] | None = None
+    turn: int = 0  # degrees clockwise the page image was turned to read it
 
 
 def limited(image: PageImage, max_dpi: int) -> PageImage:
@@ -276,10 +278,21 @@ def alternatives(text: str, doubts: list[str], runners: list[str]) -> tuple[str,
     return tuple(out)
 
 
-def scan_image(image: PageImage, number: int, settings: ExtractSettings) -> ScanTrace:
-    """The whole chain on one page image, keeping every intermediate."""
+def scan_image(image: PageImage, number: int, settings: ExtractSettings,
+               page_size: tuple[float, float] | None = None, hint: int = 0) -> ScanTrace:
+    """The whole chain on one page image, keeping every intermediate. The page is
+    read as its text stands upright (scan_orientation.py); one too bare to tell is
+    turned as ``hint`` says (the turn of the page before it)."""
     trace = ScanTrace(image=image)
     binary = prepare(image, settings, trace)
+    verdict = scan_orientation.page_turn(trace.flat, binary, trace.text_px,
+                                         ocr.recognizer(settings.ocr))
+    trace.turn = verdict.turn if verdict.sure else hint
+    if trace.turn:
+        image = scan_orientation.turned_image(image, trace.turn, page_size)
+        trace.image = image
+        trace.flat = scan_orientation.turned(trace.flat, trace.turn)
+        binary = scan_orientation.turned(binary, trace.turn)
     trace.rules = scan_lines.find_rules(binary, trace.text_px)
     trace.segments = scan_lines.to_segments(trace.rules, image)
     # deskewing turned the page about its centre: rules and text are in the turned frame
@@ -297,9 +310,10 @@ def scan_image(image: PageImage, number: int, settings: ExtractSettings) -> Scan
     return trace
 
 
-def scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> ScanTrace:
+def scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings,
+              hint: int = 0) -> ScanTrace:
     return scan_image(limited(raster.page_image(page, settings), settings.ocr.max_dpi),
-                      number, settings)
+                      number, settings, page.get_size(), hint)
 
 
 def page_grid(trace: ScanTrace, number: int, width: float, height: float,
@@ -312,15 +326,20 @@ def page_grid(trace: ScanTrace, number: int, width: float, height: float,
     # breaks into strokes (small type at a low resolution); the lines found say how
     # tall the text read really is
     read = scan_text.line_height(trace.pieces or [])
+    width, height = Turn(trace.turn, width, height).size
     return PageGrid(page=number, width=width, height=height, kind="scan",
-                    grids=tuple(found.grids), lines=lines, reason=reason,
-                    text_height=min(trace.text_px, read) if read else trace.text_px)
+                    grids=tuple(found.grids), lines=lines, reason=turned_reason(reason, trace.turn),
+                    text_height=min(trace.text_px, read) if read else trace.text_px,
+                    turn=trace.turn)
 
 
 def read_scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings,
-                   reason: str) -> PageGrid:
+                   reason: str, hint: int = 0) -> PageGrid:
+    """The scanned page read upright; ``width``/``height`` are the page's as displayed
+    (the grid's are the page's once turned)."""
     width, height = page.get_size()
-    return page_grid(scan_page(page, number, settings), number, width, height, settings, reason)
+    return page_grid(scan_page(page, number, settings, hint), number, width, height, settings,
+                     reason)
 
 
 def _line_confidence(bbox, glyphs: list[Glyph]) -> float:

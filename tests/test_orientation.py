@@ -3,6 +3,7 @@ the turn recorded per page, and drawn upright by ``show``."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -66,3 +67,43 @@ def test_show_draws_a_turned_page_upright(tmp_path):
     blue = sum(1 for y in range(image.height // 2, image.height) for x in range(0, image.width, 3)
                if pixels[x, y][2] > 150 and pixels[x, y][0] < 90)
     assert blue > 500
+
+
+SCAN = ROOT / "samples" / "scans" / "kunshan_market_2024_300dpi.pdf"
+
+
+def scanned_turned(scan: Path, out: Path, degrees: int) -> Path:
+    """The scan's page images turned ``degrees`` clockwise, saved as a new scan: a form
+    fed sideways or upside down (the pages themselves are not marked turned)."""
+    from PIL import Image
+
+    doc = pdfium.PdfDocument(str(scan))
+    try:
+        images: list[Image.Image] = []
+        for page in doc:
+            (image,) = [o for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+            pil = image.get_bitmap(render=False).to_pil().convert("RGB")
+            dpi = pil.width / (page.get_size()[0] / 72)
+            images.append(pil.rotate(-degrees, expand=True))
+    finally:
+        doc.close()
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=dpi, quality=85)
+    return out
+
+
+@pytest.mark.parametrize("degrees", [90, 180])
+def test_a_scan_fed_sideways_or_upside_down_reads_as_the_upright_scan(tmp_path, degrees):
+    """Before: refused, "not a 部门整体预算绩效目标申报表" (titles found: no title found;
+    upside down: 访:行 :; 20224年; 000034 214)."""
+    from expected import differences
+
+    turned = scanned_turned(SCAN, tmp_path / f"turned{degrees}.pdf", degrees)
+    pages = extract_document(turned).pages
+    assert [p.turn for p in pages] == [(360 - degrees) % 360] * 2
+    assert all(p.width < p.height for p in pages)
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    report = api.ingest([turned], db=db, workers=1)
+    assert not report.failed, report.failed[0].reason
+    (record,) = api.export(db=db, fmt="json")
+    expected = json.loads(SCAN.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    assert [d for d in differences(record, expected) if not d.startswith("$.source")] == []
