@@ -34,6 +34,10 @@ class Segment:
         return self.end - self.start
 
 
+# the reason (PageGrid.reason) of a page whose text layer is there but says nothing
+# readable (no ToUnicode map: control characters, (cid:N), replacement glyphs): it is
+# read by OCR, and the form's reader says so
+UNREADABLE_LAYER = "text layer is unreadable"
 MISSING = "\ufffd"  # a text-layer glyph drawn with no character behind it (extract/triage.py)
 
 

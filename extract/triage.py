@@ -1,9 +1,10 @@
 """Per-page triage: can this page's text layer be trusted?
 
 A page goes to OCR when it has no characters but has an image (a scan), or
-when its characters are not real text: (cid:N) placeholders, U+FFFD,
-private-use code points, or Kangxi radicals standing in for ideographs (a
-broken ToUnicode map). A page with neither text nor images is blank.
+when its characters are not real text: (cid:N) placeholders, U+FFFD, or
+characters from scripts the document is not written in (a broken ToUnicode map
+decodes glyph numbers as accented Latin letters, private-use code points, Kangxi
+radicals standing in for ideographs). A page with neither text nor images is blank.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from extract.model import MISSING
+from extract.model import MISSING, UNREADABLE_LAYER
 
 _CID = re.compile(r"\(cid:\d+\)")
 GARBAGE_LIMIT = 0.1
@@ -29,24 +30,40 @@ def layer_char(text: str) -> tuple[str, float]:
     return text, 1.0
 
 
+# The blocks a Chinese document's text is written in: ideographs, their punctuation and
+# full-width forms, ASCII, and the symbols forms print (° ± × ‰ ≤ ≥ Ⅲ ① □ ㎡). A font
+# whose ToUnicode map is lost decodes its glyph numbers as characters from anywhere
+# else: Latin letters with accents ("6ç78", "ÄÅÇÉ"), Greek, Indic scripts, Hangul,
+# rare extension ideographs, Kangxi radicals, private use.
+_WRITTEN = (
+    (0x0020, 0x007E), (0x00A0, 0x00BF), (0x00D7, 0x00D7), (0x00F7, 0x00F7),
+    (0x2000, 0x2BFF),  # punctuation, letterlike, numbers, arrows, maths, shapes, symbols
+    (0x3000, 0x303F), (0x3200, 0x33FF),  # CJK punctuation, enclosed and squared forms
+    (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF),
+)
+
+
+def _written(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _WRITTEN)
+
+
 def garbage_share(text: str) -> float:
-    """Share of a text layer that is not real text."""
+    """Share of a text layer that is not real text: (cid:N), characters with no name
+    (U+FFFD), and characters from outside the scripts the document is written in."""
     stripped = "".join(text.split())
     if not stripped:
         return 0.0
     cids = _CID.findall(stripped)
     rest = _CID.sub("", stripped)
-    bad = sum(
-        1 for ch in rest
-        if ch == MISSING or unicodedata.category(ch) == "Co" or "\u2f00" <= ch <= "\u2fdf"
-    )
+    bad = sum(1 for ch in rest if ch == MISSING or not _written(ch))
     return (bad + len(cids)) / (len(rest) + len(cids))
 
 
 def triage(text: str, has_images: bool) -> tuple[str, str]:
     """(kind, reason) for one page: kind "text" when its text layer can be used."""
     if garbage_share(text) > GARBAGE_LIMIT:
-        return "scan", "text layer is unreadable ((cid:N) or replacement characters): needs OCR"
+        return "scan", f"{UNREADABLE_LAYER} ((cid:N), control or replacement characters): read by OCR"
     if not text.strip():
         if has_images:
             return "scan", "no text layer, only an image: needs OCR"

@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
-from extract.model import Cell, PageGrid
+from extract.model import UNREADABLE_LAYER, Cell, PageGrid
 from normalize import labels
 from normalize.budget_items import is_total
 from normalize.model import BudgetLine, Issue, pointer
@@ -284,6 +284,17 @@ def poorly_read_scans(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Ro
                 f"under {LOW_CONFIDENCE} (small, blurred or damaged type); check every field "
                 f"read from it (or rescan it)")
     return _whole_pages(pages, parts, "scan_poorly_read", reason)
+
+
+def unreadable_layers(pages: Sequence[PageGrid]) -> list[Issue]:
+    """``text_layer_unreadable`` for each page whose text layer says nothing readable (a
+    font without its ToUnicode map): its text was read by OCR from the page's ink, as
+    a scan's is, and is no better than that reading; the file's producer lost it."""
+    return [Issue("text_layer_unreadable",
+                  f"page {page.page}: its text layer says nothing readable (a font without "
+                  f"its character map), so what it holds was read by OCR from its ink; check "
+                  f"its values as a scan's", page.page, None)
+            for page in pages if page.kind == "scan" and page.reason.startswith(UNREADABLE_LAYER)]
 
 
 def coarse_scans(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Row]]) -> list[Issue]:

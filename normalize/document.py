@@ -99,6 +99,7 @@ def normalize(doc: ExtractedDocument) -> Declaration:
                                "prior_year_results": prior, "work_tasks": tasks})
     issues: list[Issue] = [*located, *checks.misruled_budget(located),
                            *checks.run_all(budget_lines, read),
+                           *checks.unreadable_layers(doc.pages),
                            *checks.coarse_scans(doc.pages, parts.rows),
                            *checks.poorly_read_scans(doc.pages, parts.rows),
                            *checks.swallowed_sections({"work_tasks": (tasks, "task"),
