@@ -9,16 +9,20 @@ as often as upright. Two questions, each answered by what the page's own ink sho
    has lines. The page's rules are taken out first (a table's rules are long bars
    along both axes). Where neither axis's bars are the longer by far, every turn is
    read and the surest wins.
-2. Which end of those lines comes first? The recogniser reads a line the right way up
-   with confidence and one turned over as low-confidence strokes: the longest bars
-   found along either axis are read both ways each, and the turn whose readings are
-   surest wins. Characters' shapes decide, not any one typeface's metrics.
+2. Which end of those lines comes first? The longest bars are read the way the
+   axis says first; a line read the right way up spells words. Turned over, or
+   turned on its side (a column cut across a paragraph's lines reads as confidently
+   as a line), the recogniser's characters spell next to none. The turn whose
+   readings hold the most characters in words, surely read, wins; where the first
+   way reads too few, every turn is read. Characters and words decide, not any one
+   typeface's metrics.
 
 A page with too few lines to judge (a blank page, a photo) is read as it stands.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 
 import cv2
@@ -35,11 +39,11 @@ RULE_LENGTH = 8.0  # text heights: straight ink this long is a rule, not text
 SAMPLE = 4  # bars read per axis, the longest
 PIECE = 12.0  # text heights: the most of a bar read (any stretch of a line will do)
 MARGIN = 0.25  # text heights of paper kept round a bar's crop
-UPRIGHT = 0.6  # read upright, the share of the bars' length (in text heights) read surely
-# that settles it at once: the page stands upright (most do; turned over or on its side,
-# its lines read as short, unsure scraps)
+UPRIGHT = 0.5  # read the first way, the share of the bars' length (in text heights) read
+# surely in words that settles it at once (most pages stand upright; turned over or on
+# their side, their lines read as scraps that spell nothing)
 LEAD = 0.25  # another turn must read this many more characters surely than upright
-EVIDENCE = 12  # characters, surely read, below which a page tells no turn
+EVIDENCE = 10  # characters in words, surely read, below which a page tells no turn
 SMALL_TEXT = 8.0  # pixels a text height: the scale bars are looked for at
 AXIS = 2.0  # the lines' axis: its longest bars are this many times as long as the other's
 
@@ -99,12 +103,25 @@ def turned(image: np.ndarray, turn: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=-(turn // 90) % 4))
 
 
+def in_words(text: str) -> int:
+    """How many of the text's ideographs stand in words of two or more (jieba's
+    dictionary only, no new words guessed): most of a line of Chinese read the right
+    way; next to none of characters read turned on their side, or upside down, or of
+    a column cut across the lines of a paragraph, which the recogniser reads as
+    confidently as a line but which spell nothing."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return sum(len(w) for w in jieba.lcut(text, HMM=False)
+               if len(w) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in w))
+
+
 def _score(flat: np.ndarray, bars: list[Bar], turn: int, t: float,
            recognizer: ocr.Recognizer) -> float:
     if not bars:
         return 0.0
     readings = recognizer.read([turned(_crop(flat, box, t), turn) for box in bars])
-    return float(sum(r.confidence * len(r.text.strip()) for r in readings))
+    return float(sum(r.confidence * in_words(r.text) for r in readings))
 
 
 def _lines(binary: np.ndarray, t: float) -> tuple[list[tuple[int, Bar]], list[tuple[int, Bar]]]:
@@ -139,25 +156,21 @@ def page_turn(flat: np.ndarray, binary: np.ndarray, text_px: float,
     elif _held(across, t) < AXIS * _held(down, t):
         ways = [(0, 180, across), (90, 270, down), (180, 0, across), (270, 90, down)]
         return _surest(flat, ways, t, recognizer)
-    first, other, bars = ways[0]
-    boxes = [box for _, box in bars]
-    scores = {first: _score(flat, boxes, first, t, recognizer)}
-    if scores[first] >= max(UPRIGHT * min(_held(bars, t), PIECE * len(bars)), EVIDENCE):
-        return Verdict(first, True, scores)
-    scores[other] = _score(flat, boxes, other, t, recognizer)
-    best = max(scores, key=lambda k: scores[k])
-    if scores[best] < EVIDENCE:
-        return Verdict(0, False, scores)
-    if best == 180 and scores[180] < (1 + LEAD) * scores[0]:
-        best = 0  # upright unless turned over is clearly the surer reading
-    return Verdict(best, True, scores)
+    first, _, bars = ways[0]
+    score = _score(flat, [box for _, box in bars], first, t, recognizer)
+    if score >= max(UPRIGHT * min(_held(bars, t), PIECE * len(bars)), EVIDENCE):
+        return Verdict(first, True, {first: score})
+    every = [(0, 180, across), (90, 270, down), (180, 0, across), (270, 90, down)]
+    return _surest(flat, every, t, recognizer, {first: score})
 
 
 def _surest(flat: np.ndarray, ways: list[tuple[int, int, list[tuple[int, Bar]]]], t: float,
-            recognizer: ocr.Recognizer) -> Verdict:
-    """Where the bars do not tell the axis: each turn read, the surest wins."""
-    scores = {turn: _score(flat, [box for _, box in bars], turn, t, recognizer)
-              for turn, _, bars in ways}
+            recognizer: ocr.Recognizer, known: dict[int, float] | None = None) -> Verdict:
+    """Each turn read (``known``: those read already), the surest wins."""
+    scores = dict(known or {})
+    for turn, _, bars in ways:
+        if turn not in scores:
+            scores[turn] = _score(flat, [box for _, box in bars], turn, t, recognizer)
     best = max(scores, key=lambda k: scores[k])
     if scores[best] < EVIDENCE:
         return Verdict(0, False, scores)

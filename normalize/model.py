@@ -140,10 +140,10 @@ class SourceInfo:
     sha256: str
     pages: int
     page_kinds: tuple[str, ...] = ()
-    page_turns: tuple[int, ...] = ()  # per page: degrees clockwise it was turned to be read
     extractor_version: str = ""
     first_page: int = 1
     last_page: int = 0  # 0: the file's last page
+    page_turns: tuple[int, ...] = ()  # per page: degrees clockwise it was turned to be read
 
     def __post_init__(self) -> None:
         if not self.last_page:
