@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
-from extract import grid, ocr, raster, scan_lines, scan_marks, scan_orientation, scan_text
+from extract import grid, ocr, photo, raster, scan_lines, scan_marks, scan_orientation, scan_text
 from extract.model import ExtractSettings, Glyph, Grid, OCRSettings, PageGrid, Segment, TextGeometry
 from extract.orientation import Turn, turned_reason
 from extract.raster import PageImage
@@ -45,6 +45,7 @@ class ScanTrace:
     readings: list[ocr.Reading] | None = None
     glyphs: list[Glyph] | None = None
     turn: int = 0  # degrees clockwise the page image was turned to read it
+    photographed: bool = False  # the sheet was found in a photo and seen square
 
 
 def limited(image: PageImage, max_dpi: int) -> PageImage:
@@ -312,8 +313,13 @@ def scan_image(image: PageImage, number: int, settings: ExtractSettings,
 
 def scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings,
               hint: int = 0) -> ScanTrace:
-    return scan_image(limited(raster.page_image(page, settings), settings.ocr.max_dpi),
-                      number, settings, page.get_size(), hint)
+    """The page read from its image; a photographed sheet is first seen square (photo.py),
+    and is then the page: its boxes are on the sheet, not on the photo around it."""
+    image, photographed = photo.rectified(limited(raster.page_image(page, settings),
+                                                  settings.ocr.max_dpi))
+    trace = scan_image(image, number, settings, None if photographed else page.get_size(), hint)
+    trace.photographed = photographed
+    return trace
 
 
 def page_grid(trace: ScanTrace, number: int, width: float, height: float,
@@ -326,7 +332,12 @@ def page_grid(trace: ScanTrace, number: int, width: float, height: float,
     # breaks into strokes (small type at a low resolution); the lines found say how
     # tall the text read really is
     read = scan_text.line_height(trace.pieces or [])
-    width, height = Turn(trace.turn, width, height).size
+    if trace.photographed:
+        h, w = trace.image.grey.shape
+        width, height = w / trace.image.scale_x, h / trace.image.scale_y
+        reason += "; a photo: the sheet found on its surround and seen square"
+    else:
+        width, height = Turn(trace.turn, width, height).size
     return PageGrid(page=number, width=width, height=height, kind="scan",
                     grids=tuple(found.grids), lines=lines, reason=turned_reason(reason, trace.turn),
                     text_height=min(trace.text_px, read) if read else trace.text_px,

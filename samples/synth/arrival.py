@@ -1,0 +1,176 @@
+"""A generated form as departments' files arrive (the issue on forms as they arrive):
+the same form, spoiled one ordinary way, with the same truth.
+
+- ``turned``: its scan with the page images turned (sideways, upside down), as a form
+  fed the wrong way; most pages of a file one way, now and then one page another.
+- ``rotated``: the born-digital file with /Rotate set on its pages, displaying upright
+  text on its side or upside down, as an editor or a printer driver stores it.
+- ``unmapped``: the born-digital file with its fonts' ToUnicode maps taken out.
+- ``fax``: the form sent by fax, 1-bit black and white at 200 dpi (standard fine mode).
+- ``photo``: a phone photo of the printed form: the sheet on a darker desk, seen at
+  an angle (perspective), lit unevenly, JPEG-compressed.
+
+``write_arrival(seed, folder, kind)`` writes ``synth_<seed>_<kind>.pdf`` with its
+``.expected.json`` (the form's truth, ``source`` naming this file) and ``.meta.json``
+(the form's axes and what was done to it); the clean equivalent it is measured
+against is ``synth_<seed>.pdf`` (or its scan, for ``turned``) in ``folder/clean``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+
+from synth import write, write_scan
+
+KINDS = ("turned", "rotated", "unmapped", "fax", "photo")
+TURNS = (90, 180, 270)
+
+
+def _page_images(pdf: Path, dpi: int | None = None) -> list[tuple[np.ndarray, float]]:
+    """Each page as RGB pixels and its resolution: a scan's own image, or the page
+    rendered at ``dpi``."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        out = []
+        for page in doc:
+            if dpi is None:
+                (image,) = [o for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+                pil = image.get_bitmap(render=False).to_pil().convert("RGB")
+                out.append((np.asarray(pil), pil.width / (page.get_size()[0] / 72)))
+            else:
+                out.append((page.render(scale=dpi / 72).to_numpy()[..., :3].copy(), float(dpi)))
+        return out
+    finally:
+        doc.close()
+
+
+def _save_images(images: list, dpi: float, out: Path, **options) -> None:
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=dpi, **options)
+
+
+def turned_scan(scan: Path, out: Path, rng: random.Random) -> dict:
+    from PIL import Image
+
+    main = rng.choice(TURNS)
+    pages = _page_images(scan)
+    turns = [main if rng.random() > 0.15 else rng.choice((0, *TURNS)) for _ in pages]
+    images = [Image.fromarray(rgb).rotate(-turn, expand=True)
+              for (rgb, _), turn in zip(pages, turns, strict=True)]
+    _save_images(images, pages[0][1], out, quality=85)
+    return {"turns": turns}
+
+
+def rotated(pdf: Path, out: Path, rng: random.Random) -> dict:
+    import pypdfium2 as pdfium
+
+    degrees = rng.choice(TURNS)
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for page in doc:
+            page.set_rotation(degrees)
+        doc.save(str(out))
+    finally:
+        doc.close()
+    return {"rotate": degrees}
+
+
+def unmapped(pdf: Path, out: Path, rng: random.Random) -> dict:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    reader, writer = PdfReader(pdf), PdfWriter()
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font")
+        for ref in (fonts.get_object().values() if fonts else ()):
+            font = ref.get_object()
+            if "/ToUnicode" in font:
+                del font[NameObject("/ToUnicode")]
+        writer.add_page(page)
+    writer.write(out)
+    return {}
+
+
+def fax(pdf: Path, out: Path, rng: random.Random) -> dict:
+    """200 dpi, 1 bit: the page thresholded near mid-grey (a fax machine's slicer),
+    with a little toner noise, and a skew up to 1°."""
+    from PIL import Image
+
+    threshold = rng.randint(110, 170)
+    skew = round(rng.uniform(-1.0, 1.0), 2)
+    noise = np.random.default_rng(rng.randrange(1 << 30))
+    images = []
+    for rgb, _ in _page_images(pdf, 200):
+        grey = Image.fromarray(rgb).convert("L").rotate(skew, fillcolor=255, resample=Image.BILINEAR)
+        pixels = np.asarray(grey).astype(np.int16) + noise.normal(0, 12, grey.size[::-1]).astype(np.int16)
+        images.append(Image.fromarray((pixels >= threshold).astype(np.uint8) * 255).convert("1"))
+    _save_images(images, 200.0, out)
+    return {"threshold": threshold, "skew": skew}
+
+
+def photo(pdf: Path, out: Path, rng: random.Random) -> dict:
+    """The sheet photographed: rendered at 220 dpi on a desk a third larger, its
+    corners moved up to 7% of the sheet (seen at an angle), a light falling off across
+    it, camera noise, JPEG 60-85."""
+    import cv2
+    from PIL import Image
+
+    images = []
+    desk = np.array([rng.randint(40, 110), rng.randint(35, 100), rng.randint(30, 90)], np.float32)
+    quality = rng.randint(60, 85)
+    for rgb, _ in _page_images(pdf, 220):
+        h, w = rgb.shape[:2]
+        canvas_w, canvas_h = int(w * 1.3), int(h * 1.3)
+        ox, oy = (canvas_w - w) / 2, (canvas_h - h) / 2
+        src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+        reach = 0.07 * min(w, h)
+        dst = np.float32([[ox + x + rng.uniform(-reach, reach), oy + y + rng.uniform(-reach, reach)]
+                          for x, y in src])
+        matrix = cv2.getPerspectiveTransform(src, dst)
+        sheet = cv2.warpPerspective(rgb.astype(np.float32), matrix, (canvas_w, canvas_h),
+                                    borderMode=cv2.BORDER_CONSTANT, borderValue=(-1, -1, -1))
+        outside = sheet[..., 0] < 0
+        sheet[outside] = desk
+        yy, xx = np.mgrid[0:canvas_h, 0:canvas_w].astype(np.float32)
+        angle = rng.uniform(0, 2 * np.pi)
+        ramp = (np.cos(angle) * xx / canvas_w + np.sin(angle) * yy / canvas_h)
+        light = 1.0 - rng.uniform(0.15, 0.35) * (ramp - ramp.min()) / (np.ptp(ramp) + 1e-6)
+        sheet *= light[..., None]
+        sheet += np.random.default_rng(rng.randrange(1 << 30)).normal(0, 4, sheet.shape)
+        images.append(Image.fromarray(np.clip(sheet, 0, 255).astype(np.uint8)))
+    buffer = io.BytesIO()
+    _save_images(images, 220.0, buffer, quality=quality)
+    out.write_bytes(buffer.getvalue())
+    return {"quality": quality}
+
+
+def write_arrival(seed: int, folder: Path, kind: str) -> Path:
+    """Write the form of ``seed`` spoiled as ``kind`` says (module docstring)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+    rng = random.Random(seed * 7919 + KINDS.index(kind) * 104729)
+    clean_folder = folder / "clean"
+    clean = write_scan(seed, clean_folder) if kind == "turned" else write(seed, clean_folder)
+    out = folder / f"synth_{seed}_{kind}.pdf"
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {"turned": turned_scan, "rotated": rotated, "unmapped": unmapped, "fax": fax,
+            "photo": photo}[kind](clean, out, rng)
+    expected = json.loads(clean.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    pages = expected["source"]["pages"]
+    expected["source"] = {**expected["source"], "file": out.name,
+                          "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
+                          "page_kinds": ["text" if kind == "rotated" else "scan"] * pages}
+    out.with_suffix(".expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1)
+                                                 + "\n", encoding="utf-8")
+    meta = json.loads(clean.with_suffix(".meta.json").read_text(encoding="utf-8"))
+    meta = {**meta, "arrival": {"kind": kind, "clean": clean.name, **made}}
+    out.with_suffix(".meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
+                                             encoding="utf-8")
+    return out
