@@ -4,9 +4,9 @@ the turn recorded per page, and drawn upright by ``show``."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 
 from extract.model import ExtractSettings
@@ -14,20 +14,11 @@ from extract.pdf import extract_document
 from jixiao import api
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "samples"))
+
+from synth.arrival import stored_turned, turn_pages  # noqa: E402
+
 FORM = ROOT / "samples" / "kunshan_market_2024.pdf"
-
-
-def stored_turned(pdf: Path, out: Path, degrees: int) -> Path:
-    """The file with every page's /Rotate set to ``degrees``: an upright form displayed
-    turned, as a scanner driver or an editor stores it."""
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        for page in doc:
-            page.set_rotation(degrees)
-        doc.save(str(out))
-    finally:
-        doc.close()
-    return out
 
 
 def read(pdf: Path, db: str, source: str = "pdfium") -> dict:
@@ -72,32 +63,13 @@ def test_show_draws_a_turned_page_upright(tmp_path):
 SCAN = ROOT / "samples" / "scans" / "kunshan_market_2024_300dpi.pdf"
 
 
-def scanned_turned(scan: Path, out: Path, degrees: int) -> Path:
-    """The scan's page images turned ``degrees`` clockwise, saved as a new scan: a form
-    fed sideways or upside down (the pages themselves are not marked turned)."""
-    from PIL import Image
-
-    doc = pdfium.PdfDocument(str(scan))
-    try:
-        images: list[Image.Image] = []
-        for page in doc:
-            (image,) = [o for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
-            pil = image.get_bitmap(render=False).to_pil().convert("RGB")
-            dpi = pil.width / (page.get_size()[0] / 72)
-            images.append(pil.rotate(-degrees, expand=True))
-    finally:
-        doc.close()
-    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=dpi, quality=85)
-    return out
-
-
 @pytest.mark.parametrize("degrees", [90, 180])
 def test_a_scan_fed_sideways_or_upside_down_reads_as_the_upright_scan(tmp_path, degrees):
     """Before: refused, "not a 部门整体预算绩效目标申报表" (titles found: no title found;
     upside down: 访:行 :; 20224年; 000034 214)."""
     from expected import differences
 
-    turned = scanned_turned(SCAN, tmp_path / f"turned{degrees}.pdf", degrees)
+    turned = turn_pages(SCAN, tmp_path / f"turned{degrees}.pdf", [degrees, degrees])
     pages = extract_document(turned).pages
     assert [p.turn for p in pages] == [(360 - degrees) % 360] * 2
     assert all(p.width < p.height for p in pages)

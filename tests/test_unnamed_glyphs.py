@@ -84,24 +84,6 @@ def test_a_scan_of_it_files_no_box_as_an_indicator(form, tmp_path):
     assert score.accuracy() >= 0.99
 
 
-def without_char_maps(pdf: Path, out: Path) -> Path:
-    """The file with every font's ToUnicode map taken out, as some producers and PDF
-    tools leave it: the text layer then decodes to control characters."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject
-
-    reader, writer = PdfReader(pdf), PdfWriter()
-    for page in reader.pages:
-        fonts = page["/Resources"].get_object().get("/Font")
-        for ref in (fonts.get_object().values() if fonts else ()):
-            font = ref.get_object()
-            if "/ToUnicode" in font:
-                del font[NameObject("/ToUnicode")]
-        writer.add_page(page)
-    writer.write(out)
-    return out
-
-
 def test_a_text_layer_that_lost_its_character_maps_is_read_from_its_ink(tmp_path):
     """A spreadsheet's form (LibreOffice) whose fonts lost their ToUnicode maps: its
     text layer decodes to accented Latin letters and symbols. Before: two of its pages
@@ -109,6 +91,8 @@ def test_a_text_layer_that_lost_its_character_maps_is_read_from_its_ink(tmp_path
     lost. Each page whose text layer is not text in the document's scripts is read by
     OCR and says so, with an issue on its page."""
     form = ROOT / "samples" / "random" / "synth_902.pdf"
+    from synth.arrival import without_char_maps
+
     broken = without_char_maps(form, tmp_path / "no_maps.pdf")
     db = f"sqlite:///{tmp_path / 'j.db'}"
     report = api.ingest([broken], db=db, workers=1)

@@ -56,22 +56,29 @@ def _save_images(images: list, dpi: float, out: Path, **options) -> None:
     images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=dpi, **options)
 
 
-def turned_scan(scan: Path, out: Path, rng: random.Random) -> dict:
+def turn_pages(scan: Path, out: Path, turns: list[int]) -> Path:
+    """The scan with each page's image turned ``turns[k]`` degrees clockwise, saved as a
+    new scan (its pages are not marked turned: the paper went in the wrong way)."""
     from PIL import Image
 
-    main = rng.choice(TURNS)
     pages = _page_images(scan)
-    turns = [main if rng.random() > 0.15 else rng.choice((0, *TURNS)) for _ in pages]
     images = [Image.fromarray(rgb).rotate(-turn, expand=True)
               for (rgb, _), turn in zip(pages, turns, strict=True)]
     _save_images(images, pages[0][1], out, quality=85)
+    return out
+
+
+def turned_scan(scan: Path, out: Path, rng: random.Random) -> dict:
+    main = rng.choice(TURNS)
+    turns = [main if rng.random() > 0.15 else rng.choice((0, *TURNS)) for _ in _page_images(scan)]
+    turn_pages(scan, out, turns)
     return {"turns": turns}
 
 
-def rotated(pdf: Path, out: Path, rng: random.Random) -> dict:
+def stored_turned(pdf: Path, out: Path, degrees: int) -> Path:
+    """The file with every page's /Rotate set to ``degrees``."""
     import pypdfium2 as pdfium
 
-    degrees = rng.choice(TURNS)
     doc = pdfium.PdfDocument(str(pdf))
     try:
         for page in doc:
@@ -79,10 +86,18 @@ def rotated(pdf: Path, out: Path, rng: random.Random) -> dict:
         doc.save(str(out))
     finally:
         doc.close()
+    return out
+
+
+def rotated(pdf: Path, out: Path, rng: random.Random) -> dict:
+    degrees = rng.choice(TURNS)
+    stored_turned(pdf, out, degrees)
     return {"rotate": degrees}
 
 
-def unmapped(pdf: Path, out: Path, rng: random.Random) -> dict:
+def without_char_maps(pdf: Path, out: Path) -> Path:
+    """The file with every font's ToUnicode map taken out: its text layer then decodes
+    glyph numbers as whatever characters they happen to be."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject
 
@@ -95,6 +110,11 @@ def unmapped(pdf: Path, out: Path, rng: random.Random) -> dict:
                 del font[NameObject("/ToUnicode")]
         writer.add_page(page)
     writer.write(out)
+    return out
+
+
+def unmapped(pdf: Path, out: Path, rng: random.Random) -> dict:
+    without_char_maps(pdf, out)
     return {}
 
 
