@@ -24,8 +24,10 @@ def history_frame(engine: Engine, department: str | None = None,
                   year: int | None = None) -> pd.DataFrame:
     """Every version of every declaration (current and superseded), oldest first."""
     d, doc = m.Declaration, m.Document
+    # a file may hold several declarations: which pages of it each one was read from
     stmt = (select(d.department, d.year, d.version, d.is_current, doc.file_name, doc.sha256,
-                   doc.pages, doc.ingested_at, d.superseded_at, d.load_id)
+                   doc.pages, d.first_page, d.last_page, doc.ingested_at, d.superseded_at,
+                   d.load_id)
             .join(doc, doc.id == d.document_id)
             .order_by(d.department, d.year, d.version))
     if department is not None:

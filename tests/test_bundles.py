@@ -75,6 +75,9 @@ def test_forms_one_after_another_are_each_their_own_declaration(tmp_path):
         first = want["source"]["last_page"] + 1
     line = file_line(result)
     assert "3 declarations: pages 1–3 " in line and "; pages 8–10 " in line
+    history = api.history(db)
+    assert sorted(zip(history["first_page"], history["last_page"], strict=True)) == \
+        [(1, 3), (4, 7), (8, 10)]
 
     # unchanged: skipped whole; re-read by force: the same three rows, replaced in place
     again, _ = ingest(bundle, db)
