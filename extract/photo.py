@@ -22,6 +22,7 @@ BORDER = 0.03  # share of the image's side: the strip along its edges that shows
 DARKER = 0.7  # a surround this much darker than the image's middle is no paper
 MIN_SHEET = 0.3  # the sheet covers at least this share of the photo
 WORK_SIDE = 800  # pixels: the longer side of the copy the corners are found on
+SHEET_LONG_SIDE = 842.0  # points: the long side a photographed sheet is set to (A4's)
 
 
 def is_photo(grey: np.ndarray) -> bool:
@@ -67,6 +68,31 @@ def _ordered(points: np.ndarray) -> np.ndarray:
                        points[np.argmax(total)], points[np.argmax(diff)]])
 
 
+def aspect(corners: np.ndarray, shape: tuple[int, ...]) -> float | None:
+    """The sheet's true width over height, from its four corners in the photo: a camera
+    with square pixels and its axis through the image's centre sees a rectangle's two
+    pairs of edges meet at vanishing points that fix its focal length, and with it the
+    rectangle's proportions (Zhang and He, "Whiteboard scanning and image
+    enhancement", 2007). None when the sheet is seen too square-on to tell (the
+    edges' own lengths then say it)."""
+    u0, v0 = shape[1] / 2.0, shape[0] / 2.0
+    tl, tr, br, bl = (np.array([x, y, 1.0]) for x, y in corners)
+    m1, m2, m3, m4 = tl, tr, bl, br
+    k2 = np.dot(np.cross(m1, m4), m3) / np.dot(np.cross(m2, m4), m3)
+    k3 = np.dot(np.cross(m1, m4), m2) / np.dot(np.cross(m3, m4), m2)
+    n2, n3 = k2 * m2 - m1, k3 * m3 - m1
+    if abs(n2[2] * n3[2]) < 1e-9:
+        return None
+    f2 = -((n2[0] * n3[0] - (n2[0] * n3[2] + n2[2] * n3[0]) * u0 + n2[2] * n3[2] * u0 * u0)
+           + (n2[1] * n3[1] - (n2[1] * n3[2] + n2[2] * n3[1]) * v0 + n2[2] * n3[2] * v0 * v0)) \
+        / (n2[2] * n3[2])
+    if not f2 > 0:
+        return None
+    inverse = np.linalg.inv(np.array([[np.sqrt(f2), 0, u0], [0, np.sqrt(f2), v0], [0, 0, 1.0]]))
+    a, b = inverse @ n2, inverse @ n3
+    return float(np.sqrt(np.dot(a, a) / np.dot(b, b)))
+
+
 def rectified(image: PageImage) -> tuple[PageImage, bool]:
     """The page image with a photographed sheet seen square (and True), or the image as
     it was (and False) when it is no photo or no sheet stands out."""
@@ -76,10 +102,18 @@ def rectified(image: PageImage) -> tuple[PageImage, bool]:
     if corners is None:
         return image, False
     tl, tr, br, bl = corners
-    width = int(round((np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2))
-    height = int(round((np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    ratio = aspect(corners, image.grey.shape)
+    if ratio is None:  # seen nearly square-on: the edges themselves
+        ratio = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / \
+            (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr))
+    width, height = int(round(height * ratio)), int(round(height))
     target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
     matrix = cv2.getPerspectiveTransform(corners, target)
     sheet = cv2.warpPerspective(image.grey, matrix, (width, height), flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_REPLICATE)
-    return replace(image, grey=sheet, left=0.0, top=0.0), True
+    # every sheet of a file photographed page by page is set to one size, its long side
+    # A4's: tables that go on from page to page are matched by their edges in points,
+    # and each photo was taken from its own distance
+    scale = max(width, height) / SHEET_LONG_SIDE
+    return replace(image, grey=sheet, left=0.0, top=0.0, scale_x=scale, scale_y=scale), True

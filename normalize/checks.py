@@ -46,6 +46,10 @@ SECTION_FIELDS = {"preamble": ("department", "subordinate_units", "staffing_quot
                   "functions": ("functions",), "policies": ("policies",),
                   "strategic_goals": ("strategic_goals",), "annual_goals": ("annual_goals",)}
 REQUIRED_SECTIONS = {"budget": "年度部门预算", "indicators": "绩效目标"}
+# the sections a form may leave out (FORM.md), by their export names
+OPTIONAL_SECTIONS = {"functions": "部门职能", "policies": "负责执行的相关政策",
+                     "strategic_goals": "部门中长期战略目标", "annual_goals": "年度绩效目标",
+                     "prior_year_results": "上年度绩效目标完成情况", "work_tasks": "年度工作任务"}
 PERIOD_NAMES = {"annual": "全年数", "h1": "上半年数", "q3": "前三季度数"}
 SIDE_NAMES = {"income": "预算收入", "expenditure": "预算支出"}
 
@@ -206,6 +210,19 @@ def missing_sections(read: set[str]) -> list[Issue]:
     alone (a header with no rows under it) is not the section."""
     return [Issue("section_missing", f"section {label} ({name}) was not found", field=pointer(name))
             for name, label in REQUIRED_SECTIONS.items() if name not in read]
+
+
+def unread_sections(pages: Sequence[PageGrid], read: set[str]) -> list[Issue]:
+    """``section_missing`` on each section a form may leave out that was not read, when
+    the form was read from a scan: a text layer that holds no such section has none,
+    but a scan may have lost its label (a faint or broken print, a fax), and its
+    absence would pass for a form without it."""
+    if not any(page.kind == "scan" for page in pages):
+        return []
+    return [Issue("section_missing", f"section {label} ({name}) was not found on the scanned "
+                  f"pages: the form may leave it out, or its label was not read; check the page",
+                  field=pointer(name))
+            for name, label in OPTIONAL_SECTIONS.items() if name not in read]
 
 
 def swallowed_sections(found: Mapping[str, tuple[Sequence[object], str]],

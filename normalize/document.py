@@ -100,6 +100,9 @@ def normalize(doc: ExtractedDocument) -> Declaration:
     issues: list[Issue] = [*located, *checks.misruled_budget(located),
                            *checks.run_all(budget_lines, read),
                            *checks.unreadable_layers(doc.pages),
+                           *checks.unread_sections(doc.pages, {
+                               name for name, got in (*texts.items(), ("prior_year_results", prior),
+                                                      ("work_tasks", tasks)) if got}),
                            *checks.coarse_scans(doc.pages, parts.rows),
                            *checks.poorly_read_scans(doc.pages, parts.rows),
                            *checks.swallowed_sections({"work_tasks": (tasks, "task"),

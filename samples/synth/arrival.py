@@ -135,10 +135,38 @@ def fax(pdf: Path, out: Path, rng: random.Random) -> dict:
     return {"threshold": threshold, "skew": skew}
 
 
+def camera_view(w: int, h: int, canvas: tuple[int, int], rng: random.Random) -> np.ndarray:
+    """Where a w × h sheet's corners (top-left, top-right, bottom-right, bottom-left)
+    land in a photo of ``canvas`` (width, height) pixels: the sheet tilted up to 20°
+    about each of its axes and turned up to 6° in its plane, seen by a pinhole camera
+    (a phone's 26-30 mm lens) from where it fills about four fifths of the frame."""
+    import math
+
+    cw, ch = canvas
+    f = math.hypot(cw, ch) * rng.uniform(0.85, 1.1)
+    rx, ry = (math.radians(rng.uniform(-20, 20)) for _ in range(2))
+    rz = math.radians(rng.uniform(-6, 6))
+
+    def turn(a: float, axis: int) -> np.ndarray:
+        c, s = math.cos(a), math.sin(a)
+        m = np.eye(3)
+        i, j = [k for k in range(3) if k != axis]
+        m[i, i], m[i, j], m[j, i], m[j, j] = c, -s, s, c
+        return m
+
+    rotation = turn(rz, 2) @ turn(ry, 1) @ turn(rx, 0)
+    distance = f * max(w / cw, h / ch) / 0.8
+    corners = []
+    for x, y in ((-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)):
+        p = rotation @ np.array([x, y, 0.0]) + np.array([0.0, 0.0, distance])
+        corners.append((f * p[0] / p[2] + cw / 2, f * p[1] / p[2] + ch / 2))
+    return np.float32(corners)
+
+
 def photo(pdf: Path, out: Path, rng: random.Random) -> dict:
-    """The sheet photographed: rendered at 220 dpi on a desk a third larger, its
-    corners moved up to 7% of the sheet (seen at an angle), a light falling off across
-    it, camera noise, JPEG 60-85."""
+    """The sheet photographed: rendered at 220 dpi, seen at an angle by a camera
+    (``camera_view``) on a darker desk filling a frame a third larger than the sheet, a
+    light falling off across it, camera noise, JPEG 60-85."""
     import cv2
     from PIL import Image
 
@@ -148,11 +176,8 @@ def photo(pdf: Path, out: Path, rng: random.Random) -> dict:
     for rgb, _ in _page_images(pdf, 220):
         h, w = rgb.shape[:2]
         canvas_w, canvas_h = int(w * 1.3), int(h * 1.3)
-        ox, oy = (canvas_w - w) / 2, (canvas_h - h) / 2
         src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-        reach = 0.07 * min(w, h)
-        dst = np.float32([[ox + x + rng.uniform(-reach, reach), oy + y + rng.uniform(-reach, reach)]
-                          for x, y in src])
+        dst = camera_view(w, h, (canvas_w, canvas_h), rng)
         matrix = cv2.getPerspectiveTransform(src, dst)
         sheet = cv2.warpPerspective(rgb.astype(np.float32), matrix, (canvas_w, canvas_h),
                                     borderMode=cv2.BORDER_CONSTANT, borderValue=(-1, -1, -1))
