@@ -79,3 +79,15 @@ def test_a_scan_fed_sideways_or_upside_down_reads_as_the_upright_scan(tmp_path, 
     (record,) = api.export(db=db, fmt="json")
     expected = json.loads(SCAN.with_suffix(".expected.json").read_text(encoding="utf-8"))
     assert [d for d in differences(record, expected) if not d.startswith("$.source")] == []
+
+
+def test_a_page_too_bare_to_tell_is_turned_as_the_page_before():
+    """The last page of a 150 dpi scan holds a few short lines (the sign-off): no line
+    long enough to tell which way up it stands. Fed sideways with the rest, it is read
+    turned as the page before it."""
+    import tempfile
+
+    scan = ROOT / "samples" / "random" / "scans" / "synth_910_150dpi_scan.pdf"
+    with tempfile.TemporaryDirectory() as tmp:
+        turned = turn_pages(scan, Path(tmp) / "turned.pdf", [90, 90])
+        assert [p.turn for p in extract_document(turned).pages] == [270, 270]
