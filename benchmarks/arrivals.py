@@ -14,20 +14,15 @@ per page of each. Seeds below 100000 are the tuning range; judge on fresh seeds.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import tempfile
 import time
-from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "samples"))
 
-from bundles import _fields, _ingest  # noqa: E402
+from bundles import _fields, _ingest, by_kind, made, run  # noqa: E402
 from metrics import covered, score_record  # noqa: E402
 
 
@@ -41,13 +36,11 @@ def _pointed(record: dict | None, expected: dict) -> int:
 def _one(job: tuple[int, str, str]) -> dict:
     from synth.arrival import write_arrival
 
+    got = made(write_arrival, job)
+    if isinstance(got, dict):
+        return got
+    pdf, expected, meta = got
     seed, kind, folder = job
-    try:
-        pdf = write_arrival(seed, Path(folder), kind)
-    except Exception as exc:  # noqa: BLE001 - a producer that failed is reported, not fatal
-        return {"seed": seed, "kind": kind, "skipped": f"{type(exc).__name__}: {exc}"[:200]}
-    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    meta = json.loads(pdf.with_suffix(".meta.json").read_text(encoding="utf-8"))
     out = {"seed": seed, "kind": kind, "name": pdf.name, "pages": expected["source"]["pages"],
            "meta": meta["arrival"]}
     for label, path in (("got", pdf), ("clean", Path(folder) / "clean" / meta["arrival"]["clean"])):
@@ -63,12 +56,7 @@ def _one(job: tuple[int, str, str]) -> dict:
 
 
 def report(results: list[dict], verbose: bool) -> None:
-    by: dict[str, list[dict]] = defaultdict(list)
-    for r in results:
-        if r.get("skipped"):
-            print(f"  generator failed on seed {r['seed']} ({r['kind']}): {r['skipped']}")
-            continue
-        by[r["kind"]].append(r)
+    by = by_kind(results)
     print(f"\n{'kind':10s} {'files':>5s} {'refused':>7s} {'accuracy':>9s} {'clean':>8s} "
           f"{'silent':>7s} {'clean':>7s} {'pointed':>8s} {'clean':>7s} {'s/page':>7s} {'clean':>6s}")
     for kind, rs in sorted(by.items()):
@@ -93,22 +81,7 @@ def report(results: list[dict], verbose: bool) -> None:
 def main(argv: list[str]) -> int:
     from synth.arrival import KINDS
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--random", type=int, required=True, metavar="N")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--kind", choices=KINDS, action="append")
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--keep", type=Path)
-    ap.add_argument("-v", "--verbose", action="store_true")
-    args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = str(args.keep or tmp)
-        jobs = [(s, k, folder) for k in (args.kind or KINDS)
-                for s in range(args.seed, args.seed + args.random)]
-        with ProcessPoolExecutor(args.jobs) as pool:
-            results = list(pool.map(_one, jobs))
-    report(results, args.verbose)
-    return 0
+    return run(argv, __doc__.splitlines()[0], KINDS, _one, report)
 
 
 if __name__ == "__main__":

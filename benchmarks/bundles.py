@@ -22,6 +22,7 @@ import tempfile
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -51,16 +52,26 @@ def _fields(record: dict | None, expected: dict) -> tuple[float, float, int]:
     return right, silent, len(score.fields)
 
 
+def made(write, job: tuple[int, str, str]) -> tuple[Path, Any, dict] | dict:
+    """The file ``write`` makes for the (seed, kind, folder) job, with its truth and
+    meta; or, when the generator failed, the result that says so."""
+    seed, kind, folder = job
+    try:
+        pdf = write(seed, Path(folder), kind)
+    except Exception as exc:  # noqa: BLE001 - a producer that failed is reported, not fatal
+        return {"seed": seed, "kind": kind, "skipped": f"{type(exc).__name__}: {exc}"[:200]}
+    return (pdf, json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8")),
+            json.loads(pdf.with_suffix(".meta.json").read_text(encoding="utf-8")))
+
+
 def _one(job: tuple[int, str, str]) -> dict:
     from synth.bundle import write_bundle
 
+    got = made(write_bundle, job)
+    if isinstance(got, dict):
+        return got
+    pdf, expected, meta = got
     seed, kind, folder = job
-    try:
-        pdf = write_bundle(seed, Path(folder), kind)
-    except Exception as exc:  # noqa: BLE001 - a producer that failed is reported, not fatal
-        return {"seed": seed, "kind": kind, "skipped": f"{type(exc).__name__}: {exc}"[:200]}
-    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    meta = json.loads(pdf.with_suffix(".meta.json").read_text(encoding="utf-8"))
     result, records = _ingest(pdf)
     out = {"seed": seed, "kind": kind, "name": pdf.name, "failed": result.reason if result.status == "failed" else "",
            "found": len(records), "bundled": len(expected), "exact": 0, "merged": 0, "lost": 0,
@@ -99,14 +110,19 @@ def _one(job: tuple[int, str, str]) -> dict:
     return out
 
 
-def report(results: list[dict], verbose: bool) -> None:
+def by_kind(results: list[dict]) -> dict[str, list[dict]]:
+    """The results per kind; a generator that failed is said, and left out."""
     by: dict[str, list[dict]] = defaultdict(list)
     for r in results:
         if r.get("skipped"):
             print(f"  generator failed on seed {r['seed']} ({r['kind']}): {r['skipped']}")
             continue
         by[r["kind"]].append(r)
-    for kind, rs in sorted(by.items()):
+    return by
+
+
+def report(results: list[dict], verbose: bool) -> None:
+    for kind, rs in sorted(by_kind(results).items()):
         bundled = sum(r["bundled"] for r in rs)
         fields = max(1, sum(r["fields"] for r in rs))
         alone = max(1, sum(r["alone_fields"] for r in rs))
@@ -131,23 +147,29 @@ def report(results: list[dict], verbose: bool) -> None:
                       f"{r['right']:.1f}/{r['fields']} (alone {r['alone_right']:.1f}) {r['failed']}")
 
 
-def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run(argv: list[str], description: str, kinds: tuple[str, ...], one, report_results) -> int:
+    """The command line both benchmarks of files as they arrive share: ``one`` reads a
+    (seed, kind, folder) job, ``report_results`` prints the results of all of them."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--random", type=int, required=True, metavar="N")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--kind", choices=("concatenated", "booklet"))
+    ap.add_argument("--kind", choices=kinds, action="append")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
-    kinds = [args.kind] if args.kind else ["concatenated", "booklet"]
     with tempfile.TemporaryDirectory() as tmp:
         folder = str(args.keep or tmp)
-        jobs = [(s, k, folder) for k in kinds for s in range(args.seed, args.seed + args.random)]
+        jobs = [(s, k, folder) for k in (args.kind or kinds)
+                for s in range(args.seed, args.seed + args.random)]
         with ProcessPoolExecutor(args.jobs) as pool:
-            results = list(pool.map(_one, jobs))
-    report(results, args.verbose)
+            results = list(pool.map(one, jobs))
+    report_results(results, args.verbose)
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return run(argv, __doc__.splitlines()[0], ("concatenated", "booklet"), _one, report)
 
 
 if __name__ == "__main__":
