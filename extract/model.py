@@ -38,6 +38,9 @@ class Segment:
 # readable (no ToUnicode map: control characters, (cid:N), replacement glyphs): it is
 # read by OCR, and the form's reader says so
 UNREADABLE_LAYER = "text layer is unreadable"
+# the reason of a scan whose image carries an invisible text layer (a "searchable PDF":
+# the scanner's OCR, unchecked): jixiao reads the image instead
+HIDDEN_LAYER = "text layer is invisible over the page's image (a scanner's own OCR)"
 MISSING = "\ufffd"  # a text-layer glyph drawn with no character behind it (extract/triage.py)
 
 

@@ -179,16 +179,32 @@ def _path_segments(obj: ctypes.c_void_p, m: Matrix, frame: Frame) -> list[Segmen
     return out
 
 
-def page_segments_and_images(page: pdfium.PdfPage, frame: Frame) -> tuple[list[Segment], int]:
+@dataclass(frozen=True)
+class Drawn:
+    """What a page draws besides its characters: ruling segments, how many images, and
+    whether all its text is drawn invisible (render mode 3: a scanner's own OCR laid
+    under its image, which says what that OCR read, not what the page shows)."""
+
+    segments: list[Segment]
+    images: int
+    text_invisible: bool
+
+
+def page_drawing(page: pdfium.PdfPage, frame: Frame) -> Drawn:
     segments: list[Segment] = []
-    images = 0
+    images = shown = hidden = 0
     for obj, outer in _objects(page):
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_PATH:
             segments.extend(_path_segments(obj, _compose(_matrix(obj), outer), frame))
         elif kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
-    return segments, images
+        elif kind == raw.FPDF_PAGEOBJ_TEXT:
+            if raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE:
+                hidden += 1
+            else:
+                shown += 1
+    return Drawn(segments, images, hidden > 0 and shown == 0)
 
 
 def _turn(angle: float, upright: float) -> float:
@@ -250,8 +266,9 @@ def read_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings) -> P
     frame = Frame.of(page, turn)
     width, height = frame.size
     glyphs = page_glyphs(page, frame)
-    segments, images = page_segments_and_images(page, frame)
-    kind, reason = triage("".join(g.text for g in glyphs), images > 0)
+    drawn = page_drawing(page, frame)
+    segments = drawn.segments
+    kind, reason = triage("".join(g.text for g in glyphs), drawn.images > 0, drawn.text_invisible)
     if kind != "text" or not glyphs:  # a scan is read by the OCR path (pdf.py: read_scans)
         return PageGrid(page=number, width=width, height=height, kind=kind,  # type: ignore[arg-type]
                         reason=reason)

@@ -4,7 +4,10 @@ A page goes to OCR when it has no characters but has an image (a scan), or
 when its characters are not real text: (cid:N) placeholders, U+FFFD, or
 characters from scripts the document is not written in (a broken ToUnicode map
 decodes glyph numbers as accented Latin letters, private-use code points, Kangxi
-radicals standing in for ideographs). A page with neither text nor images is blank.
+radicals standing in for ideographs). A page whose text is all drawn invisible over an image is a scan with a scanner's own
+OCR laid under it: that text says what the scanner's OCR read, not what the page
+shows, so the page is read from its ink as any scan. A page with neither text nor
+images is blank.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from extract.model import MISSING, UNREADABLE_LAYER
+from extract.model import HIDDEN_LAYER, MISSING, UNREADABLE_LAYER
 
 _CID = re.compile(r"\(cid:\d+\)")
 GARBAGE_LIMIT = 0.1
@@ -60,8 +63,11 @@ def garbage_share(text: str) -> float:
     return (bad + len(cids)) / (len(rest) + len(cids))
 
 
-def triage(text: str, has_images: bool) -> tuple[str, str]:
-    """(kind, reason) for one page: kind "text" when its text layer can be used."""
+def triage(text: str, has_images: bool, invisible: bool = False) -> tuple[str, str]:
+    """(kind, reason) for one page: kind "text" when its text layer can be used.
+    ``invisible``: all its text is drawn invisible (a source that can tell says so)."""
+    if invisible and has_images and text.strip():
+        return "scan", f"{HIDDEN_LAYER}: read by OCR from the image"
     if garbage_share(text) > GARBAGE_LIMIT:
         return "scan", f"{UNREADABLE_LAYER} ((cid:N), control or replacement characters): read by OCR"
     if not text.strip():

@@ -55,3 +55,22 @@ def test_a_photo_or_a_fax_of_the_form_is_read_without_silent_errors(tmp_path, ki
     expected = json.loads(FORM.with_suffix(".expected.json").read_text(encoding="utf-8"))
     assert (record["department"], record["year"]) == (expected["department"], expected["year"])
     assert unpointed(record, expected) == []
+
+
+def test_a_searchable_scan_is_read_from_its_image_not_its_scanners_ocr(tmp_path):
+    """A scanner's "searchable PDF": each page its image, and under it the scanner's own
+    OCR as invisible text, here with 28 figures misread. What a person sees is the
+    image; the invisible layer is read by nobody (before: refused, no table found in
+    it). Read from the image, the form is its truth."""
+    scan = ROOT / "samples" / "scans" / "kunshan_market_2024_300dpi.pdf"
+    spoiled = tmp_path / "searchable.pdf"
+    made = arrival.searchable(scan, FORM, spoiled, random.Random(5))
+    assert made["figures_misread"] > 0
+    pages = extract_document(spoiled).pages
+    assert all(p.kind == "scan" and "invisible" in p.reason for p in pages)
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    report = api.ingest([spoiled], db=db, workers=1)
+    assert not report.failed, report.failed[0].reason
+    (record,) = api.export(db=db, fmt="json")
+    expected = json.loads(scan.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    assert [d for d in differences(record, expected) if not d.startswith("$.source")] == []

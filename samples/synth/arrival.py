@@ -9,11 +9,14 @@ the same form, spoiled one ordinary way, with the same truth.
 - ``fax``: the form sent by fax, 1-bit black and white at 200 dpi (standard fine mode).
 - ``photo``: a phone photo of the printed form: the sheet on a darker desk, seen at
   an angle (perspective), lit unevenly, JPEG-compressed.
+- ``searchable``: its scan as a scanner's "searchable PDF": the image, with the
+  scanner's own OCR laid under it as invisible text, some figures misread.
 
 ``write_arrival(seed, folder, kind)`` writes ``synth_<seed>_<kind>.pdf`` with its
 ``.expected.json`` (the form's truth, ``source`` naming this file) and ``.meta.json``
 (the form's axes and what was done to it); the clean equivalent it is measured
-against is ``synth_<seed>.pdf`` (or its scan, for ``turned``) in ``folder/clean``.
+against is ``synth_<seed>.pdf`` (or its scan, for ``turned`` and ``searchable``) in
+``folder/clean``.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import numpy as np
 
 from synth import write, write_scan
 
-KINDS = ("turned", "rotated", "unmapped", "fax", "photo")
+KINDS = ("turned", "rotated", "unmapped", "fax", "photo", "searchable")
 TURNS = (90, 180, 270)
 
 
@@ -196,17 +199,67 @@ def photo(pdf: Path, out: Path, rng: random.Random) -> dict:
     return {"quality": quality}
 
 
+# what a scanner's own OCR misreads in figures now and then (its layer is unchecked)
+_MISREAD = str.maketrans("3861", "8369")
+
+
+def searchable(scan: Path, printed: Path, out: Path, rng: random.Random) -> dict:
+    """The scan as a scanner's "searchable PDF" saves it: each page its image, with the
+    scanner's OCR of it laid under it as invisible text (render mode 3) where the
+    characters stand. Its OCR is the printed text with some figures misread (3→8,
+    8→3, 6→9, 1→6): what a person sees is the image, what a text layer says is that."""
+    import pdfplumber
+    from faces import FACES
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    face = FACES[0]
+    pdfmetrics.registerFont(TTFont("scanner-ocr", face.path, subfontIndex=face.index))
+    share = rng.uniform(0.05, 0.2)  # of the figures its OCR misreads
+    misread = 0
+    page_images = _page_images(scan)
+    with pdfplumber.open(printed) as doc:
+        sheet = canvas.Canvas(str(out))
+        for (rgb, _), page in zip(page_images, doc.pages, strict=True):
+            width, height = float(page.width), float(page.height)
+            sheet.setPageSize((width, height))
+            buffer = io.BytesIO()
+            Image.fromarray(rgb).save(buffer, "JPEG", quality=85)
+            buffer.seek(0)
+            sheet.drawImage(ImageReader(buffer), 0, 0, width, height)
+            for ch in page.chars:
+                text = ch["text"]
+                if text.isdigit() and rng.random() < share:
+                    text, misread = text.translate(_MISREAD), misread + 1
+                layer = sheet.beginText()
+                layer.setTextRenderMode(3)
+                layer.setFont("scanner-ocr", max(1.0, ch["size"]))
+                layer.setTextOrigin(ch["x0"], height - ch["bottom"])
+                layer.textOut(text)
+                sheet.drawText(layer)
+            sheet.showPage()
+        sheet.save()
+    return {"figures_misread": misread}
+
+
 def write_arrival(seed: int, folder: Path, kind: str) -> Path:
     """Write the form of ``seed`` spoiled as ``kind`` says (module docstring)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
     rng = random.Random(seed * 7919 + KINDS.index(kind) * 104729)
     clean_folder = folder / "clean"
-    clean = write_scan(seed, clean_folder) if kind == "turned" else write(seed, clean_folder)
+    scanned = kind in ("turned", "searchable")
+    clean = write_scan(seed, clean_folder) if scanned else write(seed, clean_folder)
     out = folder / f"synth_{seed}_{kind}.pdf"
     folder.mkdir(parents=True, exist_ok=True)
-    made = {"turned": turned_scan, "rotated": rotated, "unmapped": unmapped, "fax": fax,
-            "photo": photo}[kind](clean, out, rng)
+    if kind == "searchable":
+        made = searchable(clean, clean_folder / f"synth_{seed}.pdf", out, rng)
+    else:
+        made = {"turned": turned_scan, "rotated": rotated, "unmapped": unmapped, "fax": fax,
+                "photo": photo}[kind](clean, out, rng)
     expected = json.loads(clean.with_suffix(".expected.json").read_text(encoding="utf-8"))
     pages = expected["source"]["pages"]
     expected["source"] = {**expected["source"], "file": out.name,
