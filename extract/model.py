@@ -190,6 +190,7 @@ class PageGrid:
     reason: str = ""
     text_height: float | None = None
     turn: int = 0  # degrees clockwise the page as displayed was turned to read it upright
+    bilevel: bool = False  # a scan whose image held only black and white (a fax)
 
 
 @dataclass(frozen=True)

@@ -118,3 +118,16 @@ def page_image(page: pdfium.PdfPage, settings: ExtractSettings) -> PageImage:
         if got is not None:
             return got
     raise AssertionError("the pdfium renderer always answers")
+
+
+BILEVEL = 0.98  # share of the pixels that are not paper-white that are pure black in a 1-bit image
+
+
+def is_bilevel(grey: np.ndarray) -> bool:
+    """Does the image hold only black and white (a fax, a scan saved 1-bit)? Its pixels
+    say on which side of an edge they fall, not where the edge runs through them. (The
+    ink is asked, not the whole page: a rendered page is mostly pure white too, but
+    its ink has grey edges.)"""
+    sample = grey[::2, ::2]
+    ink = sample[sample < 255]
+    return bool(ink.size and np.mean(ink == 0) >= BILEVEL)

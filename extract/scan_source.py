@@ -341,7 +341,7 @@ def page_grid(trace: ScanTrace, number: int, width: float, height: float,
     return PageGrid(page=number, width=width, height=height, kind="scan",
                     grids=tuple(found.grids), lines=lines, reason=turned_reason(reason, trace.turn),
                     text_height=min(trace.text_px, read) if read else trace.text_px,
-                    turn=trace.turn)
+                    turn=trace.turn, bilevel=raster.is_bilevel(trace.image.grey))
 
 
 def read_scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings,

@@ -36,6 +36,11 @@ from normalize.values import DIGITS_APART, fold, near_number
 LOW_CONFIDENCE = 0.8  # an OCR'd value read with less confidence than this needs a person
 # characters fewer pixels tall than this lose strokes to the scan (6 pt at 150 dpi is 12 px)
 MIN_TEXT_PX = 12
+# a 1-bit page (a fax) needs its characters twice as tall: a grey pixel places an edge
+# within it, a black-or-white one only says which side of it it falls, so the slicer
+# breaks thin strokes and the recogniser reads what is left confidently (a fax's 4
+# read as 1 in a line and in its total alike)
+BILEVEL_TEXT_PX = 2 * MIN_TEXT_PX
 # a page whose cells this many, and this share of them, were read under LOW_CONFIDENCE was
 # read poorly as a whole (a well-read page has one or two; a garbled one ten and more)
 POORLY_READ = (5, 0.08)
@@ -316,19 +321,25 @@ def unreadable_layers(pages: Sequence[PageGrid]) -> list[Issue]:
 
 def coarse_scans(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Row]]) -> list[Issue]:
     """``scan_too_coarse`` for every section read from a scanned page whose characters
-    are under ``MIN_TEXT_PX`` tall in the image: nothing read there can be trusted
-    unseen, whatever the recogniser's confidence."""
+    are under ``MIN_TEXT_PX`` tall in the image (``BILEVEL_TEXT_PX`` in a 1-bit image):
+    nothing read there can be trusted unseen, whatever the recogniser's confidence."""
     def reason(page: PageGrid) -> str | None:
         if not _too_coarse(page):
             return None
+        kind = "black-and-white scan (a fax)" if page.bilevel else "scan"
         return (f"page {page.page}: its characters are {page.text_height:.0f} px tall in the "
-                f"scan, under the {MIN_TEXT_PX} px a reliable reading needs; check every field "
-                f"read from it (or rescan at a higher resolution)")
+                f"{kind}, under the {_least_text_px(page)} px a reliable reading needs; check "
+                f"every field read from it (or rescan it in grey at a higher resolution)")
     return _whole_pages(pages, parts, "scan_too_coarse", reason)
 
 
 def _too_coarse(page: PageGrid) -> bool:
-    return page.kind == "scan" and page.text_height is not None and page.text_height < MIN_TEXT_PX
+    return page.kind == "scan" and page.text_height is not None \
+        and page.text_height < _least_text_px(page)
+
+
+def _least_text_px(page: PageGrid) -> int:
+    return BILEVEL_TEXT_PX if page.bilevel else MIN_TEXT_PX
 
 
 def _whole_pages(pages: Sequence[PageGrid], parts: Mapping[str, Sequence[Row]], code: str,
