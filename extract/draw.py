@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
@@ -26,9 +28,11 @@ class Box:
     color: tuple[int, int, int]
 
 
-def render_page(path: str | Path, page: int, dpi: int = 110, turn: int = 0) -> Image.Image:
-    """Page ``page`` (from 1) as an RGB image, turned ``turn`` degrees clockwise from how
-    it is displayed (as it was read: extract/orientation.py)."""
+def render_page(path: str | Path, page: int, dpi: int = 110, turn: int = 0,
+                sheet: tuple[float, ...] | None = None) -> Image.Image:
+    """Page ``page`` (from 1) as an RGB image, as it was read: turned ``turn`` degrees
+    clockwise from how it is displayed (extract/orientation.py), or, for a photo, its
+    ``sheet`` seen square (extract/photo.py)."""
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -36,9 +40,20 @@ def render_page(path: str | Path, page: int, dpi: int = 110, turn: int = 0) -> I
     try:
         if not 1 <= page <= len(pdf):
             raise ExtractError(f"{path} has {len(pdf)} pages; there is no page {page}")
-        return pdf[page - 1].render(scale=dpi / 72, rotation=turn % 360).to_pil().convert("RGB")
+        image = pdf[page - 1].render(scale=dpi / 72, rotation=turn % 360).to_pil().convert("RGB")
+        return image if sheet is None else _seen_square(image, sheet, dpi)
     finally:
         pdf.close()
+
+
+def _seen_square(image: Image.Image, sheet: tuple[float, ...], dpi: int) -> Image.Image:
+    """The photographed sheet warped square, as extract read it."""
+    k = dpi / 72
+    corners = np.float32([[sheet[i] * k, sheet[i + 1] * k] for i in range(0, 8, 2)])
+    width, height = int(round(sheet[8] * k)), int(round(sheet[9] * k))
+    target = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+    matrix = cv2.getPerspectiveTransform(corners, target)
+    return Image.fromarray(cv2.warpPerspective(np.asarray(image), matrix, (width, height)))
 
 
 def draw_boxes(image: Image.Image, boxes: Iterable[Box], dpi: int = 110) -> Image.Image:

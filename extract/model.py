@@ -191,6 +191,9 @@ class PageGrid:
     text_height: float | None = None
     turn: int = 0  # degrees clockwise the page as displayed was turned to read it upright
     bilevel: bool = False  # a scan whose image held only black and white (a fax)
+    # a photographed page: its sheet's corners on the page as displayed (points, top-left
+    # first) and the sheet's width and height; the grids are on the sheet seen square
+    sheet: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,10 @@ class ExtractedDocument:
     @property
     def page_turns(self) -> list[int]:
         return [p.turn for p in self.pages]
+
+    @property
+    def page_sheets(self) -> list[tuple[float, ...] | None]:
+        return [p.sheet for p in self.pages]
 
 
 OCR_ENGINES = ("auto", "openvino", "onnxruntime")

@@ -93,14 +93,19 @@ def aspect(corners: np.ndarray, shape: tuple[int, ...]) -> float | None:
     return float(np.sqrt(np.dot(a, a) / np.dot(b, b)))
 
 
-def rectified(image: PageImage) -> tuple[PageImage, bool]:
-    """The page image with a photographed sheet seen square (and True), or the image as
-    it was (and False) when it is no photo or no sheet stands out."""
+Sheet = tuple[float, ...]  # x, y of its four corners on the page (points), then its width, height
+
+
+def rectified(image: PageImage) -> tuple[PageImage, Sheet | None]:
+    """The page image with a photographed sheet seen square, and where the sheet lies on
+    the page (its corners, top-left first, in the page's points as displayed, then the
+    sheet's own width and height in points); or the image as it was, and None, when it
+    is no photo or no sheet stands out."""
     if not is_photo(image.grey):
-        return image, False
+        return image, None
     corners = sheet_corners(image.grey)
     if corners is None:
-        return image, False
+        return image, None
     tl, tr, br, bl = corners
     height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
     ratio = aspect(corners, image.grey.shape)
@@ -116,4 +121,7 @@ def rectified(image: PageImage) -> tuple[PageImage, bool]:
     # A4's: tables that go on from page to page are matched by their edges in points,
     # and each photo was taken from its own distance
     scale = max(width, height) / SHEET_LONG_SIDE
-    return replace(image, grey=sheet, left=0.0, top=0.0, scale_x=scale, scale_y=scale), True
+    on_page = tuple(float(v) for x, y in corners
+                    for v in (image.left + x / image.scale_x, image.top + y / image.scale_y))
+    return (replace(image, grey=sheet, left=0.0, top=0.0, scale_x=scale, scale_y=scale),
+            (*on_page, width / scale, height / scale))

@@ -45,7 +45,7 @@ class ScanTrace:
     readings: list[ocr.Reading] | None = None
     glyphs: list[Glyph] | None = None
     turn: int = 0  # degrees clockwise the page image was turned to read it
-    photographed: bool = False  # the sheet was found in a photo and seen square
+    sheet: photo.Sheet | None = None  # where a photographed sheet lies on the page (photo.py)
 
 
 def limited(image: PageImage, max_dpi: int) -> PageImage:
@@ -315,10 +315,9 @@ def scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings,
               hint: int = 0) -> ScanTrace:
     """The page read from its image; a photographed sheet is first seen square (photo.py),
     and is then the page: its boxes are on the sheet, not on the photo around it."""
-    image, photographed = photo.rectified(limited(raster.page_image(page, settings),
-                                                  settings.ocr.max_dpi))
-    trace = scan_image(image, number, settings, None if photographed else page.get_size(), hint)
-    trace.photographed = photographed
+    image, sheet = photo.rectified(limited(raster.page_image(page, settings), settings.ocr.max_dpi))
+    trace = scan_image(image, number, settings, None if sheet else page.get_size(), hint)
+    trace.sheet = sheet
     return trace
 
 
@@ -332,16 +331,15 @@ def page_grid(trace: ScanTrace, number: int, width: float, height: float,
     # breaks into strokes (small type at a low resolution); the lines found say how
     # tall the text read really is
     read = scan_text.line_height(trace.pieces or [])
-    if trace.photographed:
-        h, w = trace.image.grey.shape
-        width, height = w / trace.image.scale_x, h / trace.image.scale_y
+    if trace.sheet:
+        width, height = trace.sheet[8], trace.sheet[9]
         reason += "; a photo: the sheet found on its surround and seen square"
     else:
         width, height = Turn(trace.turn, width, height).size
     return PageGrid(page=number, width=width, height=height, kind="scan",
                     grids=tuple(found.grids), lines=lines, reason=turned_reason(reason, trace.turn),
                     text_height=min(trace.text_px, read) if read else trace.text_px,
-                    turn=trace.turn, bilevel=raster.is_bilevel(trace.image.grey))
+                    turn=trace.turn, bilevel=raster.is_bilevel(trace.image.grey), sheet=trace.sheet)
 
 
 def read_scan_page(page: pdfium.PdfPage, number: int, settings: ExtractSettings,

@@ -158,7 +158,7 @@ def show(doc: str, page: int, out: str | Path, db: str = DEFAULT_DB, dpi: int = 
     boxes = [Box(b.bbox, " ".join((b.field, *b.issues)),
                  COLORS["low"] if b.issues or b.confidence < LOW_CONFIDENCE
                  else COLORS.get(b.source, COLORS["text"])) for b in stored.boxes]
-    image = draw_boxes(render_page(path, page, dpi, stored.turn(page)), boxes, dpi)
+    image = draw_boxes(render_page(path, page, dpi, stored.turn(page), stored.sheet(page)), boxes, dpi)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     image.save(target)

@@ -59,9 +59,13 @@ class StoredDocument:
     pages: int
     boxes: tuple[StoredBox, ...]
     page_turns: tuple[int, ...] = ()  # per page, degrees clockwise it was turned to be read
+    page_sheets: tuple[tuple[float, ...] | None, ...] = ()  # per page, a photo's sheet
 
     def turn(self, page: int) -> int:
         return self.page_turns[page - 1] if 0 < page <= len(self.page_turns) else 0
+
+    def sheet(self, page: int) -> tuple[float, ...] | None:
+        return self.page_sheets[page - 1] if 0 < page <= len(self.page_sheets) else None
 
 
 def box_field(pointer: str | None) -> str | None:
@@ -114,4 +118,5 @@ def find_document(engine: Engine, ref: str, page: int | None = None) -> StoredDo
                                 p.confidence, tuple(codes.get((p.declaration_id, p.field), ())))
                       for p in session.scalars(stmt))
         return StoredDocument(hit.id, hit.file_name, hit.path, hit.pages, boxes,
-                              tuple(hit.page_turns or ()))
+                              tuple(hit.page_turns or ()),
+                              tuple(tuple(s) if s else None for s in hit.page_sheets or ()))

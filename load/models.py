@@ -137,6 +137,8 @@ class Document(Base):
     # per page: degrees clockwise the page as displayed was turned to read it (show draws
     # it so); NULL for documents stored before pages were turned
     page_turns: Mapped[list[int] | None] = mapped_column(JSON)
+    # per page: for a photographed one, where its sheet lies on it (extract.photo.Sheet)
+    page_sheets: Mapped[list[list[float] | None] | None] = mapped_column(JSON)
     extractor_version: Mapped[str] = mapped_column(Text, default="")
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     load_id: Mapped[int | None] = mapped_column(ForeignKey("load_run.id", ondelete="SET NULL"))

@@ -360,6 +360,7 @@ def _fill_document(
     doc.pages = source.pages
     doc.page_kinds = list(source.page_kinds)
     doc.page_turns = list(source.page_turns)
+    doc.page_sheets = [list(s) if s else None for s in source.page_sheets]
     doc.extractor_version = source.extractor_version
     doc.ingested_at = m.utcnow()
     doc.load_id = load_id
@@ -532,6 +533,7 @@ def to_model(row: m.Declaration) -> nm.Declaration:
             pages=doc.pages,
             page_kinds=tuple(doc.page_kinds or ()),
             page_turns=tuple(doc.page_turns or ()),
+            page_sheets=tuple(tuple(s) if s else None for s in doc.page_sheets or ()),
             extractor_version=doc.extractor_version or "",
             first_page=row.first_page,
             last_page=row.last_page,

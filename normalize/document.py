@@ -57,7 +57,7 @@ def read_forms(doc: ExtractedDocument) -> FileReading:
         found = [normalize(doc)]
     # the file's pages, not the form's: every declaration of a file shares its document
     whole = {"pages": len(doc.pages), "page_kinds": tuple(doc.page_kinds),
-             "page_turns": tuple(doc.page_turns)}
+             "page_turns": tuple(doc.page_turns), "page_sheets": tuple(doc.page_sheets)}
     found = [replace(d, source=replace(d.source, **whole)) for d in found]
     other = forms.other_pages(numbers, [d.source.page_range for d in found])
     return FileReading(tuple(found), other)
@@ -117,6 +117,7 @@ def normalize(doc: ExtractedDocument) -> Declaration:
     return Declaration(
         source=SourceInfo(file=Path(doc.path).name, sha256=doc.sha256, pages=len(doc.pages),
                           page_kinds=tuple(doc.page_kinds), page_turns=tuple(doc.page_turns),
+                          page_sheets=tuple(doc.page_sheets),
                           extractor_version=doc.extractor_version,
                           first_page=doc.pages[0].page, last_page=doc.pages[-1].page),
         title=title,

@@ -144,6 +144,7 @@ class SourceInfo:
     first_page: int = 1
     last_page: int = 0  # 0: the file's last page
     page_turns: tuple[int, ...] = ()  # per page: degrees clockwise it was turned to be read
+    page_sheets: tuple[tuple[float, ...] | None, ...] = ()  # per page: a photo's sheet (extract)
 
     def __post_init__(self) -> None:
         if not self.last_page:

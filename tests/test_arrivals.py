@@ -55,6 +55,12 @@ def test_a_photo_or_a_fax_of_the_form_is_read_without_silent_errors(tmp_path, ki
     expected = json.loads(FORM.with_suffix(".expected.json").read_text(encoding="utf-8"))
     assert (record["department"], record["year"]) == (expected["department"], expected["year"])
     assert unpointed(record, expected) == []
+    if kind == "photo":  # show draws the sheet as it was read: seen square, standing
+        from PIL import Image
+
+        drawn = Image.open(api.show(str(spoiled), 1, tmp_path / "p1.png", db=db, dpi=72))
+        assert drawn.width < drawn.height
+        assert abs(drawn.height - 842) <= 2  # the sheet, not the photo around it
 
 
 def test_a_searchable_scan_is_read_from_its_image_not_its_scanners_ocr(tmp_path):

@@ -5,7 +5,8 @@ A file may hold several forms, or one form inside a booklet. ``declaration.docum
 stops being unique; each declaration records ``first_page`` and ``last_page`` (one
 declaration per first page of a document), and ``document.other_pages`` lists the pages
 that are part of no form; ``document.page_turns`` how far each page was turned
-(clockwise) to stand its text upright, for ``show``. Declarations stored before keep their whole file as their
+(clockwise) to stand its text upright, and ``document.page_sheets`` where a
+photographed page's sheet lies, both for ``show``. Declarations stored before keep their whole file as their
 pages (first page 1, last page the document's page count), which is what was read.
 
 On SQLite a unique constraint cannot be dropped in place: the declaration table is
@@ -72,6 +73,7 @@ def _document_unique_name() -> str | None:
 def upgrade() -> None:
     op.add_column("document", sa.Column("other_pages", sa.JSON(), nullable=True))
     op.add_column("document", sa.Column("page_turns", sa.JSON(), nullable=True))
+    op.add_column("document", sa.Column("page_sheets", sa.JSON(), nullable=True))
     _drop_views()
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
