@@ -68,7 +68,9 @@ def _only_image(page: pdfium.PdfPage) -> pdfium.PdfImage | None:
         return None
     objects = list(page.get_objects(max_depth=1))
     images = [o for o in objects if o.type == raw.FPDF_PAGEOBJ_IMAGE]
-    if len(images) != 1 or any(o.type == raw.FPDF_PAGEOBJ_TEXT for o in objects):
+    # invisible text (a scanner's OCR laid under its image) draws nothing
+    if len(images) != 1 or any(o.type == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFTextObj_GetTextRenderMode(
+            o.raw) != raw.FPDF_TEXTRENDERMODE_INVISIBLE for o in objects):
         return None
     image = images[0]
     m = image.get_matrix()
