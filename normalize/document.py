@@ -34,16 +34,16 @@ def read_forms(doc: ExtractedDocument) -> FileReading:
     that names the form, a prose page with a section's words) is part of no form. A
     range that starts with the form's title or 部门名称 and holds a form's grids but
     not its department or year fails the file: loading the other forms of it would
-    leave that one unread in silence. A file
-    where no range reads as a form is read whole, as one form or refused as none."""
+    leave that one unread in silence. A file where no range reads as a form is read
+    whole, as one form or refused as none."""
     numbers = [p.page for p in doc.pages]
     by_number = {p.page: p for p in doc.pages}
     found: list[Declaration] = []
     proposed = forms.spans(doc.pages)
     for span in proposed:
-        pages = [by_number[n] for n in range(span.first, span.last + 1)]
-        if span.titled:
-            pages[0] = forms.from_title(pages[0])
+        # (a document extracted in part has only the pages asked for)
+        pages = [by_number[n] for n in range(span.first, span.last + 1) if n in by_number]
+        pages[0] = forms.from_title(pages[0], span.title_top)
         try:
             found.append(normalize(replace(doc, pages=tuple(pages))))
         except IncompleteForm as exc:

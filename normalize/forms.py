@@ -25,7 +25,8 @@ This only proposes page ranges; whether a range holds a form is decided by readi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from extract.model import PageGrid
 from normalize import header, labels, script, sections
@@ -41,6 +42,9 @@ class Span:
     last: int
     titled: bool
     named: bool = False
+    # where the title stands on the first page (its top), so that page is read from
+    # there down (``from_title``)
+    title_top: float | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -48,22 +52,26 @@ class _Page:
     number: int
     rows: tuple[Row, ...]
 
-    @property
+    @cached_property
     def blank(self) -> bool:
         return not any(c.text.strip() for r in self.rows for c in r.cells)
 
-    @property
-    def titled(self) -> bool:
-        return any(header.is_title(c.text) for r in self.rows for c in r.cells)
+    @cached_property
+    def title_top(self) -> float | None:
+        return next((c.bbox[1] for r in self.rows for c in r.cells if header.is_title(c.text)), None)
 
     @property
+    def titled(self) -> bool:
+        return self.title_top is not None
+
+    @cached_property
     def names_department(self) -> bool:
         """Does the page hold the profile's 部门名称 label? (Not 填报部门: a title block
         prints it, and its grid may begin on the next page.)"""
         return any(labels.match(c.text, "profile") == "profile.department"
                    for r in self.rows for c in r.cells)
 
-    @property
+    @cached_property
     def signed(self) -> bool:
         """Does the page hold a sign-off below its last table (where a form ends)? A
         sign-off word above a table (联系电话 in a header block) ends nothing."""
@@ -114,7 +122,8 @@ def spans(pages: Sequence[PageGrid]) -> list[Span]:
                                    or page.names_department)) \
             or (page.names_department and (not out or named or signed))
         if starts:
-            open_span = Span(page.number, page.number, page.titled, page.names_department)
+            open_span = Span(page.number, page.number, page.titled, page.names_department,
+                             page.title_top)
             out.append(open_span)
             named = signed = False
         elif page.goes_on_form() and out and not signed:
@@ -134,11 +143,10 @@ def spans(pages: Sequence[PageGrid]) -> list[Span]:
     return out
 
 
-def from_title(page: PageGrid) -> PageGrid:
-    """The page from the form's title down: what a booklet prints above a form bound
-    into it (its own heading, the end of the page before) is not the form's."""
-    rows = pages_of([page])[0].rows
-    top = next((c.bbox[1] for r in rows for c in r.cells if header.is_title(c.text)), None)
+def from_title(page: PageGrid, top: float | None) -> PageGrid:
+    """The page from the form's title (its top at ``top``) down: what a booklet prints
+    above a form bound into it (its own heading, the end of the page before) is not
+    the form's."""
     if top is None:
         return page
     return replace(page, grids=tuple(g for g in page.grids if g.bbox[3] > top),

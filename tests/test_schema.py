@@ -39,6 +39,19 @@ def at_revision(db_url: str, revision: str) -> None:
         raw.dispose()
 
 
+def stored_before(conn, tables: MetaData, name: str, sha256: str, pages: int, version: int,
+                  current: bool = True) -> int:
+    """A document and its 盐城市住房公积金管理中心 2020 declaration, inserted as an older
+    jixiao stored them (``tables`` reflected from that revision); the declaration's id."""
+    (document,) = conn.execute(tables.tables["document"].insert().values(
+        file_name=name, path=name, sha256=sha256, pages=pages, page_kinds=["text"] * pages,
+        extractor_version="1", ingested_at=m.utcnow())).inserted_primary_key
+    (declaration,) = conn.execute(tables.tables["declaration"].insert().values(
+        document_id=document, department="盐城市住房公积金管理中心", year=2020, version=version,
+        is_current=current, money_unit="万元")).inserted_primary_key
+    return declaration
+
+
 def test_fresh_database_is_at_head(engine):
     assert revision_of(engine) == schema.head_revision() == schema.known_revisions()[-1]
     tables = set(inspect(engine).get_table_names())
@@ -125,13 +138,7 @@ def test_database_at_0002_gets_issue_fields_in_place(db_url):
             tables = MetaData()
             tables.reflect(conn)
             assert "field" not in tables.tables["issue"].columns
-            (document,) = conn.execute(tables.tables["document"].insert().values(
-                file_name="old.pdf", path="old.pdf", sha256="a" * 64, pages=4,
-                page_kinds=["text"] * 4, extractor_version="1", ingested_at=m.utcnow())
-            ).inserted_primary_key
-            (declaration,) = conn.execute(tables.tables["declaration"].insert().values(
-                document_id=document, department="盐城市住房公积金管理中心", year=2020,
-                version=1, is_current=True, money_unit="万元")).inserted_primary_key
+            declaration = stored_before(conn, tables, "old.pdf", "a" * 64, 4, version=1)
             conn.execute(tables.tables["issue"].insert().values(
                 declaration_id=declaration, position=0, code="budget_total_mismatch",
                 message="预算支出 合计 全年数 is 1 万元 but its lines add up to 2 万元", page=3))
@@ -169,16 +176,9 @@ def test_database_at_0003_keeps_every_row_when_documents_take_several_declaratio
         with raw.begin() as conn:
             tables = MetaData()
             tables.reflect(conn)
-            ids = []
-            for name, pages, version in (("older.pdf", 3, 1), ("old.pdf", 4, 2)):
-                (document,) = conn.execute(tables.tables["document"].insert().values(
-                    file_name=name, path=name, sha256=str(version) * 64, pages=pages,
-                    page_kinds=["text"] * pages, extractor_version="8", ingested_at=m.utcnow())
-                ).inserted_primary_key
-                ids += conn.execute(tables.tables["declaration"].insert().values(
-                    document_id=document, department="盐城市住房公积金管理中心", year=2020,
-                    version=version, is_current=version == 2, money_unit="万元")
-                ).inserted_primary_key
+            ids = [stored_before(conn, tables, name, str(version) * 64, pages, version,
+                                 current=version == 2)
+                   for name, pages, version in (("older.pdf", 3, 1), ("old.pdf", 4, 2))]
             conn.execute(tables.tables["declaration"].update()
                          .where(tables.tables["declaration"].c.id == ids[0]).values(superseded_by=ids[1]))
             for declaration in ids:
