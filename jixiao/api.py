@@ -74,18 +74,23 @@ def connect(url: str = DEFAULT_DB) -> Database:
 
 
 def ingest(paths: Iterable[str | Path], db: str = DEFAULT_DB, *, source: str = "pdfium",
-           force: bool = False, workers: int | None = 1,
+           force: bool = False, workers: int | None = 1, cluster: str | None = None,
            on_file: FileCallback | None = None,
            on_start: Callable[[int], None] | None = None,
+           on_event: Callable[[str], None] | None = None,
            settings: ExtractSettings | None = None) -> IngestReport:
     """Load every PDF named or found below the folders named. ``workers``: reading
     processes (None: one per core); the database is written by this process.
+    ``cluster``: read on a Dask cluster instead, given its scheduler's address
+    (``tcp://host:8786``) or ``local``/``local:N`` for one on this machine;
+    ``on_event`` hears of its workers (joined, lost, slow, refused).
     ``settings``: every knob of the extract stage (``source`` is a shortcut for the
     one most often changed; given both, ``settings`` wins)."""
     engine = open_database(db)
     try:
         return run_ingest(engine, paths, settings or ExtractSettings(source=source), force=force,
-                          workers=workers, on_file=on_file, on_start=on_start)
+                          workers=workers, cluster=cluster, on_file=on_file,
+                          on_start=on_start, on_event=on_event)
     finally:
         engine.dispose()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import IO, Any, TypeVar
@@ -18,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from extract.model import GRID_SOURCES, ExtractError
 from jixiao import api
+from jixiao.cluster import ClusterError
 from jixiao.pipeline import FileResult, default_workers
 from load.errors import LoadError
 from normalize.forms import page_ranges
@@ -55,7 +57,7 @@ def guard(call: Callable[[], T]) -> T:
     """Named errors become one line on stderr and exit status 1."""
     try:
         return call()
-    except (LoadError, ExtractError, ValueError, OSError) as exc:
+    except (LoadError, ExtractError, ClusterError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     except SQLAlchemyError as exc:  # e.g. a query naming a column that does not exist
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
@@ -70,6 +72,10 @@ def main(verbose: int) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("pdfminer", "camelot", "jieba"):
         logging.getLogger(noisy).setLevel(logging.WARNING if verbose < 2 else logging.DEBUG)
+    # a cluster's workers coming and going are told as ingest's own one-line events; Dask
+    # sets its loggers' levels from its config when first imported (here and in the
+    # local workers it starts), so the level goes there, before it is imported
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical" if not verbose else "info")
 
 
 def file_line(result: FileResult) -> str:
@@ -121,6 +127,13 @@ class Progress:
         elif not self.quiet:  # quiet: failures are listed once, at the end
             click.echo(line, file=self.stream)
 
+    def event(self, message: str) -> None:
+        """A cluster's news (a worker joined, lost, slow, refused): always said."""
+        if self.bar is not None:
+            self.bar.write(message, file=self.stream)
+        else:
+            click.echo(message, file=self.stream)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
@@ -130,16 +143,21 @@ class Progress:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
 @click.option("--force", is_flag=True, help="Re-read files already loaded (e.g. after an upgrade).")
-@click.option("--workers", type=click.IntRange(min=1), default=default_workers(), show_default=True,
-              help="Processes reading files; the database is written by one.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help=f"Processes reading files here; the database is written by one "
+                   f"[default: {default_workers()}, one per core].")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Read on a Dask cluster: its scheduler (tcp://host:8786), or local / "
+                   "local:N for N worker processes on this machine. Files travel to the "
+                   "workers; this process writes the database.")
 @click.option("--source", type=click.Choice(list(GRID_SOURCES)), default="pdfium", show_default=True,
               help="Grid source: PDFium (fast), pdfplumber (pdfminer) or camelot lattice; "
                    "all give the same grids, the last two are slower second opinions.")
 @click.option("--report", type=click.File("w", encoding="utf-8", lazy=False),
               help="Write one JSON line per file (status, reason, pages, seconds, issues).")
 @click.option("-q", "--quiet", is_flag=True, help="Only failures and the summary.")
-def ingest(paths: tuple[str, ...], db: str, force: bool, workers: int, source: str,
-           report: IO[str] | None, quiet: bool) -> None:
+def ingest(paths: tuple[str, ...], db: str, force: bool, workers: int | None,
+           cluster: str | None, source: str, report: IO[str] | None, quiet: bool) -> None:
     """Load PDFs (files, or folders searched recursively) into the database.
 
     A file already loaded is skipped; a new file for a department and year
@@ -147,6 +165,9 @@ def ingest(paths: tuple[str, ...], db: str, force: bool, workers: int, source: s
 
     Example: jixiao ingest forms/ --db sqlite:///jixiao.db
     """
+    if workers and cluster:
+        raise click.UsageError("--workers and --cluster: choose one (a cluster's workers "
+                               "are started with its own `dask worker` command)")
     progress = Progress(sys.stderr, quiet)
 
     def on_file(result: FileResult) -> None:
@@ -157,8 +178,9 @@ def ingest(paths: tuple[str, ...], db: str, force: bool, workers: int, source: s
 
     try:
         outcome = guard(lambda: api.ingest(paths, db=db, source=source, force=force,
-                                           workers=workers, on_file=on_file,
-                                           on_start=progress.start))
+                                           workers=workers or default_workers(),
+                                           cluster=cluster, on_file=on_file,
+                                           on_start=progress.start, on_event=progress.event))
     finally:
         progress.close()
     click.echo(outcome.summary(), err=True)

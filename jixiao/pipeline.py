@@ -1,11 +1,12 @@
 """Per file: discover, hash, skip what is loaded, extract → normalize → load.
 
 Reading (extract and normalize) runs in worker processes (forked where the
-system can); writing happens in this process, one transaction per file, in the
-order the files were found. A single writer keeps SQLite and PostgreSQL equally correct, and saving in a
-fixed order makes a run's result independent of which worker finished first
-(two files of the same declaration supersede in discovery order). At most
-``2 × workers`` files are in flight, so memory stays flat over any batch.
+system can) or on a Dask cluster (``cluster.py``); writing happens in this
+process, one transaction per file, in the order the files were found. A single
+writer keeps SQLite and PostgreSQL equally correct, and saving in a fixed order
+makes a run's result independent of which worker finished first (two files of
+the same declaration supersede in discovery order). At most ``2 ×`` the readers'
+threads files are in flight, so memory stays flat over any batch.
 
 A file that fails is recorded with a one-line reason and the batch goes on;
 a failure leaves nothing of that file behind and touches nothing loaded.
@@ -22,10 +23,12 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
 
@@ -117,17 +120,19 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 @dataclass(frozen=True)
-class _Read:
-    """A worker's answer: the file's declarations, or why there are none."""
+class ReadOutcome:
+    """A worker's answer: the file's declarations, or why there are none;
+    ``worker`` names a cluster's worker that read it."""
 
     reading: FileReading | None
     reason: str
     pages: int
     page_kinds: tuple[str, ...]
     seconds: float
+    worker: str = ""
 
 
-def read_file(path: str, settings: ExtractSettings) -> _Read:
+def read_file(path: str, settings: ExtractSettings) -> ReadOutcome:
     """Extract and normalize one file (runs in a worker process)."""
     started = time.perf_counter()
     pages, kinds = 0, ()
@@ -137,15 +142,15 @@ def read_file(path: str, settings: ExtractSettings) -> _Read:
         reading = read_forms(doc)
     except (ExtractError, NormalizeError, OSError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        return _Read(None, reason, pages, kinds, time.perf_counter() - started)
+        return ReadOutcome(None, reason, pages, kinds, time.perf_counter() - started)
     except Exception as exc:  # a bug met on odd input fails its file, loudly, not the batch
         log.exception("internal error reading %s", path)
         reason = f"internal error (please report it): {type(exc).__name__}: {exc}"
-        return _Read(None, reason, pages, kinds, time.perf_counter() - started)
-    return _Read(reading, "", pages, kinds, time.perf_counter() - started)
+        return ReadOutcome(None, reason, pages, kinds, time.perf_counter() - started)
+    return ReadOutcome(reading, "", pages, kinds, time.perf_counter() - started)
 
 
-def _save(engine: Engine, path: Path, read: _Read, force: bool, load_id: int) -> FileResult:
+def _save(engine: Engine, path: Path, read: ReadOutcome, force: bool, load_id: int) -> FileResult:
     seconds = round(read.seconds, 3)
     if read.reading is None:
         return FileResult(str(path), "failed", read.reason, read.pages, seconds,
@@ -201,20 +206,81 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+class Readers(Protocol):
+    """Where files are read: a pool of this machine's processes, or a cluster's
+    workers. ``in_flight``: files handed out at most (the window that bounds memory)."""
+
+    @property
+    def in_flight(self) -> int: ...
+
+    def submit(self, path: Path) -> Any: ...
+
+    def result(self, handle: Any, path: Path) -> ReadOutcome: ...
+
+    def wait(self, handles: list[Any]) -> None:
+        """Return once one of ``handles`` (all still being read) is done."""
+
+    def close(self) -> None: ...
+
+
+class _ProcessPool:
+    def __init__(self, settings: ExtractSettings, workers: int) -> None:
+        # fork: workers start at once with every module loaded, and a script calling
+        # ingest needs no __main__ guard; they never touch the parent's connections.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.settings, self.workers = settings, workers
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                        initializer=_die_with_parent, initargs=(os.getpid(),))
+
+    @property
+    def in_flight(self) -> int:  # one waiting for each process as it finishes one
+        return 2 * self.workers
+
+    def submit(self, path: Path) -> Future[ReadOutcome]:
+        return self.pool.submit(read_file, str(path), self.settings)
+
+    def result(self, handle: Future[ReadOutcome], path: Path) -> ReadOutcome:
+        try:
+            return handle.result()
+        except BrokenProcessPool as exc:  # a worker killed (e.g. out of memory) fails its file
+            return ReadOutcome(None, f"worker process died: {exc}", 0, (), 0.0)
+
+    def wait(self, handles: list[Future[ReadOutcome]]) -> None:
+        futures.wait(handles, return_when=futures.FIRST_COMPLETED)
+
+    def close(self) -> None:
+        self.pool.shutdown()
+
+
 def ingest(engine: Engine, paths: Iterable[str | Path], settings: ExtractSettings | None = None,
-           *, force: bool = False, workers: int | None = None,
+           *, force: bool = False, workers: int | None = None, cluster: str | None = None,
            on_file: FileCallback | None = None,
-           on_start: Callable[[int], None] | None = None) -> IngestReport:
+           on_start: Callable[[int], None] | None = None,
+           on_event: Callable[[str], None] | None = None) -> IngestReport:
     """Load every file; ``on_start`` gets the number of files found, ``on_file``
-    is called as each one finishes, in order."""
+    is called as each one finishes, in order. ``cluster``: a Dask scheduler's
+    address, or ``local``/``local:N``, to read there instead of in ``workers``
+    processes here; ``on_event`` hears of its workers joining, lost or slow."""
     settings = settings or ExtractSettings()
     workers = max(1, workers or default_workers())
     files = list(discover(paths))
+    readers: Readers | None = None
+    if cluster:
+        from jixiao.cluster import ClusterReaders  # Dask is imported only when asked for
+
+        readers = ClusterReaders(cluster, settings, on_event=on_event)
     if on_start:
         on_start(len(files))
     report = IngestReport()
-    load_id = store.start_load_run(engine, {"force": force, "source": settings.source,
-                                            "workers": workers, "files": len(files)})
+    options = {"force": force, "source": settings.source, "files": len(files)}
+    options.update({"cluster": cluster} if cluster else {"workers": workers})
+    try:
+        load_id = store.start_load_run(engine, options)
+    except BaseException:
+        if readers is not None:
+            readers.close()
+        raise
 
     def record(result: FileResult) -> None:
         report.results.append(result)
@@ -222,44 +288,58 @@ def ingest(engine: Engine, paths: Iterable[str | Path], settings: ExtractSetting
             on_file(result)
 
     try:
-        if workers == 1 or len(files) <= 1:
+        if readers is None and (workers == 1 or len(files) <= 1):
             for path in files:
                 record(_precheck(engine, path, force)
                        or _save(engine, path, read_file(str(path), settings), force, load_id))
         else:
-            _ingest_parallel(engine, files, settings, force, workers, load_id, record)
+            readers = readers or _ProcessPool(settings, workers)
+            _ingest_windowed(engine, files, readers, force, load_id, record)
     finally:
+        if readers is not None:
+            readers.close()
         store.finish_load_run(engine, load_id, {s: report.count(s) for s in STATUSES})
     return report
 
 
-def _ingest_parallel(engine: Engine, files: list[Path], settings: ExtractSettings, force: bool,
-                     workers: int, load_id: int, record: FileCallback) -> None:
-    # fork: workers start at once with every module loaded, and a script calling
-    # ingest needs no __main__ guard; they never touch the parent's connections.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pending: deque[tuple[Path, FileResult | Future[_Read]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        for path in files:
-            known = _precheck(engine, path, force)
-            pending.append((path, known if known else pool.submit(read_file, str(path), settings)))
-            while len(pending) > 2 * workers or (pending and not isinstance(pending[0][1], Future)):
-                _finish(engine, pending.popleft(), force, load_id, record)
-        while pending:
-            _finish(engine, pending.popleft(), force, load_id, record)
+def _ingest_windowed(engine: Engine, files: list[Path], readers: Readers, force: bool,
+                     load_id: int, record: FileCallback) -> None:
+    """Keep ``readers.in_flight`` files being read; save them in the order found, each
+    as soon as it and every file before it are read. A file slower than the ones
+    after it holds up their saving, not the reading: the readers stay busy while
+    up to ``BACKLOG ×`` the window of read files (small: declarations, no bytes)
+    wait for it."""
+    pending: deque[tuple[Path, Any]] = deque()
 
-
-def _finish(engine: Engine, item: tuple[Path, FileResult | Future[_Read]], force: bool,
-            load_id: int, record: FileCallback) -> None:
-    path, outcome = item
-    if isinstance(outcome, FileResult):
+    def finish() -> None:
+        path, outcome = pending.popleft()
+        if not isinstance(outcome, FileResult):
+            outcome = _save(engine, path, readers.result(outcome, path), force, load_id)
         record(outcome)
-        return
-    try:
-        read = outcome.result()
-    except BrokenProcessPool as exc:  # a worker killed (e.g. out of memory) fails its file
-        record(FileResult(str(path), "failed", f"worker process died: {exc}"))
-        return
-    record(_save(engine, path, read, force, load_id))
+
+    def save_ready() -> None:
+        while pending and _ready(pending[0][1]):
+            finish()
+
+    for path in files:
+        known = _precheck(engine, path, force)
+        pending.append((path, known if known else readers.submit(path)))
+        save_ready()
+        while True:
+            reading = [h for _, h in pending if not _ready(h)]
+            if len(reading) < readers.in_flight:
+                break
+            readers.wait(reading)
+            save_ready()
+        if len(pending) > BACKLOG * readers.in_flight:
+            finish()
+    while pending:
+        finish()
+
+
+#: Read files kept waiting for a slower one before them, as a multiple of the window.
+BACKLOG = 8
+
+
+def _ready(handle: Any) -> bool:
+    return isinstance(handle, FileResult | ReadOutcome) or handle.done()
