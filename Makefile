@@ -53,6 +53,7 @@ bench: $(STAMP) producers
 	$(BIN)/python benchmarks/speed.py --scans
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/memory.py
+	$(BIN)/python benchmarks/scale.py
 
 # Regenerating the committed sample PDFs needs LibreOffice and CJK fonts; this installs them.
 samples: $(STAMP) producers

@@ -113,15 +113,28 @@ def versions(settings: ExtractSettings) -> Versions:
     return Versions(release, extract_pdf.EXTRACTOR_VERSION, code_fingerprint(), precision)
 
 
+def _worker_settings(settings: ExtractSettings, worker: Any) -> ExtractSettings:
+    """``settings`` as ``worker`` reads with them: its recogniser uses the threads the
+    worker was given, not every core of its machine."""
+    threads = getattr(getattr(worker, "state", worker), "nthreads", 1)
+    if not settings.ocr.threads:
+        settings = replace(settings, ocr=replace(settings.ocr, threads=threads))
+    return settings
+
+
+def worker_versions(settings: ExtractSettings, dask_worker: Any = None) -> Versions:
+    """A worker's versions (``Client.run`` passes ``dask_worker``), its recogniser
+    loaded as its files will use it."""
+    return versions(_worker_settings(settings, dask_worker))
+
+
 def read_remote(name: str, data: bytes, settings: ExtractSettings,
                 expected: Versions) -> ReadOutcome:
     """A worker's task: read one file sent as ``data`` under its own ``name``."""
     from distributed import get_worker
 
     worker = get_worker()
-    threads = getattr(getattr(worker, "state", worker), "nthreads", 1)
-    if not settings.ocr.threads:  # the recogniser uses the threads the worker was given
-        settings = replace(settings, ocr=replace(settings.ocr, threads=threads))
+    settings = _worker_settings(settings, worker)
     why = expected.differs(versions(settings))
     if why:
         raise VersionMismatch(worker.address, why)
@@ -214,12 +227,18 @@ class ClusterReaders:
         if not new:
             return
         try:
-            found = self.client.run(versions, self.settings, workers=new, on_error="return")
+            found = self.client.run(worker_versions, self.settings, workers=new,
+                                    on_error="return")
         except (OSError, CancelledError) as exc:
             raise self._lost(exc) from exc
         for address in new:
             theirs = found.get(address)
-            if not isinstance(theirs, Versions):  # it left, or cannot even load the code
+            if isinstance(theirs, BaseException):  # it cannot even load the reading code
+                self.refused.add(address)
+                self._say(f"worker {address} refused: it cannot tell its versions "
+                          f"({type(theirs).__name__}: {_one_line(theirs)})")
+                continue
+            if not isinstance(theirs, Versions):  # it left meanwhile
                 continue
             why = self.mine.differs(theirs)
             if why:
