@@ -161,12 +161,16 @@ def scheduler(tmp_path: Path, workers: int) -> tuple[str, list[subprocess.Popen]
         procs.append(dask_command("worker", "--scheduler-file", str(spec), "--nthreads", "1",
                                   "--no-dashboard", "--name", f"w{n}",
                                   log=tmp_path / f"worker{n}.log"))
-    deadline = time.monotonic() + 60
-    while not spec.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    with Client(scheduler_file=str(spec), timeout=30, set_as_default=False) as client:
-        client.wait_for_workers(workers, timeout=60)
-        return client.scheduler.address, procs
+    try:
+        deadline = time.monotonic() + 60
+        while not spec.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with Client(scheduler_file=str(spec), timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(workers, timeout=60)
+            return client.scheduler.address, procs
+    except BaseException:  # a worker left without its scheduler would retry forever
+        stop(*procs)
+        raise
 
 
 @pytest.mark.postgres
