@@ -290,14 +290,18 @@ class ClusterReaders:
                         self._threads.pop(exc.worker, None)
                         self._say(str(exc))
                     handle = self.submit(path)
+                    if isinstance(handle, ReadOutcome):
+                        return handle
                     outcome = None
                     break
                 except KilledWorker as exc:
                     return ReadOutcome(None, "every worker that read it died (out of memory?): "
                                        f"{_one_line(exc)}", 0, (), 0.0)
-                except (OSError, CancelledError) as exc:
+                except CancelledError as exc:  # how a lost scheduler ends each future
                     raise self._lost(exc) from exc
-                except Exception as exc:  # the task could not run (e.g. not unpickled there)
+                except Exception as exc:  # the task failed there (its disk full, say)
+                    if isinstance(exc, OSError) and self.client.status != "running":
+                        raise self._lost(exc) from exc
                     return ReadOutcome(None, f"worker error: {type(exc).__name__}: "
                                        f"{_one_line(exc)}", 0, (), 0.0)
             if outcome is not None:

@@ -148,7 +148,8 @@ def stop(*procs: subprocess.Popen) -> None:
         proc.wait(timeout=30)
 
 
-def scheduler(tmp_path: Path, workers: int) -> tuple[str, list[subprocess.Popen]]:
+def scheduler(tmp_path: Path, workers: int,
+              *extra: str) -> tuple[str, list[subprocess.Popen]]:
     """``dask scheduler`` and ``workers`` × ``dask worker`` (one thread each), started
     as their README commands say; the scheduler's address."""
     from distributed import Client
@@ -159,7 +160,7 @@ def scheduler(tmp_path: Path, workers: int) -> tuple[str, list[subprocess.Popen]
                           str(spec), log=tmp_path / "scheduler.log")]
     for n in range(workers):
         procs.append(dask_command("worker", "--scheduler-file", str(spec), "--nthreads", "1",
-                                  "--no-dashboard", "--name", f"w{n}",
+                                  "--no-dashboard", "--name", f"w{n}", *extra,
                                   log=tmp_path / f"worker{n}.log"))
     try:
         deadline = time.monotonic() + 60
@@ -216,6 +217,22 @@ def test_a_lost_scheduler_stops_the_run_whole_and_the_same_command_finishes_it(
         stop(*procs)
     assert [r.status for r in again.results] == ["skipped", "loaded", "superseded", "superseded"]
     assert state(sqlite_url) == state(local_db)
+
+
+def test_a_file_that_fails_on_its_worker_fails_alone(sqlite_url, tmp_path):
+    """A worker whose disk refuses the file (its temporary folder gone) fails that
+    file with the worker's reason; the scheduler is not taken for lost, and the
+    batch goes on."""
+    preload = tmp_path / "no_temp_folder.py"  # a folder no one can make (Dask's own
+    preload.write_text("import tempfile\ntempfile.tempdir = '/dev/null/jixiao'\n")  # is set)
+    address, procs = scheduler(tmp_path, 1, "--preload", str(preload),
+                               "--local-directory", str(tmp_path / "dask"))
+    try:
+        report = api.ingest(SAMPLES, db=sqlite_url, cluster=address)
+    finally:
+        stop(*procs)
+    assert [r.status for r in report.results] == ["failed", "failed"]
+    assert all(r.reason.startswith("worker error: NotADirectoryError") for r in report.results)
 
 
 def test_a_worker_that_reads_differently_is_refused(local_cluster, sqlite_url, tmp_path):
