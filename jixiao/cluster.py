@@ -154,6 +154,13 @@ def _scheduler_address(address: str) -> tuple[str, int | None]:
         from jixiao.pipeline import default_workers
 
         return "local", int(count) if count else default_workers()
+    from distributed.comm import parse_address
+
+    scheme, location = parse_address(address)  # "tcp" when none is given
+    host, _, port = location.rpartition(":")
+    if not (host and port.isdigit()):  # caught here: a Client made of it hangs on exit
+        raise ClusterError(f"--cluster {address}: not a scheduler's address "
+                           "(tcp://host:8786), nor local or local:N")
     return address, None
 
 
@@ -177,6 +184,9 @@ class ClusterReaders:
                                          silence_logs=logging.ERROR)
             target = self._cluster.scheduler_address
         self.address = target
+        # the client's log lines follow Dask's own level (which `jixiao -v` sets): its
+        # defaults would print reconnection errors beside the one line said here
+        logging.getLogger("distributed.client").setLevel(logging.getLogger("distributed").level)
         try:
             self.client = Client(target, timeout=CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError) as exc:
@@ -320,6 +330,8 @@ class ClusterReaders:
                 return
             except TimeoutError:
                 self._poll()
+            except (CancelledError, OSError) as exc:  # the scheduler lost while waiting
+                raise self._lost(exc) from exc
 
     def _watch(self, outcome: ReadOutcome) -> None:
         """Name a worker once when its files take far longer per page than the

@@ -280,6 +280,9 @@ def test_cli_local_cluster_and_its_one_line_errors(tmp_path, monkeypatch):
     assert both.exit_code == 2 and "choose one" in both.output
     bad = runner.invoke(main, ["ingest", str(SAMPLES[0]), "--db", db, "--cluster", "local:x"])
     assert bad.exit_code == 1 and "local:N needs a number" in bad.output
+    for address in ("foo", "tcp://host"):
+        bad = runner.invoke(main, ["ingest", str(SAMPLES[0]), "--db", db, "--cluster", address])
+        assert bad.exit_code == 1 and "not a scheduler's address" in bad.output
 
 
 def test_slowness_weighs_a_worker_against_the_others_pages_of_the_same_kind():
