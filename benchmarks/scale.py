@@ -42,11 +42,13 @@ PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 def warm(threads: int = 0) -> str:
     """Load what a first file would (recogniser, jieba) in this process; a worker's
     recogniser runs its ``threads`` (cluster.read_remote), a process's every core."""
+    import numpy as np
+
     from extract import ocr
     from extract.model import OCRSettings
     from normalize import words
 
-    blank = __import__("numpy").full((48, 96), 255, "uint8")
+    blank = np.full((48, 96), 255, "uint8")
     ocr.recognizer(OCRSettings(threads=threads)).read([blank])
     words.load()
     return "warm"

@@ -100,12 +100,18 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def versions(settings: ExtractSettings) -> Versions:
-    """This process's versions (loads the recogniser to learn its precision)."""
+@lru_cache(maxsize=1)
+def _release() -> str:
     try:
-        release = metadata.version("jixiao")
+        return metadata.version("jixiao")
     except metadata.PackageNotFoundError:
-        release = "unknown"
+        return "unknown"
+
+
+def versions(settings: ExtractSettings) -> Versions:
+    """This process's versions (loads the recogniser to learn its precision; asked
+    again for every file a worker reads, so each part is looked up once)."""
+    release = _release()
     try:
         precision = ocr.recognizer(settings.ocr).label
     except ocr.OCRUnavailable as exc:
@@ -276,7 +282,7 @@ class ClusterReaders:
         try:
             data = path.read_bytes()
         except OSError as exc:  # gone or unreadable since it was found: that file fails
-            return ReadOutcome(None, f"cannot read file ({exc.strerror or exc})", 0, (), 0.0)
+            return ReadOutcome.failed(f"cannot read file ({exc.strerror or exc})")
         return self.client.submit(read_remote, path.name, data, self.settings, self.mine,
                                   key=f"jixiao-read-{uuid.uuid4().hex}", pure=False,
                                   workers=sorted(self._threads) or None,
@@ -305,20 +311,19 @@ class ClusterReaders:
                     outcome = None
                     break
                 except KilledWorker as exc:
-                    return ReadOutcome(None, "every worker that read it died (out of memory?): "
-                                       f"{_one_line(exc)}", 0, (), 0.0)
+                    return ReadOutcome.failed("every worker that read it died (out of "
+                                              f"memory?): {_one_line(exc)}")
                 except CancelledError as exc:  # how a lost scheduler ends each future
                     raise self._lost(exc) from exc
                 except Exception as exc:  # the task failed there (its disk full, say)
                     if isinstance(exc, OSError) and self.client.status != "running":
                         raise self._lost(exc) from exc
-                    return ReadOutcome(None, f"worker error: {type(exc).__name__}: "
-                                       f"{_one_line(exc)}", 0, (), 0.0)
+                    return ReadOutcome.failed(f"worker error: {type(exc).__name__}: "
+                                              f"{_one_line(exc)}")
             if outcome is not None:
                 self._watch(outcome)
                 return outcome
-        return ReadOutcome(None, f"refused by {RESUBMITS + 1} workers in turn (versions differ)",
-                           0, (), 0.0)
+        return ReadOutcome.failed(f"refused by {RESUBMITS + 1} workers in turn (versions differ)")
 
     def wait(self, handles: list[Any]) -> None:
         from distributed import wait

@@ -131,6 +131,11 @@ class ReadOutcome:
     seconds: float
     worker: str = ""
 
+    @classmethod
+    def failed(cls, reason: str) -> ReadOutcome:
+        """A file that failed before any of it was read."""
+        return cls(None, reason, 0, (), 0.0)
+
 
 def read_file(path: str, settings: ExtractSettings) -> ReadOutcome:
     """Extract and normalize one file (runs in a worker process)."""
@@ -244,7 +249,7 @@ class _ProcessPool:
         try:
             return handle.result()
         except BrokenProcessPool as exc:  # a worker killed (e.g. out of memory) fails its file
-            return ReadOutcome(None, f"worker process died: {exc}", 0, (), 0.0)
+            return ReadOutcome.failed(f"worker process died: {exc}")
 
     def wait(self, handles: list[Future[ReadOutcome]]) -> None:
         futures.wait(handles, return_when=futures.FIRST_COMPLETED)
