@@ -134,7 +134,9 @@ def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_p
     # in a cell where ink found no character, the faint ink may hold one: a dash or a
     # slash drawn in a hairline (a blank mark, read only as one), or a character whose
     # thin strokes fell under the ink threshold and left only fragments of it as ink (a
-    # Ming "2" at 300 dpi is three specks): the faint blob around those fragments is it
+    # Ming "2" at 300 dpi is three specks): the faint blob around those fragments is it,
+    # or the faint blobs close together around them (a thin 6.5 pt % is two: its rings
+    # with the slash's ends, scan_text.faint_characters)
     for region, found in scan_text.group_by_region(scan_text.blobs(faint, text_px, geometry),
                                                    locator).items():
         inked = groups.get(region, [])
@@ -146,12 +148,14 @@ def locate_text(ink: np.ndarray, faint: np.ndarray, locator: CellLocator, text_p
             # 300 dpi Hei 。 is a hairline), a % in specks (scan_text.below_text)
             groups[region] = [*inked, *scan_text.below_text(found, inked, text_px, geometry)]
             continue
-        held = [f for f in found if f.seed and scan_text.whole(f, text_px, geometry)
+        held = [f for f in scan_text.faint_characters(found, text_px, geometry)
+                if f.seed and scan_text.whole(f, text_px, geometry)
                 and any(scan_text.inside(b.box, f.box) for b in inked)]
         # (a faint stroke around a flat speck of ink is that dash blurred: the ink says
         # it is flat, the faint blob, three pixels tall at 200 dpi, cannot)
         strokes = [replace(f, seed=True, faint=True) for f in found
-                   if f not in held and scan_text.is_stroke(f, text_px, geometry)
+                   if not any(scan_text.inside(f.box, h.box) for h in held)
+                   and scan_text.is_stroke(f, text_px, geometry)
                    and not any(b.seed for b in inked)
                    and not any(scan_text.inside(b.box, f.box) and scan_text.is_flat(b, text_px, geometry)
                                for b in inked)]

@@ -264,7 +264,9 @@ def is_flat(blob: Blob, t: float, g: TextGeometry) -> bool:
     length says how thick it is, not its box (a ring, hollow, is as tall as its box)."""
     x0, y0, x1, y1 = blob.box
     w, h = x1 - x0, y1 - y0
-    thick = blob.area / w if blob.faint and blob.area >= 0.75 * w * h else h
+    # so is a long blob's (a hairline dash left a pixel askew by deskewing spans three
+    # rows, one pixel thick): three times as wide as tall, it is no ring
+    thick = blob.area / w if blob.area and (blob.faint and blob.area >= 0.75 * w * h or w >= 3 * h) else h
     return thick <= 0.2 * t and w >= max(g.dash_lengths[0] * t, 1.5 * thick)
 
 
@@ -310,16 +312,9 @@ def widened(ink: Box, faint: np.ndarray | None, limit: Box, t: float, g: TextGeo
 MOST_FRAGMENTS = 64  # a region with more blobs than this and no seed is noise, not a character
 
 
-def fragments_joined(blobs: Sequence[Blob], t: float, g: TextGeometry) -> list[Blob]:
-    """The blobs of a region that has no seed, with fragments that lie within
-    ``fragment_gap`` × t of each other made seeds where together they are seed-sized: a
-    character drawn in strokes lighter than the ink threshold breaks into specks (a Ming
-    face's hairline % at 7 pt and 200 dpi is four), and its cell would read as empty. A
-    lone speck stays dust, and the piece made still has to pass ``speck``. A lone flat
-    stroke a hyphen long is the cell's dash ("-" in a cell of values is its blank)."""
-    if any(b.seed for b in blobs) or not blobs or len(blobs) > MOST_FRAGMENTS:
-        return list(blobs)
-    gap = g.fragment_gap * t
+def near_groups(blobs: Sequence[Blob], gap: float) -> list[list[int]]:
+    """The blobs (their indices) in groups, each blob within ``gap`` pixels of another of
+    its group, both ways."""
     parent = list(range(len(blobs)))
 
     def root(k: int) -> int:
@@ -337,8 +332,34 @@ def fragments_joined(blobs: Sequence[Blob], t: float, g: TextGeometry) -> list[B
     groups: dict[int, list[int]] = defaultdict(list)
     for k in range(len(blobs)):
         groups[root(k)].append(k)
+    return list(groups.values())
+
+
+def faint_characters(found: Sequence[Blob], t: float, g: TextGeometry) -> list[Blob]:
+    """The faint blobs of a region, those within ``fragment_gap`` × t of each other as one
+    where together they are a character's size (``whole``): a thin face's % at 6.5 pt is
+    two faint blobs, its rings with the slash's ends, neither of them character-sized."""
+    if len(found) > MOST_FRAGMENTS:
+        return list(found)
+    out = []
+    for members in near_groups(found, g.fragment_gap * t):
+        parts = [found[k] for k in members]
+        union = Blob(_bounds(parts), any(p.seed for p in parts), sum(p.area for p in parts))
+        out += [union] if len(parts) > 1 and whole(union, t, g) else parts
+    return out
+
+
+def fragments_joined(blobs: Sequence[Blob], t: float, g: TextGeometry) -> list[Blob]:
+    """The blobs of a region that has no seed, with fragments that lie within
+    ``fragment_gap`` × t of each other made seeds where together they are seed-sized: a
+    character drawn in strokes lighter than the ink threshold breaks into specks (a Ming
+    face's hairline % at 7 pt and 200 dpi is four), and its cell would read as empty. A
+    lone speck stays dust, and the piece made still has to pass ``speck``. A lone flat
+    stroke a hyphen long is the cell's dash ("-" in a cell of values is its blank)."""
+    if any(b.seed for b in blobs) or not blobs or len(blobs) > MOST_FRAGMENTS:
+        return list(blobs)
     seeds: set[int] = set()
-    for members in groups.values():
+    for members in near_groups(blobs, g.fragment_gap * t):
         x0, y0, x1, y1 = _bounds([blobs[k] for k in members])
         if len(members) >= 2 and (y1 - y0 >= g.seed_height * t or x1 - x0 >= g.seed_width * t) \
                 or len(members) == 1 and is_flat(blobs[members[0]], t, g):

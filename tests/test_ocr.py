@@ -897,3 +897,49 @@ def test_a_signs_lower_spread_tells_a_permille_from_a_percent_in_any_print_weigh
                     assert shape.spread <= scan_marks.SPREAD[0], (dpi, pt, shape)
                 elif shape.ratio >= 0.9:  # whole: a Ming ‰ at 7 pt parts from its third ring
                     assert shape.spread >= scan_marks.SPREAD[1], (dpi, pt, shape)
+
+
+
+def strip(name: str, dpi: int):
+    """The page grid of a strip cut from a generated form's scan (samples/synth scan_recipe:
+    blur, noise, JPEG, as the seed's name says), read by the OCR path."""
+    return scanned(np.asarray(Image.open(FIXTURES / f"{name}.jpg").convert("L")), dpi)
+
+
+def test_a_comparator_whose_bar_runs_beside_its_lower_arm_is_never_a_sure_angle():
+    """Most CJK faces draw ≤ as ⩽: the bar slants beside the lower arm and touches it at
+    small sizes, so it is no bar of its own, and the recogniser read half of them as a
+    sure < (seed 931029, page 2, AR PL KaitiM at 150 dpi: three ≤ rates read <, in
+    silence). The angle's lower half carrying more ink than its upper half settles it:
+    each ≤ of the strip is read, or is the doubt (what else the cell may say)."""
+    (table,) = strip("slanted_bar_kaiti_150dpi", 150).grids
+    marked = [c for c in table.cells if any(ch in c.text for ch in "<>≤≥")]
+    assert len(marked) == 6, [c.text for c in marked]  # every one printed as ≤
+    for cell in marked:
+        assert fold(cell.text).startswith("≤"), (cell.text, cell.alternatives)
+
+
+def test_a_thin_percent_alone_in_its_cell_is_read_from_its_faint_ink():
+    """A thin Song face's % at 6.5 pt, alone in a 计量单位 cell at 250 dpi, leaves four
+    specks of ink and two faint blobs (its rings with the slash's ends), none of them
+    a character's size: the cell came out empty, and the unit was lost in silence (seed
+    931001, page 1, AR PL SungtiL). Faint blobs that close together make a character's
+    size are read as one: the % is read, with ‰ as its doubt."""
+    (table,) = [g for g in strip("thin_percent_sungti_250dpi", 250).grids
+                if any(c.text == "度量单位" for c in g.cells)]
+    units = {c.row: c for c in table.cells if c.col == 4}
+    assert [units[r].text for r in (2, 3, 5)] == ["%", "‰", "%"], \
+        [(c.text, c.alternatives) for c in units.values()]
+
+
+def test_a_hairline_dash_left_askew_by_deskewing_is_a_dash():
+    """A spreadsheet's "——" in blank value cells prints as a hairline; on a scan turned
+    a little and deskewed, it spans three rows of faint ink one pixel thick. Its box,
+    three pixels tall, called it too thick for a dash at 6.5 pt, and three of a row's
+    four blanks came out empty (seed 931000, page 2, WenQuanYi Zen Hei at 250 dpi). A
+    blob three times as wide as tall is measured by its ink over its length."""
+    (table,) = [g for g in strip("hairline_dashes_zenhei_250dpi", 250).grids
+                if any(c.text == "统计调查完成率" for c in g.cells)]
+    (row,) = {c.row for c in table.cells if c.text == "统计调查完成率"}
+    assert [c.text for c in sorted(table.cells, key=lambda c: c.col)
+            if c.row == row and 3 <= c.col <= 6] == ["——"] * 4
