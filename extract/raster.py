@@ -5,7 +5,10 @@ gives that image at its native resolution (re-rendering it at another dpi only
 resamples a JPEG twice); any other page is rendered by PDFium at
 ``settings.dpi``. Both keep colour until the seal is removed: a red seal is as
 dark as ink in plain grey, but bright in the red channel, where black ink stays
-black (ink under the seal too, since seal ink multiplies onto it).
+black (ink under the seal too, since seal ink multiplies onto it). Bright is not
+paper, though: seal ink takes a fifth of the red away, and under a shadow its trace
+is as dark as faint ink, read as characters over the title it covers. What is
+distinctly red is lifted to the paper around it (``lifted``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -21,6 +25,12 @@ from extract.model import ExtractSettings
 
 FULL_PAGE = 0.9  # an image covering this share of the page (each way) is the scan
 CHROMA = 12  # mean |R - G| above this on 0-255 means the image really has colour
+# R - G over the paper's red: from the first a pixel holds some red ink, from the second
+# it is red ink alone. Paper is within 0.02 (warm tones too); a seal's stroke 0.4-0.7
+RED = (0.18, 0.38)
+# red over the paper's red: a seal's stroke takes at most a quarter of it away; black ink,
+# half or more
+BRIGHT = (0.55, 0.7)
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,46 @@ def without_seal(pixels: np.ndarray, order: str = "RGB") -> np.ndarray:
         # no colour anywhere: plain luminance keeps the most contrast
         return ((r.astype(np.uint16) * 77 + g.astype(np.uint16) * 150 + b.astype(np.uint16) * 29)
                 >> 8).astype(np.uint8)
-    return np.ascontiguousarray(r)
+    return lifted(np.ascontiguousarray(r), g)
+
+
+def lifted(red: np.ndarray, green: np.ndarray) -> np.ndarray:
+    """The red channel with red ink lifted to the paper around it: by how much redder
+    than green a pixel is, against the paper's own red (the brightest red nearby, so a
+    shadow lowers both alike), from none at ``RED[0]`` to all at ``RED[1]``. Black ink
+    under the seal is dark in both channels and stays."""
+    size = max(9, min(red.shape) // 150) | 1  # wider than a seal's stroke: paper beside it
+    window = _around_red(red, green, 2 * size)
+    if window is None:
+        return red
+    out = red.copy()
+    out[window] = _lift(red[window], green[window], size)
+    return out
+
+
+def _around_red(red: np.ndarray, green: np.ndarray, reach: int) -> tuple[slice, slice] | None:
+    """The part of the page that holds red ink (most of a page holds none: a seal is a
+    few square centimetres), with room for its edges and the paper around them."""
+    strong = (red.astype(np.int16) - green) > RED[0] * 255
+    rows, cols = np.flatnonzero(strong.any(axis=1)), np.flatnonzero(strong.any(axis=0))
+    if not len(rows):
+        return None
+    return (slice(max(0, rows[0] - reach), rows[-1] + reach + 1),
+            slice(max(0, cols[0] - reach), cols[-1] + reach + 1))
+
+
+def _lift(red: np.ndarray, green: np.ndarray, size: int) -> np.ndarray:
+    redness = red.astype(np.float32) - green
+    paper = cv2.dilate(red, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))).astype(np.float32)
+    share = np.clip((redness / np.maximum(paper, 1) - RED[0]) / (RED[1] - RED[0]), 0, 1)
+    # a seal stroke's edge is red too, but JPEG decodes its colour at half the resolution
+    # and a scanner blurs it: the colour of the pixels beside it says what it is
+    share = cv2.dilate(share, np.ones((5, 5), np.uint8))
+    # only what is still nearly as bright as paper in red: for the same reason black ink
+    # under a seal is decoded red too, but it stays dark
+    share *= np.clip((red / np.maximum(paper, 1) - BRIGHT[0]) / (BRIGHT[1] - BRIGHT[0]), 0, 1)
+    out = red + share * np.maximum(paper - red, 0)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 def _only_image(page: pdfium.PdfPage) -> pdfium.PdfImage | None:

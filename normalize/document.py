@@ -81,8 +81,9 @@ def normalize(doc: ExtractedDocument) -> Declaration:
     profile = records.profile_pairs(parts.get("preamble") + [r for rs in parts.rows.values()
                                                               for r in rs])
     department_cell = profile.get("department")
+    filed = header.filed_by_cell(head_rows)
     department = (department_cell.text.strip() if department_cell and department_cell.text.strip()
-                  else header.find_filed_by(head_rows))
+                  else filed[0] if filed else None)
     year = header.find_year(head_rows) or header.find_year(rows)
     if not department:
         raise IncompleteForm("no department: neither 部门名称 nor 填报部门 was found")
@@ -111,6 +112,7 @@ def normalize(doc: ExtractedDocument) -> Declaration:
                            *(issue for name in TEXT_SECTIONS
                              for issue in records.text_doubts(name, parts.get(name)))]
     issues += records.profile_doubts(profile)
+    issues += header.department_doubts(department_cell, filed)
     doubt = header.doubtful_title(rows)
     if doubt is not None:
         issues.insert(0, doubt)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from extract.model import Cell
+from normalize import checks
 from normalize.model import Issue, Signoff
 from normalize.rows import Row
 from normalize.values import fold
@@ -101,12 +103,30 @@ def find_unit(rows: Sequence[Row]) -> str | None:
     return None
 
 
-def find_filed_by(rows: Sequence[Row]) -> str | None:
-    for text in texts(rows):
-        m = _FILED_BY.search(fold(text))
+def filed_by_cell(rows: Sequence[Row]) -> tuple[str, Cell] | None:
+    """The department named on the 填报部门 line, and the cell or line it was read from."""
+    for cell in (c for row in rows for c in row.cells if c.text.strip()):
+        m = _FILED_BY.search(fold(cell.text))
         if m and m.group(1).strip():
-            return m.group(1).strip()
+            return m.group(1).strip(), cell
     return None
+
+
+def department_doubts(named: Cell | None, filed: tuple[str, Cell] | None) -> list[Issue]:
+    """Doubt on the department where a scan names it: the form names it twice, as 部门名称
+    and on the 填报部门 line, and the seal is stamped over the latter. Read from the line
+    alone, weakly, it is ``low_confidence`` (a seal's trace reads as characters beside
+    it); read in both places, with neither holding the other, ``reading_ambiguous``. One
+    that holds the other with a few characters more agrees (a seal's trace again)."""
+    if filed is None or filed[1].source != "ocr" and (named is None or named.source != "ocr"):
+        return []
+    if named is None or not named.text.strip():
+        return [replace(i, field="/department") for i in checks.low_confidence("填报部门", [filed[1]])]
+    a, b = fold(named.text), fold(filed[0])
+    if a in b or b in a:
+        return []
+    return [Issue("reading_ambiguous", f"department: 部门名称 reads {named.text.strip()!r} but the "
+                  f"填报部门 line {filed[0]!r}; check it on the page", named.page, "/department")]
 
 
 def _iso_date(text: str) -> str | None:

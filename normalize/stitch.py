@@ -190,6 +190,7 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
         return Join.NEW
     verdicts = []
     prose_verdicts = []
+    at_edge = False  # a prose cell above ends a clause right at its edge: it may go on
     for f in have_above & have_below:
         judge = fields[f].pair if f in fields else None
         verdict = judge(above[f], below[f]) if judge is not None else None
@@ -203,6 +204,7 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
             verdict = "join"  # the break falls inside a word (人民调 / 解规范性)
         elif verdict is None and judge is prose_pair and f in full:
             verdict = "likely"  # a clause that ends at its cell's edge may well go on
+            at_edge = True
         if judge is not None or verdict is not None:
             verdicts.append(verdict)
             if judge is prose_pair:
@@ -233,7 +235,10 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
         # short cell over the break, leaving it blank above)
         return Join.DOUBT if all_cut and prose_verdicts and not rest else Join.NEW
     if have_above - have_below:
-        return Join.JOIN if all_cut else Join.DOUBT
+        # sure only where the prose stops mid-sentence: a clause that ends at its cell's
+        # edge may as well end the row (seed 932034: a task whose content ended so, and
+        # whose functions and projects the next task left blank, took that task in)
+        return Join.JOIN if all_cut and not at_edge else Join.DOUBT
     return Join.DOUBT if all_cut else Join.NEW
 
 

@@ -896,3 +896,26 @@ def test_scanned_prose_takes_the_reading_whose_marks_prose_can_print():
     worded = replace(cell, alternatives=(read[:-3] + "规则》",))
     assert prose_reading(worded).text == read
     assert prose_reading(replace(cell, source="text")).text == read
+
+
+def test_a_scanned_department_is_doubted_where_the_form_names_it_differently_or_weakly():
+    """The form names its department twice, as 部门名称 and on the 填报部门 line, which the
+    seal is stamped over. Seed 931014 (AR PL SungtiL, 200 dpi, lit unevenly) lost its
+    部门名称 label and took the department from that line with the seal's trace read
+    after it ("…储备局推十", confidence 0.23), in silence."""
+    from normalize.header import department_doubts
+
+    def ocr(text: str, confidence: float = 0.98) -> Cell:
+        return Cell(row=0, col=0, rowspan=1, colspan=1, text=text, bbox=(0, 0, 10, 10), page=1,
+                    source="ocr", confidence=confidence)
+
+    name = "宿迁市云龙区粮食和物资储备局"
+    line = ocr(f"填报部门（盖章：{name}推十 单位：万元", 0.23)
+    (weak,) = department_doubts(None, (name + "推十", line))
+    assert (weak.code, weak.field) == ("low_confidence", "/department")
+    # read in both places: one holding the other with a seal's trace more agrees
+    assert department_doubts(ocr(name), (name + "推十", line)) == []
+    (differ,) = department_doubts(ocr("宿迁市云龙区粮食和物资储各局"), (name, replace(line, confidence=0.99)))
+    assert (differ.code, differ.field) == ("reading_ambiguous", "/department")
+    # a text layer is what it says
+    assert department_doubts(replace(ocr(name), source="text"), (name + "局", replace(line, source="text"))) == []

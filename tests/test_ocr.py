@@ -943,3 +943,49 @@ def test_a_hairline_dash_left_askew_by_deskewing_is_a_dash():
     (row,) = {c.row for c in table.cells if c.text == "统计调查完成率"}
     assert [c.text for c in sorted(table.cells, key=lambda c: c.col)
             if c.row == row and 3 <= c.col <= 6] == ["——"] * 4
+
+
+def test_a_seals_trace_is_lifted_to_the_paper_under_a_shadow_and_ink_under_it_kept():
+    """Seal ink takes a fifth of the red away, so in the red channel a seal stamped over
+    the title is a faint grey ring, and under a shadow as dark as faint ink: seed 931014
+    (200 dpi, lit unevenly, JPEG 41) read it as characters around the title and was
+    refused ("no year"). What is distinctly red is lifted to the paper around it; black
+    ink under the seal, dark in every channel, stays ink, JPEG's colour bleeding aside."""
+    import io
+
+    from PIL import ImageDraw, ImageFont
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "samples"))
+    from make_scans import shadow, stamp
+
+    dpi = 200
+    paper = Image.new("RGB", (700, 500), (240, 236, 226))
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 40)
+    ImageDraw.Draw(paper).text((120, 230), "宿迁市云龙区粮食局", font=font, fill=(20, 20, 20))
+    ink = np.asarray(paper.convert("L")) < 128
+    rgb = stamp(np.asarray(paper, dtype=np.float32), (330 * 72 / dpi, 250 * 72 / dpi), dpi,
+                "宿迁市云龙区粮食和物资储备局", np.random.default_rng(7))
+    sealed = np.asarray(Image.fromarray(rgb.astype(np.uint8)).convert("L")) < 200
+    rgb = shadow(rgb, np.random.default_rng(3))
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=45)
+    grey = without_seal(np.asarray(Image.open(buffer).convert("RGB")), "RGB").astype(np.float32)
+    paper_grey = cv2_max(grey)
+    alone = sealed & ~cv2_grown(ink)  # the seal's own strokes, away from the black ink
+    lift = (paper_grey - grey)[alone] / paper_grey[alone]
+    assert np.median(lift) < 0.08, np.median(lift)  # the red channel alone leaves 0.27
+    under = ink & sealed
+    assert under.sum() > 100 and np.median((grey / paper_grey)[under]) < 0.4
+
+
+def cv2_max(grey: np.ndarray) -> np.ndarray:
+    """The paper's brightness around each pixel (the brightest nearby)."""
+    import cv2
+
+    return cv2.dilate(grey, np.ones((31, 31), np.uint8))
+
+
+def cv2_grown(mask: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0

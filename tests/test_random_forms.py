@@ -158,3 +158,23 @@ def test_a_number_a_page_break_cut_inside_its_digits_goes_on_past_its_rows_unit(
     assert not differences(got, expected), "\n".join(differences(got, expected)[:30])
     assert got["indicators"][3]["level3"] == "粮食储备规模"
     assert got["indicators"][3]["h1"]["value"] == 1172.49
+
+
+def test_a_row_after_a_break_whose_prose_above_ends_a_clause_at_its_edge_is_no_sure_join(tmp_path):
+    """Seed 932034 (reportlab, WenQuanYi Zen Hei): the task before a page break ended its
+    content with 。 right at its cell's edge, and the task after it left 对应部门职能 and
+    对应项目名称 blank. Read as a cut row (only lacking what the row above has, its prose
+    going on), the second task was joined into the first, name and content, with no
+    issue. A clause that ends at its cell's edge may end the row as well: the join is
+    reported on the row it made."""
+    pdf = FORMS / "synth_932034.pdf"
+    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    assert not api.ingest([pdf], db=db, workers=1).failed
+    (got,) = api.export(db=db, fmt="json")
+    wrong = {d.split(":")[0] for d in differences(got, expected)}
+    pointed = {i["field"] for i in got["issues"] if i["code"] == "row_join_uncertain"}
+    assert "/work_tasks/1" in pointed, got["issues"]
+    # what is wrong is that row, the rows after it and their count (and the issue said)
+    assert all(w in ("$.work_tasks", "$.issues") or w.startswith("$.work_tasks[")
+               and int(w.split("[")[1].split("]")[0]) >= 1 for w in wrong), wrong
