@@ -31,7 +31,9 @@ Each reader describes its columns (``Field``) and ``decide`` weighs, column by c
   prose cell above also stops mid-sentence and every other fills its line, it is.
   Prose that ends a clause right at its cell's edge may go on too, as likely as prose
   that stops mid-sentence. A probable join is made and reported (``Join.DOUBT``), since
-  a new row could look the same.
+  a new row could look the same;
+* some prose above stops mid-sentence and some does not: probably a new row, but the
+  cut cell may go on in it (kept apart and reported, ``Join.APART``).
 
 ``Stitcher`` applies this to a table's rows for every reader of row tables.
 """
@@ -239,7 +241,12 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
         # edge may as well end the row (seed 932034: a task whose content ended so, and
         # whose functions and projects the next task left blank, took that task in)
         return Join.JOIN if all_cut and not at_edge else Join.DOUBT
-    return Join.DOUBT if all_cut else Join.NEW
+    if all_cut:
+        return Join.DOUBT
+    # some prose above stops mid-sentence, some does not: probably a row of its own, but
+    # the cut one may go on (seed 932002, scanned: a goal's last line "803份。" carried
+    # over the break was a record of its own, in silence)
+    return Join.APART if "likely" in prose_verdicts else Join.NEW
 
 
 def ahead(upper: Part, lower: Part, fields: Mapping[str, Field]) -> bool:

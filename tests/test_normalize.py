@@ -919,3 +919,23 @@ def test_a_scanned_department_is_doubted_where_the_form_names_it_differently_or_
     assert (differ.code, differ.field) == ("reading_ambiguous", "/department")
     # a text layer is what it says
     assert department_doubts(replace(ocr(name), source="text"), (name + "局", replace(line, source="text"))) == []
+
+
+def test_a_row_after_a_break_with_prose_cut_mid_sentence_above_it_is_never_a_silent_new_row():
+    """Seed 932002, scanned at 300 dpi: a prior-year goal's last line ("803份。") went
+    over a page break. Above it the goal stopped mid-sentence (…全年持续优化河湖治理), and
+    the result beside it ended a sentence a little short of its cell's edge as the scan
+    measured it: one cell says cut, the other says nothing, and the line below was a
+    record of its own in silence. It is kept apart, and both rows are reported."""
+    from normalize.stitch import Field, Join, Part, decide, prose_pair
+
+    fields = {"goal": Field(pair=prose_pair, key=True), "result": Field(pair=prose_pair)}
+    above = Part({"goal": "全年落实乡村振兴93轮；全年完善疾病防控819周；全年持续优化河湖治理",
+                  "result": "全年保障信息化建设129张。全面落实生态保护工作，完成率达到95%。"})
+    below = Part({"goal": "803份。", "result": "深化统计调查，统筹推进市场监管；保障风险防控。"})
+    assert decide(above, below, fields) is Join.APART
+    # where neither cell above says it was cut, the row below is a row of its own
+    ended = Part({**above.texts, "goal": "全年持续优化河湖治理803份。"})
+    assert decide(ended, below, fields) is Join.NEW
+    # where the result filled its cell to the edge as well, the row was cut through both
+    assert decide(replace(above, full=frozenset({"result"})), below, fields) is Join.DOUBT
