@@ -103,6 +103,7 @@ def split(stream: list[Row]) -> Sections:
     header: Row | None = None  # the header row that opened the current section
     last: Row | None = None  # the last table row, whose label cell a page break may cut
     for row in stream:
+        before = last
         if carried and not row.is_line:
             row, carried = replace(row, continues=True), False
         if row.continues and last is not None and _label_tail(last, row):
@@ -131,6 +132,14 @@ def split(stream: list[Row]) -> Sections:
             continue
         header = None
         name, content = _label_cell(row)
+        if name is not None and row.continues and before is not None \
+                and _left_behind(before, row, content):
+            # the label a page break carried over alone, its value left above the break
+            # in a row of no label: that value is this section's, not the one above's
+            _take_back(out, before)
+            current = name
+            out.add(current, replace(before, cells=before.cells[1:]))
+            continue
         if name is not None:
             continued = name == current and row.continues
             current = name
@@ -147,6 +156,21 @@ def split(stream: list[Row]) -> Sections:
             current = "trailer"
         out.add(current, row)
     return out
+
+
+def _left_behind(upper: Row, lower: Row, content: Row) -> bool:
+    """Is ``upper`` (the last row before a break) the value of the label that opens
+    ``lower`` with nothing beside it? A producer that centres a cell's text in its row
+    prints a one-line value on the first page and the taller label on the next, when
+    the break cuts the row (seed 997514, WeasyPrint: 负责执行的相关政策 alone on page 6,
+    its policies on page 5 read as 部门职责's)."""
+    if upper.is_line or lower.is_line or not upper.cells or not lower.cells \
+            or upper.left is not upper.cells[0] or upper.page >= lower.page:
+        return False
+    a, b = upper.cells[0], lower.cells[0]
+    return (not a.text.strip() and any(c.text.strip() for c in upper.cells[1:])
+            and not any(c.text.strip() for c in content.cells)
+            and abs(a.bbox[0] - b.bbox[0]) <= 0.5 * (a.bbox[2] - a.bbox[0]))
 
 
 def _cut_label(upper: Row, lower: Row) -> str | None:

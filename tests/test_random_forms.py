@@ -178,3 +178,17 @@ def test_a_row_after_a_break_whose_prose_above_ends_a_clause_at_its_edge_is_no_s
     # what is wrong is that row, the rows after it and their count (and the issue said)
     assert all(w in ("$.work_tasks", "$.issues") or w.startswith("$.work_tasks[")
                and int(w.split("[")[1].split("]")[0]) >= 1 for w in wrong), wrong
+
+
+def test_a_label_a_page_break_carried_over_alone_takes_its_value_back(tmp_path):
+    """Seed 997514 (WeasyPrint, cwTeX FangSong): a page break cut the 负责执行的相关政策
+    row. WeasyPrint centres a cell's text in its row, so the one-line policies stayed on
+    page 5 in a row with no label, and the label went alone to page 6. The policies
+    were read into 部门职责 above them and the section came out empty, with no issue."""
+    pdf = FORMS / "synth_997514.pdf"
+    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    assert not api.ingest([pdf], db=db, workers=1).failed
+    (got,) = api.export(db=db, fmt="json")
+    assert not differences(got, expected), "\n".join(differences(got, expected)[:30])
+    assert got["policies"].startswith("《中华人民共和国审计法》")
