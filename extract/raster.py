@@ -69,27 +69,31 @@ def without_seal(pixels: np.ndarray, order: str = "RGB") -> np.ndarray:
         # no colour anywhere: plain luminance keeps the most contrast
         return ((r.astype(np.uint16) * 77 + g.astype(np.uint16) * 150 + b.astype(np.uint16) * 29)
                 >> 8).astype(np.uint8)
-    return lifted(np.ascontiguousarray(r), g)
+    # the paper's own tint (warm paper, a photo under warm light): red is what exceeds it
+    tint = float(np.median(r[sample].astype(np.int16) - g[sample]))
+    return lifted(np.ascontiguousarray(r), g, tint)
 
 
-def lifted(red: np.ndarray, green: np.ndarray) -> np.ndarray:
+def lifted(red: np.ndarray, green: np.ndarray, tint: float = 0.0) -> np.ndarray:
     """The red channel with red ink lifted to the paper around it: by how much redder
     than green a pixel is, against the paper's own red (the brightest red nearby, so a
-    shadow lowers both alike), from none at ``RED[0]`` to all at ``RED[1]``. Black ink
-    under the seal is dark in both channels and stays."""
-    size = max(9, min(red.shape) // 150) | 1  # wider than a seal's stroke: paper beside it
-    window = _around_red(red, green, 2 * size)
+    shadow lowers both alike), from none at ``RED[0]`` to all at ``RED[1]``, past the
+    paper's own ``tint`` (R - G). Black ink under the seal is dark in both channels and
+    stays."""
+    size = max(9, min(red.shape) // 50) | 1  # wider than a seal's strokes and star: paper beside them
+    redness = red.astype(np.float32) - green - tint
+    window = _around_red(redness, 2 * size)
     if window is None:
         return red
     out = red.copy()
-    out[window] = _lift(red[window], green[window], size)
+    out[window] = _lift(red[window], redness[window], size)
     return out
 
 
-def _around_red(red: np.ndarray, green: np.ndarray, reach: int) -> tuple[slice, slice] | None:
+def _around_red(redness: np.ndarray, reach: int) -> tuple[slice, slice] | None:
     """The part of the page that holds red ink (most of a page holds none: a seal is a
     few square centimetres), with room for its edges and the paper around them."""
-    strong = (red.astype(np.int16) - green) > RED[0] * 255
+    strong = redness > RED[0] * 255
     rows, cols = np.flatnonzero(strong.any(axis=1)), np.flatnonzero(strong.any(axis=0))
     if not len(rows):
         return None
@@ -97,13 +101,14 @@ def _around_red(red: np.ndarray, green: np.ndarray, reach: int) -> tuple[slice, 
             slice(max(0, cols[0] - reach), cols[-1] + reach + 1))
 
 
-def _lift(red: np.ndarray, green: np.ndarray, size: int) -> np.ndarray:
-    redness = red.astype(np.float32) - green
+def _lift(red: np.ndarray, redness: np.ndarray, size: int) -> np.ndarray:
     paper = cv2.dilate(red, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))).astype(np.float32)
-    share = np.clip((redness / np.maximum(paper, 1) - RED[0]) / (RED[1] - RED[0]), 0, 1)
+    own = redness / np.maximum(paper, 1)
+    share = np.clip((own - RED[0]) / (RED[1] - RED[0]), 0, 1)
     # a seal stroke's edge is red too, but JPEG decodes its colour at half the resolution
-    # and a scanner blurs it: the colour of the pixels beside it says what it is
-    share = cv2.dilate(share, np.ones((5, 5), np.uint8))
+    # and a scanner blurs it: the colour of the pixels beside it says what it is, where
+    # it holds some red of its own (grey ink beside a seal holds none, and stays)
+    share = np.where(own >= RED[0] / 2, cv2.dilate(share, np.ones((5, 5), np.uint8)), share)
     # only what is still nearly as bright as paper in red: for the same reason black ink
     # under a seal is decoded red too, but it stays dark
     share *= np.clip((red / np.maximum(paper, 1) - BRIGHT[0]) / (BRIGHT[1] - BRIGHT[0]), 0, 1)

@@ -43,6 +43,7 @@ GAP = 0.3  # parts of one character lie this close (× the line's tallest charac
 # it is likelier a ⩽ (the < its doubt). No < of 1,050 rendered reached 1.3 but a
 # FangSong > of a thin face at 8 pt; 95% of ⩽ (those with no bar of their own) do.
 HEAVIER = (1.15, 1.3)
+ANGLE_WIDEST = 1.6  # an angle's width over its height, at most (0.5-1.5 over those renders)
 COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
                (">", 0): ">", (">", 1): "≥", (">", 2): "≧"}
 
@@ -364,8 +365,8 @@ def lower_weight(grey: np.ndarray, sign: Box, points_left: bool) -> float | None
     of its own is found, but the lower half carries two strokes (1.19-2.5, median 1.7)."""
     x0, y0, x1, y1 = sign
     w, h = x1 - x0, y1 - y0
-    if w < 4 or h < 6:
-        return None
+    if w < 4 or h < 6 or w > ANGLE_WIDEST * h:
+        return None  # not an angle alone (a digit touching it, a speck above it)
     span = slice(int(0.3 * w), int(0.9 * w) + 1) if points_left else slice(int(0.1 * w), int(0.7 * w) + 1)
     dark = 255.0 - grey[y0:y1, x0:x1][:, span].astype(np.float32)
     upper = dark[:h // 2].sum()

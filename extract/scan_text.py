@@ -264,9 +264,10 @@ def is_flat(blob: Blob, t: float, g: TextGeometry) -> bool:
     length says how thick it is, not its box (a ring, hollow, is as tall as its box)."""
     x0, y0, x1, y1 = blob.box
     w, h = x1 - x0, y1 - y0
-    # so is a long blob's (a hairline dash left a pixel askew by deskewing spans three
-    # rows, one pixel thick): three times as wide as tall, it is no ring
-    thick = blob.area / w if blob.area and (blob.faint and blob.area >= 0.75 * w * h or w >= 3 * h) else h
+    # so is a long, low blob's (a hairline dash left a pixel askew by deskewing spans
+    # three rows, one pixel thick): three times as wide as tall, it is no ring
+    long = w >= 3 * h and h <= 0.35 * t
+    thick = blob.area / w if blob.area and (blob.faint and blob.area >= 0.75 * w * h or long) else h
     return thick <= 0.2 * t and w >= max(g.dash_lengths[0] * t, 1.5 * thick)
 
 

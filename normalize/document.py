@@ -112,7 +112,8 @@ def normalize(doc: ExtractedDocument) -> Declaration:
                            *(issue for name in TEXT_SECTIONS
                              for issue in records.text_doubts(name, parts.get(name)))]
     issues += records.profile_doubts(profile)
-    issues += header.department_doubts(department_cell, filed)
+    if not any(i.field == "/department" for i in issues):  # one doubt on it is enough
+        issues += header.department_doubts(department_cell, filed)
     doubt = header.doubtful_title(rows)
     if doubt is not None:
         issues.insert(0, doubt)

@@ -116,14 +116,13 @@ def department_doubts(named: Cell | None, filed: tuple[str, Cell] | None) -> lis
     """Doubt on the department where a scan names it: the form names it twice, as 部门名称
     and on the 填报部门 line, and the seal is stamped over the latter. Read from the line
     alone, weakly, it is ``low_confidence`` (a seal's trace reads as characters beside
-    it); read in both places, with neither holding the other, ``reading_ambiguous``. One
-    that holds the other with a few characters more agrees (a seal's trace again)."""
+    it); read in both places and differing, ``reading_ambiguous``: either may hold a
+    seal's trace, or lose a character to it, and which is whole no string can say."""
     if filed is None or filed[1].source != "ocr" and (named is None or named.source != "ocr"):
         return []
     if named is None or not named.text.strip():
         return [replace(i, field="/department") for i in checks.low_confidence("填报部门", [filed[1]])]
-    a, b = fold(named.text), fold(filed[0])
-    if a in b or b in a:
+    if fold(named.text) == fold(filed[0]):
         return []
     return [Issue("reading_ambiguous", f"department: 部门名称 reads {named.text.strip()!r} but the "
                   f"填报部门 line {filed[0]!r}; check it on the page", named.page, "/department")]

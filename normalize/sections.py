@@ -132,11 +132,10 @@ def split(stream: list[Row]) -> Sections:
             continue
         header = None
         name, content = _label_cell(row)
-        if name is not None and row.continues and before is not None \
-                and _left_behind(before, row, content):
+        if name is not None and name != current and row.continues and before is not None \
+                and _left_behind(before, row, content) and _take_back(out, before):
             # the label a page break carried over alone, its value left above the break
             # in a row of no label: that value is this section's, not the one above's
-            _take_back(out, before)
             current = name
             out.add(current, replace(before, cells=before.cells[1:]))
             continue
@@ -168,8 +167,12 @@ def _left_behind(upper: Row, lower: Row, content: Row) -> bool:
             or upper.left is not upper.cells[0] or upper.page >= lower.page:
         return False
     a, b = upper.cells[0], lower.cells[0]
-    return (not a.text.strip() and any(c.text.strip() for c in upper.cells[1:])
-            and not any(c.text.strip() for c in content.cells)
+    values = [c for c in upper.cells[1:] if c.text.strip()]
+    # the label's own value cells are there, blank, under the value left above
+    blank_under = bool(content.cells) and not any(c.text.strip() for c in content.cells) and all(
+        any(min(v.bbox[2], c.bbox[2]) - max(v.bbox[0], c.bbox[0]) > 0.5 * (v.bbox[2] - v.bbox[0])
+            for c in content.cells) for v in values)
+    return (not a.text.strip() and bool(values) and blank_under
             and abs(a.bbox[0] - b.bbox[0]) <= 0.5 * (a.bbox[2] - a.bbox[0]))
 
 
@@ -200,15 +203,17 @@ def _label_tail(upper: Row, lower: Row) -> bool:
             and labels.match(b.text, "section") is None)
 
 
-def _take_back(out: Sections, row: Row) -> None:
-    """Remove the row (the last one added) from the section it was read into."""
+def _take_back(out: Sections, row: Row) -> bool:
+    """Remove the row (the last one added) from the section it was read into; False
+    where no section ends with it."""
     for name, rows in out.rows.items():
         if rows and rows[-1] is row:
             rows.pop()
             if not rows:
                 del out.rows[name]
                 out.pages.pop(name, None)
-            return
+            return True
+    return False
 
 
 def _below_header(row: Row, header: Row) -> bool:

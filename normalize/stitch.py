@@ -246,7 +246,8 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     # some prose above stops mid-sentence, some does not: probably a row of its own, but
     # the cut one may go on (seed 932002, scanned: a goal's last line "803份。" carried
     # over the break was a record of its own, in silence)
-    return Join.APART if "likely" in prose_verdicts else Join.NEW
+    cut = any(fields[f].pair is prose_pair and unfinished(above[f]) for f in have_above & have_below)
+    return Join.APART if cut else Join.NEW
 
 
 def ahead(upper: Part, lower: Part, fields: Mapping[str, Field]) -> bool:

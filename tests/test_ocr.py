@@ -911,7 +911,7 @@ def test_a_comparator_whose_bar_runs_beside_its_lower_arm_is_never_a_sure_angle(
     small sizes, so it is no bar of its own, and the recogniser read half of them as a
     sure < (seed 931029, page 2, AR PL KaitiM at 150 dpi: three ≤ rates read <, in
     silence). The angle's lower half carrying more ink than its upper half settles it:
-    each ≤ of the strip is read, or is the doubt (what else the cell may say)."""
+    each ≤ of the strip is read ≤ (its < kept as the doubt where the recogniser read one)."""
     (table,) = strip("slanted_bar_kaiti_150dpi", 150).grids
     marked = [c for c in table.cells if any(ch in c.text for ch in "<>≤≥")]
     assert len(marked) == 6, [c.text for c in marked]  # every one printed as ≤
