@@ -109,6 +109,16 @@ def test_generated_truth_adds_up_and_repeats():
 FORMS = ROOT / "tests" / "fixtures" / "forms"
 
 
+def read_fixture(name: str, tmp_path: Path) -> tuple[dict, dict]:
+    """A committed form (tests/fixtures/forms) read into a database of its own: its
+    export and the truth it was made from."""
+    pdf = FORMS / f"{name}.pdf"
+    db = f"sqlite:///{tmp_path / 'j.db'}"
+    assert not api.ingest([pdf], db=db, workers=1).failed
+    (got,) = api.export(db=db, fmt="json")
+    return got, json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
+
+
 def test_a_section_label_cut_by_a_page_break_is_no_column_of_its_header(tmp_path, monkeypatch):
     """Seed 919025 (WeasyPrint, AR PL KaitiM): page 1 ends on the prior-year header row,
     beside the section's own label cut by the break ("上年度绩效目" | "标完成情况"). That
@@ -150,11 +160,7 @@ def test_a_number_a_page_break_cut_inside_its_digits_goes_on_past_its_rows_unit(
     that 9及以上 cannot go on: a new row. Every indicator after it was then shifted by
     one, 47% of the form wrong with no issue. Digits below go on a number above without
     the unit, which follows the whole number."""
-    pdf = FORMS / "synth_921005.pdf"
-    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    db = f"sqlite:///{tmp_path / 'j.db'}"
-    assert not api.ingest([pdf], db=db, workers=1).failed
-    (got,) = api.export(db=db, fmt="json")
+    got, expected = read_fixture("synth_921005", tmp_path)
     assert not differences(got, expected), "\n".join(differences(got, expected)[:30])
     assert got["indicators"][3]["level3"] == "粮食储备规模"
     assert got["indicators"][3]["h1"]["value"] == 1172.49
@@ -167,11 +173,7 @@ def test_a_row_after_a_break_whose_prose_above_ends_a_clause_at_its_edge_is_no_s
     going on), the second task was joined into the first, name and content, with no
     issue. A clause that ends at its cell's edge may end the row as well: the join is
     reported on the row it made."""
-    pdf = FORMS / "synth_932034.pdf"
-    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    db = f"sqlite:///{tmp_path / 'j.db'}"
-    assert not api.ingest([pdf], db=db, workers=1).failed
-    (got,) = api.export(db=db, fmt="json")
+    got, expected = read_fixture("synth_932034", tmp_path)
     wrong = {d.split(":")[0] for d in differences(got, expected)}
     pointed = {i["field"] for i in got["issues"] if i["code"] == "row_join_uncertain"}
     assert "/work_tasks/1" in pointed, got["issues"]
@@ -185,10 +187,6 @@ def test_a_label_a_page_break_carried_over_alone_takes_its_value_back(tmp_path):
     row. WeasyPrint centres a cell's text in its row, so the one-line policies stayed on
     page 5 in a row with no label, and the label went alone to page 6. The policies
     were read into 部门职责 above them and the section came out empty, with no issue."""
-    pdf = FORMS / "synth_997514.pdf"
-    expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    db = f"sqlite:///{tmp_path / 'j.db'}"
-    assert not api.ingest([pdf], db=db, workers=1).failed
-    (got,) = api.export(db=db, fmt="json")
+    got, expected = read_fixture("synth_997514", tmp_path)
     assert not differences(got, expected), "\n".join(differences(got, expected)[:30])
     assert got["policies"].startswith("《中华人民共和国审计法》")
