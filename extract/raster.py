@@ -80,7 +80,9 @@ def lifted(red: np.ndarray, green: np.ndarray, tint: float = 0.0) -> np.ndarray:
     shadow lowers both alike), from none at ``RED[0]`` to all at ``RED[1]``, past the
     paper's own ``tint`` (R - G). Black ink under the seal is dark in both channels and
     stays."""
-    size = max(9, min(red.shape) // 50) | 1  # wider than a seal's strokes and star: paper beside them
+    size = max(9, min(red.shape) // 150) | 1  # wider than a seal's stroke: paper beside it (no wider:
+    # paper further off under a shadow is brighter, and a seal lifted past its own paper
+    # leaves that paper darker than the background around it: outlines read as ink)
     redness = red.astype(np.float32) - green - tint
     window = _around_red(redness, 2 * size)
     if window is None:
@@ -106,9 +108,11 @@ def _lift(red: np.ndarray, redness: np.ndarray, size: int) -> np.ndarray:
     own = redness / np.maximum(paper, 1)
     share = np.clip((own - RED[0]) / (RED[1] - RED[0]), 0, 1)
     # a seal stroke's edge is red too, but JPEG decodes its colour at half the resolution
-    # and a scanner blurs it: the colour of the pixels beside it says what it is, where
-    # it holds some red of its own (grey ink beside a seal holds none, and stays)
-    share = np.where(own >= RED[0] / 2, cv2.dilate(share, np.ones((5, 5), np.uint8)), share)
+    # (and rings, grey, beside it at low quality) and a scanner blurs it: the colour of
+    # the pixels beside it says what it is. A faint grey mark within two pixels of a seal
+    # stroke is lifted with it; held to pixels with red of their own, the edges stayed
+    # as outlines read as characters (seed 931014's title, refused again)
+    share = cv2.dilate(share, np.ones((5, 5), np.uint8))
     # only what is still nearly as bright as paper in red: for the same reason black ink
     # under a seal is decoded red too, but it stays dark
     share *= np.clip((red / np.maximum(paper, 1) - BRIGHT[0]) / (BRIGHT[1] - BRIGHT[0]), 0, 1)

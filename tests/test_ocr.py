@@ -989,3 +989,4 @@ def cv2_grown(mask: np.ndarray) -> np.ndarray:
     import cv2
 
     return cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+
