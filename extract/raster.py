@@ -80,22 +80,24 @@ def lifted(red: np.ndarray, green: np.ndarray, tint: float = 0.0) -> np.ndarray:
     shadow lowers both alike), from none at ``RED[0]`` to all at ``RED[1]``, past the
     paper's own ``tint`` (R - G). Black ink under the seal is dark in both channels and
     stays."""
-    size = max(9, min(red.shape) // 150) | 1  # wider than a seal's stroke: paper beside it (no wider:
-    # paper further off under a shadow is brighter, and a seal lifted past its own paper
-    # leaves that paper darker than the background around it: outlines read as ink)
-    redness = red.astype(np.float32) - green - tint
-    window = _around_red(redness, 2 * size)
+    # the paper beside a seal's stroke, and no further: paper further off under a shadow
+    # is brighter, and a seal lifted past its own paper leaves that paper darker than the
+    # background around it, in outlines read as ink
+    size = max(9, min(red.shape) // 150) | 1
+    window = _around_red(red, green, tint, 2 * size)
     if window is None:
         return red
     out = red.copy()
-    out[window] = _lift(red[window], redness[window], size)
+    redness = red[window].astype(np.float32) - green[window] - tint
+    out[window] = _lift(red[window], redness, size)
     return out
 
 
-def _around_red(redness: np.ndarray, reach: int) -> tuple[slice, slice] | None:
+def _around_red(red: np.ndarray, green: np.ndarray, tint: float, reach: int
+                ) -> tuple[slice, slice] | None:
     """The part of the page that holds red ink (most of a page holds none: a seal is a
     few square centimetres), with room for its edges and the paper around them."""
-    strong = redness > RED[0] * 255
+    strong = (red.astype(np.int16) - green) > RED[0] * 255 + tint
     rows, cols = np.flatnonzero(strong.any(axis=1)), np.flatnonzero(strong.any(axis=0))
     if not len(rows):
         return None
