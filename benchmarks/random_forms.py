@@ -197,7 +197,10 @@ def report(results: list[dict], verbose: bool) -> None:
     if verbose:
         for r in correct:
             if r["wrong"]:
-                print(f"\n{r['name']} ({r['meta']['producer']}, {r['meta']['face']}): {len(r['wrong'])} wrong")
+                codes = Counter(i["code"] for i in r["issues"])
+                print(f"\n{r['name']} ({r['meta']['producer']}, {r['meta']['face']}, "
+                      f"{r['meta']['font_size']}pt): {len(r['wrong'])} wrong, {r['pointed']} of "
+                      f"{len(r['fields'])} fields pointed at ({', '.join(f'{c} {n}' for c, n in codes.most_common())})")
                 quiet_here = set(r["silent_paths"])
                 for line in r["wrong"]:  # "!" marks a silent one
                     mark = "!" if line.split(":", 1)[0] in quiet_here else " "
@@ -291,4 +294,7 @@ def main(n: int, seed: int, with_defects: bool, jobs: int, keep: Path | None, ve
     with ProcessPoolExecutor(jobs) as pool:
         results = list(pool.map(_read, work, chunksize=1))
     print(f"seeds {seed}..{seed + n - 1} in {folder} ({time.perf_counter() - started:.0f} s)")
+    if keep:  # the scored results beside the forms, to study without reading them again
+        (keep / f"results_{seed}.json").write_text(json.dumps(results, ensure_ascii=False),
+                                                    encoding="utf-8")
     report(results, verbose)

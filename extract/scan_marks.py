@@ -108,6 +108,14 @@ class PercentShape:
     spread: float | None = None  # ``lower_spread`` (None: no grey to measure it in)
 
     @property
+    def lopsided(self) -> bool:
+        """Is its lowest third much narrower than its top (``SPREAD[0]`` times, the other
+        way)? Both signs are at least as wide below as above (a %'s two rings are alike, a
+        ‰ adds one below), so such a sign was found in part: its lower ring stood in a
+        column the next character took. Its width measures nothing."""
+        return self.spread is not None and self.spread * SPREAD[0] < 1
+
+    @property
     def third_ring(self) -> bool | None:
         """Does the sign's own shape show a ‰'s third ring (two lower rings, or its
         lowest third wider than its top: ``SPREAD``)? None where it cannot say."""
@@ -182,8 +190,11 @@ def sign_widths(shapes: Sequence[PercentShape], fewest: int) -> SignWidths:
     reference from at least ``fewest`` of them). A sign whose lower third is wider than
     its top (``PercentShape.third_ring``) is no % to measure others by: it may be a ‰
     whose rings touch. It is no ‰ to measure by either: a % with a 。 touching it, or
-    found only in part, spreads so too; only two lower rings make a ‰ sign."""
-    percent = [s.ratio for s in shapes if s.third_ring is not True]
+    found only in part, spreads so too; only two lower rings make a ‰ sign. A sign
+    found without its lower ring (``PercentShape.lopsided``) is no % to measure by: a
+    face whose narrow % stands its lower ring apart loses it often, and those halves
+    made one page's % look half as wide as it is, every whole % beside them a ‰ in doubt."""
+    percent = [s.ratio for s in shapes if s.third_ring is not True and not s.lopsided]
     permille = [s.ratio for s in shapes if s.lower_rings >= 2]
     return SignWidths(float(np.median(percent)) if len(percent) >= fewest else None,
                       float(np.median(permille)) if permille else None)
@@ -195,12 +206,22 @@ def permille_odds(shape: PercentShape, widths: SignWidths, sure: tuple[float, fl
     Otherwise width decides (``_by_width``) and the sign's own lower spread
     (``PercentShape.third_ring``) checks it: the two measures share nothing (one compares
     the sign with others, the other its lower third with its top), so where they
-    disagree it is doubt. (Where they agree, width's own doubt stands: a 。 touching a
-    % widens its lower third as a third ring does.)"""
+    disagree it is doubt. Where they agree on a ‰, width's own doubt stands (a 。
+    touching a % widens its lower third as a third ring does); where they agree on a %
+    that the page's % signs do not prove a ‰, it is a % (a wide face's %, or one a
+    little wider than the page's: on seeds 934000-934039, a third of the doubts on right
+    % signs, and no ‰ among them)."""
     if shape.lower_rings >= 2:
         return True, False
     permille, doubt = _by_width(shape, widths, sure)
     ring = shape.third_ring
+    if ring is False and not permille and widths.percent \
+            and shape.ratio < sure[1] * widths.percent:
+        # width leans to a % (short of a sure ‰ against the page's own %) and the sign's
+        # own thirds say % too: two measures that share nothing agree, so it is sure. A ‰
+        # found whole spreads at least SPREAD[1]; one that lost its third ring to a faint
+        # scan lost it from its width as well, and is as narrow as the page's %
+        return False, False
     return permille, doubt or (ring is not None and ring != permille)
 
 
@@ -252,8 +273,27 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
     ``GAP`` of the line's tallest character, up to a column the next character read
     claims (``_claimed``) or, rightwards, one that cannot be a lower ring (``_low``) or,
     leftwards, the column the previous character's frame is on or a column nearer that
-    frame than this column (without that frame, no column to the left is taken)."""
+    frame than this column (without that frame, no column to the left is taken). A
+    character read alone takes every column near it."""
     height = max(c[3] - c[1] for c in cols)
+    if next_at is None and prev_at is None:
+        # a character read alone (a % in a unit cell) owns every column near it: nothing
+        # else read claims any, and a thin sign whose slash broke stands in pieces (a
+        # Ming % at 6.5 pt: a ring on each side of a stub, none half the sign's height),
+        # each piece beside the rows of those found before it: a speck above or below
+        # them (a rule's end left in the cell's corner) is no piece of the sign
+        lo = hi = here
+        top, bottom = cols[here][1], cols[here][3]
+
+        def piece(k: int, beside: int) -> bool:
+            near = cols[max(k, beside)][0] - cols[min(k, beside)][2] <= GAP * height
+            return near and cols[k][1] < bottom and cols[k][3] > top
+
+        while (k := lo - 1 if lo and piece(lo - 1, lo) else
+               hi + 1 if hi + 1 < len(cols) and piece(hi + 1, hi) else None) is not None:
+            lo, hi = min(lo, k), max(hi, k)
+            top, bottom = min(top, cols[k][1]), max(bottom, cols[k][3])
+        return list(range(lo, hi + 1))
     out = [here]
     k = here
     while k + 1 < len(cols) and cols[k + 1][0] - cols[k][2] <= GAP * height \

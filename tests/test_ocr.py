@@ -892,7 +892,8 @@ def test_a_signs_lower_spread_tells_a_permille_from_a_percent_in_any_print_weigh
                 grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.7 * dpi / 300)))
                 ink = scan_marks.CropInk(np.where(grey < 170, 255, 0).astype(np.uint8), grey,
                                          OCRSettings().faint)
-                shape = scan_marks.percent_shape(ink.cols, at, None, None, ink.faint)
+                nine = t // 2 + draw.textlength("9", font=font) / 2  # the 9's frame, read before it
+                shape = scan_marks.percent_shape(ink.cols, at, None, nine, ink.faint)
                 if sign == "%":
                     assert shape.spread <= scan_marks.SPREAD[0], (dpi, pt, shape)
                 elif shape.ratio >= 0.9:  # whole: a Ming ‰ at 7 pt parts from its third ring
@@ -943,6 +944,52 @@ def test_a_hairline_dash_left_askew_by_deskewing_is_a_dash():
     (row,) = {c.row for c in table.cells if c.text == "统计调查完成率"}
     assert [c.text for c in sorted(table.cells, key=lambda c: c.col)
             if c.row == row and 3 <= c.col <= 6] == ["——"] * 4
+
+
+def rate_cells(name: str, dpi: int) -> list:
+    return [c for g in strip(name, dpi).grids for c in g.cells if "%" in c.text or "‰" in c.text]
+
+
+def test_a_percent_as_wide_below_as_above_is_sure_where_its_width_only_leans_to_a_permille():
+    """A Kai face's % at 7 pt (seed 934005, page 2, AR PL KaitiM at 300 dpi) prints a
+    fifth wider in some cells than the page's other % signs: short of a ‰ (which is a
+    third wider or more) but past where width alone is sure, so every such rate was in
+    doubt. The sign's own lowest third is as wide as its top, as a % is and a ‰ (its third
+    ring beside the lower one) is not: two measures that share nothing agree, and the
+    rates are read % with no ‰ to check. (Two other 10% print a third wider, as wide as
+    a ‰: those stay in doubt.)"""
+    cells = rate_cells("wide_percent_kaiti_300dpi", 300)
+    assert len(cells) >= 20, [c.text for c in cells]
+    sure = {(fold(c.text), c.col) for c in cells if not any("‰" in a for a in c.alternatives)}
+    assert {("10%", 0), ("10%", 3), ("不少于47%", 0), ("不少于47%", 1)} <= sure, \
+        [(c.text, c.col, c.alternatives) for c in cells]
+
+
+def test_a_percent_found_without_its_lower_ring_is_no_measure_of_the_pages_signs():
+    """A Song face's narrow % at 7.5 pt (seed 934017, page 2, AR PL SungtiL at 200 dpi)
+    stands its lower ring apart, and where the next character's frame claims it, the
+    sign is found as its upper half: a third of the strip's signs, half as wide as a %.
+    Taken into the page's measure of its % signs, they made whole % signs look half as
+    wide again, and ‰ in doubt. A sign whose lowest third is narrower than its top was
+    found in part, and the whole signs beside it are read % with no doubt."""
+    cells = {fold(c.text): c for c in rate_cells("split_percent_sungti_200dpi", 200)
+             if fold(c.text) in ("38%及以上", "=96%")}
+    assert set(cells) == {"38%及以上", "=96%"}
+    for cell in cells.values():
+        assert not any("‰" in a for a in cell.alternatives), (cell.text, cell.alternatives)
+
+
+def test_a_percent_alone_in_its_cell_is_measured_whole_however_thin():
+    """A thin Ming % at 6.5 pt alone in a 计量单位 cell (seed 934025, page 3, AR PL UMing
+    at 250 dpi) breaks where its slash is thinnest: the column the recogniser's frame
+    falls on is a stub or a ring, and the sign was measured in part, so four of the five
+    % units were in doubt. A character read alone owns all the ink near it: each unit is
+    read % (the ‰ among them ‰) with nothing to check."""
+    units = [c for g in strip("lone_percent_uming_250dpi", 250).grids for c in g.cells
+             if c.text.strip() in ("%", "‰")]
+    assert [c.text.strip() for c in units] == ["%", "‰", "%", "%", "%", "%"], \
+        [(c.text, c.alternatives) for c in units]
+    assert all(not c.alternatives for c in units), [(c.text, c.alternatives) for c in units]
 
 
 def test_a_seals_trace_is_lifted_to_the_paper_under_a_shadow_and_ink_under_it_kept():
