@@ -111,7 +111,7 @@ def normalize(doc: ExtractedDocument) -> Declaration:
                                                       [r for rs in parts.rows.values() for r in rs]),
                            *(issue for name in TEXT_SECTIONS
                              for issue in records.text_doubts(name, parts.get(name)))]
-    issues += records.profile_doubts(profile)
+    issues += records.profile_doubts(profile) + header.signoff_doubts(head_rows)
     if not any(i.field == "/department" for i in issues):  # one doubt on it is enough
         issues += header.department_doubts(department_cell, filed)
     doubt = header.doubtful_title(rows)

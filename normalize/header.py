@@ -21,9 +21,10 @@ TITLE_WORDS = ("绩效目标申报表", "整体绩效目标表", "整体支出�
 FORM_TITLE = "部门整体预算绩效目标申报表"
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _UNIT = re.compile(r"单位[:：]?\s*[(（]?\s*(万元|千元|亿元|元)")
-# after (盖章) the label has ended, colon or not (a scan loses a small colon); the name
-# ends where 单位 names the money unit, colon or not
-_FILED_BY = re.compile(r"填报(?:部门|单位)\s*(?:[(（]?\s*(?:盖章|公章)\s*(?:[)）]\s*[:：]?|[:：])|[:：])\s*(.+?)"
+# after (盖章) the label has ended, brackets and colon or not (a scan loses a small colon,
+# and a seal stamped there its brackets); the name ends where 单位 names the money unit,
+# colon or not
+_FILED_BY = re.compile(r"填报(?:部门|单位)\s*(?:[(（]?\s*(?:盖章|公章)\s*[)）]?\s*[:：]?|[:：])\s*(?![:：])(.+?)"
                        r"(?=单位[:：]?[(（]?(?:万元|千元|亿元|元)|单位[:：]|$)")
 _SIGNOFF_LABELS = {
     "filled_by": ("填表人", "填报人"),
@@ -138,27 +139,27 @@ def _iso_date(text: str) -> str | None:
     return None
 
 
-def _signoff_text(rows: Sequence[Row]) -> str:
+def _signoff_text(rows: Sequence[Row]) -> tuple[str, list[Cell]]:
     """The lines that carry sign-off labels, each with the short unlabelled lines
     that continue it (a name wrapped onto the next line: right below it, from its
-    left edge), but not a footer further down or a note."""
+    left edge), but not a footer further down or a note; and the cells they are."""
     words = [w for ws in _SIGNOFF_LABELS.values() for w in ws]
     out: list[str] = []
+    cells: list[Cell] = []
     last: Cell | None = None
     for row in rows:
         for cell in row.cells:
             folded = fold(cell.text)
             if not folded:
                 continue
-            if any(w in folded for w in words):
+            if any(w in folded for w in words) or \
+                    last is not None and len(folded) <= WRAPPED_TAIL and _continues(last, cell):
                 out.append(folded)
-                last = cell
-            elif last is not None and len(folded) <= WRAPPED_TAIL and _continues(last, cell):
-                out.append(folded)
+                cells.append(cell)
                 last = cell
             else:
                 last = None
-    return "".join(out)
+    return "".join(out), cells
 
 
 def _continues(line: Cell, below: Cell) -> bool:
@@ -171,11 +172,8 @@ def _continues(line: Cell, below: Cell) -> bool:
 WRAPPED_TAIL = 8  # characters: a wrapped name or number, not a note
 
 
-def find_signoff(rows: Sequence[Row]) -> Signoff:
-    """填表人 … 填表日期 … 联系电话 … 填报单位负责人 …, in one line or several."""
-    text = _signoff_text(rows)
-    if not text:
-        return Signoff()
+def _signoff_values(text: str) -> dict[str, str]:
+    """What follows each sign-off label, up to the next label."""
     every = sorted({w for words in _SIGNOFF_LABELS.values() for w in words}, key=len, reverse=True)
     label = "|".join(re.escape(w) for w in every)
     found: dict[str, str] = {}
@@ -184,6 +182,45 @@ def find_signoff(rows: Sequence[Row]) -> Signoff:
         for key, words in _SIGNOFF_LABELS.items():
             if word in words and key not in found:
                 found[key] = value
+    return found
+
+
+# a telephone number as China prints one: a mobile (11 digits from 13-19), or a landline
+# of 7-8 digits, after an area code of 0 and 2-3 digits or not, an extension after it;
+# one or several
+_ONE_PHONE = (r"(?:1[3-9]\d{9}|(?:[(（]?0\d{2,3}[)）]?[-－—]?)?[1-9]\d{6,7}"
+              r"(?:(?:[-－—]|转)\d{1,5})?)")
+_PHONE = re.compile(rf"{_ONE_PHONE}(?:[、,，;；/]{_ONE_PHONE})*")
+
+
+def signoff_doubts(rows: Sequence[Row]) -> list[Issue]:
+    """``value_unreadable`` on a scanned sign-off's date that is no date ("02 1/20") and
+    phone that no telephone number has (a mobile with 10 digits): the recogniser drops
+    or merges a digit as surely as it reads the rest, and only the value's shape shows it."""
+    text, cells = _signoff_text(rows)
+    if not cells or not any(c.source == "ocr" for c in cells):
+        return []
+    found = _signoff_values(text)
+    page = cells[0].page
+    out = []
+    date = found.get("date", "")
+    if date and _iso_date(date) is None:
+        out.append(Issue("value_unreadable", f"填表日期: read {date!r}, which is no date; "
+                         f"check it on the page", page, "/signoff/date"))
+    phone = found.get("phone", "")
+    if phone and not _PHONE.fullmatch(phone):
+        out.append(Issue("value_unreadable", f"联系电话: read {phone!r}, which no telephone "
+                         f"number is (a mobile has 11 digits, a landline 7-8 after its area "
+                         f"code); check it on the page", page, "/signoff/phone"))
+    return out
+
+
+def find_signoff(rows: Sequence[Row]) -> Signoff:
+    """填表人 … 填表日期 … 联系电话 … 填报单位负责人 …, in one line or several."""
+    text, _ = _signoff_text(rows)
+    if not text:
+        return Signoff()
+    found = _signoff_values(text)
     return Signoff(
         filled_by=found.get("filled_by") or None,
         date=_iso_date(found.get("date", "")),

@@ -186,5 +186,40 @@ def label_inside(text: str, groups: tuple[str, ...] = ("task", "prior", "indicat
     return None
 
 
+# a horizontal rule between two stacked labels, read as text where it was not seen as a rule
+_RULE_READ = re.compile(r"[\s\-‐‑‒–—―─━ー－_]+")
+
+
+def stacked(text: str, group: str, count: int) -> list[str] | None:
+    """The keys of ``count`` labels of ``group`` stacked in one cell, in order, when the
+    rule between them was not seen (a seal stamped over it) and their cells ran together:
+    "部门名称——人员编制情况", or with nothing between. Each part must match a label on its
+    own (``match``); split where a rule was read as dashes, else where only one split
+    makes every part a label. None when the text is not such a stack."""
+    if count < 2:
+        return None
+    parts = [p for p in _RULE_READ.split(unicodedata.normalize("NFKC", text)) if p]
+    if len(parts) == count:
+        keys = [match(p, group) for p in parts]
+        if all(keys):
+            return keys  # type: ignore[return-value]
+    folded = fold_label(_RULE_READ.sub("", unicodedata.normalize("NFKC", text)))
+    found = {tuple(keys) for keys in _splits(folded, group, count)}
+    return list(found.pop()) if len(found) == 1 else None
+
+
+def _splits(folded: str, group: str, count: int) -> list[list[str]]:
+    """Every way of cutting ``folded`` into ``count`` labels of ``group`` (their keys)."""
+    if count == 1:
+        key = match(folded, group)
+        return [[key]] if key else []
+    out = []
+    for k in range(3, len(folded) - 2):
+        head = match(folded[:k], group)
+        if head:
+            out += [[head, *rest] for rest in _splits(folded[k:], group, count - 1)]
+    return out
+
+
 def field_of(key: str | None) -> str | None:
     return key.split(".", 1)[1] if key else None

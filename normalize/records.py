@@ -35,17 +35,30 @@ def provenance(cell: Cell) -> Provenance:
 
 
 def profile_pairs(rows: Sequence[Row]) -> dict[str, Cell]:
-    """label/value pairs ("部门名称 | X | 下属单位数量 | 0") from any rows."""
+    """label/value pairs ("部门名称 | X | 下属单位数量 | 0") from any rows. A label cell
+    spanning rows that holds one label per row (``labels.stacked``: the rule between
+    them was not seen) gives each row its own label, the first cell right of it."""
     out: dict[str, Cell] = {}
     for row in rows:
-        if row.is_line:
+        if row.is_line or not row.cells:
             continue
         cells = row.cells
         for k, cell in enumerate(cells[:-1]):
-            name = labels.field_of(labels.match(cell.text, "profile"))
+            name = labels.field_of(labels.match(cell.text, "profile") or _stacked_label(cell, 0))
             if name and name not in out:
                 out[name] = cells[k + 1]
+        for cell in row.covering:
+            name = labels.field_of(_stacked_label(cell, cells[0].row - cell.row))
+            right = [c for c in cells if c.bbox[0] >= cell.bbox[2] - 1]
+            if name and name not in out and right:
+                out[name] = right[0]
     return out
+
+
+def _stacked_label(cell: Cell, k: int) -> str | None:
+    """The key of the label of a cell's ``k``-th row, where the cell stacks one per row."""
+    keys = labels.stacked(cell.text, "profile", cell.rowspan) if cell.rowspan > 1 else None
+    return keys[k] if keys and 0 <= k < len(keys) else None
 
 
 def long_text(rows: Sequence[Row]) -> tuple[str | None, Provenance | None]:
@@ -228,8 +241,16 @@ def profile_doubts(profile: dict[str, Cell]) -> list[Issue]:
     say something else (a department, which names the declaration and decides which
     version it supersedes, read with a speck beside it; a count that would be another
     number), else ``low_confidence`` where it was read weakly; ``value_unreadable`` where
-    its cell was read as nothing."""
+    its cell was read as nothing, or where a count's label was not found beside a scanned
+    部门名称 (the form prints all four in its profile: a label misread past matching)."""
     issues: list[Issue] = []
+    named = profile.get("department")
+    if named is not None and named.source == "ocr":
+        issues += [Issue("value_unreadable", f"{labels.SYNONYMS['profile.' + name][0]}: its label "
+                         "was not found in the scanned profile (misread?); check it on the page",
+                         named.page, field=pointer(name))
+                   for name in ("subordinate_units", "staffing_quota", "funded_staff")
+                   if name not in profile]
     for name, cell in profile.items():
         label = labels.SYNONYMS[f"profile.{name}"][0]  # the form's own wording
         if cell.source == "ocr" and not cell.text.strip():

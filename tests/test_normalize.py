@@ -303,6 +303,79 @@ def test_the_filing_department_read_without_its_colon():
     assert (decl.department, decl.money_unit) == ("某市测试局", "万元")
 
 
+def test_the_filing_department_read_without_the_brackets_of_its_seal_word():
+    """A seal stamped over 填报部门（盖章） can take its brackets with it: 盖章 alone still
+    ends the label, and a colon with no name after it names nobody."""
+    from normalize.header import filed_by_cell
+
+    assert filed_by_cell(lines("填报部门盖章 宁波市某某局 单位：万元"))[0] == "宁波市某某局"
+    assert filed_by_cell(lines("填报部门（盖章）：某某局"))[0] == "某某局"
+    assert filed_by_cell(lines("填报部门盖章：")) is None
+
+
+@pytest.mark.parametrize("text,keys", [
+    ("部门名称——人员编制情况", ["profile.department", "profile.staffing_quota"]),
+    ("部门名称 人员编制情况", ["profile.department", "profile.staffing_quota"]),
+    ("下属单位数量财政供养人员情况", ["profile.subordinate_units", "profile.funded_staff"]),
+    ("部门名称", None),
+    ("部门名称——部门职能", None),  # a section's label is no profile label
+])
+def test_labels_stacked_in_one_cell_where_the_rule_between_was_lost(text, keys):
+    assert labels.stacked(text, "profile", 2) == keys
+
+
+def test_a_profile_label_cell_over_two_rows_gives_each_row_its_label():
+    """The rule under 部门名称 lost (a seal over it): one label cell over both profile
+    rows. Each row takes its own label, its value the first cell right of the stack."""
+    page = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines()[:2], grids=(
+        table(1, (0, 80, 200, 280, 360), [
+            [("部门名称——人员编制情况", 2), ("某市测试局", 1), ("下属单位数量", 1), ("3", 1)],
+            [None, ("86", 1), ("财政供养人员情况", 1), ("80", 1)],
+        ]),
+        grid(1, [[("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+                 [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("不低于500人次", 1), ("年度计划", 1)]],
+             top=200)))
+    decl = normalize(document(page))
+    assert (decl.department, decl.staffing_quota, decl.subordinate_units, decl.funded_staff) == \
+        ("某市测试局", 86, 3, 80)
+
+
+def test_a_count_whose_label_a_scan_misread_is_pointed_at_not_left_blank():
+    """The profile prints all four labels; on a scan, a count whose label was misread past
+    matching ("人贝编制惜况") came out None with no issue. It is pointed at."""
+    page = PageGrid(page=1, width=595, height=842, kind="scan", lines=title_lines()[:2], grids=(
+        scanned(table(1, (0, 80, 200, 280, 360), [
+            [("部门名称", 1), ("某市测试局", 1), ("下属单位数量", 1), ("3", 1)],
+            [("人贝编制惜况", 1), ("86", 1), ("财政供养人员情况", 1), ("80", 1)],
+        ])),
+        scanned(grid(1, [[("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1),
+                          ("依据或说明", 1)],
+                         [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("不低于500人次", 1),
+                          ("年度计划", 1)]], top=200))))
+    decl = normalize(document(page))
+    assert decl.staffing_quota is None
+    assert [(i.code, i.field) for i in decl.issues if i.field == "/staffing_quota"] == \
+        [("value_unreadable", "/staffing_quota")]
+    assert not any(i.field in ("/subordinate_units", "/funded_staff") for i in decl.issues)
+
+
+def test_a_scanned_signoff_whose_date_or_phone_has_no_such_shape_is_pointed_at():
+    """A recogniser drops a digit as surely as it reads the rest: a mobile number of 10
+    digits, or a date read "02 1/20", is pointed at; well-formed ones are not, and a
+    text layer's sign-off is the filer's own."""
+    from normalize.header import signoff_doubts
+
+    def scanned(text: str):
+        return [line_row(TextLine(text, (0, 0, 400, 8), 4, source="ocr"))]
+
+    wrong = signoff_doubts(scanned("填表人：胡燕 填表日期 02 1/20 联系电话：1597222136 填报单位负责人：孙桂娜"))
+    assert [(i.code, i.field, i.page) for i in wrong] == [
+        ("value_unreadable", "/signoff/date", 4), ("value_unreadable", "/signoff/phone", 4)]
+    for phone in ("15972221362", "0961-60993412", "010-1234567", "88150231"):
+        assert signoff_doubts(scanned(f"填表日期：2022年1月20日 联系电话：{phone}")) == [], phone
+    assert signoff_doubts(lines("填表日期 02 1/20 联系电话：1597222136")) == []
+
+
 # --- tables of any shape, and what page breaks do to them ---------------------------
 
 PERIOD_XS = (0, 60, 120, 200, 260, 300, 340, 380, 480)  # 一级 二级 三级 指标值 全年 上半年 前三季度 依据

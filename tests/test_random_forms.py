@@ -190,3 +190,22 @@ def test_a_label_a_page_break_carried_over_alone_takes_its_value_back(tmp_path):
     got, expected = read_fixture("synth_997514", tmp_path)
     assert not differences(got, expected), "\n".join(differences(got, expected)[:30])
     assert got["policies"].startswith("《中华人民共和国审计法》")
+
+
+def test_a_seal_over_the_profiles_rules_leaves_each_label_its_own_row(tmp_path):
+    """Seed 937027 (a spreadsheet in AR PL SungtiL, scanned at 200 dpi with its seal over
+    the profile): the rule between 部门名称 and 人员编制情况 was lost under the seal in the
+    label column, so the two labels came out as one cell over both rows ("部门名称——人员
+    编制情况"), and the 填报部门 line lost the brackets around its 盖章. The file was
+    refused ("no department"). A label cell over several rows that stacks one label per
+    row gives each row its own, and 盖章 ends the line's label bracketed or not. The
+    sign-off read there is pointed at wherever it is wrong: a telephone number a digit
+    short is no telephone number, and a date that is no date is none. (Pages 1 and 4 of
+    the scan: the profile's and the sign-off's.)"""
+    got, expected = read_fixture("synth_937027_p1p4_200dpi_scan", tmp_path)
+    assert got["department"] == expected["department"]
+    assert got["staffing_quota"] == expected["staffing_quota"]
+    pointed = {i["field"] for i in got["issues"]}
+    for key in ("date", "phone"):
+        if got["signoff"][key] != expected["signoff"][key]:
+            assert f"/signoff/{key}" in pointed, (key, got["signoff"], expected["signoff"])
