@@ -215,7 +215,7 @@ def permille_odds(shape: PercentShape, widths: SignWidths, sure: tuple[float, fl
         return True, False
     permille, doubt = _by_width(shape, widths, sure)
     ring = shape.third_ring
-    if ring is False and not permille and widths.percent \
+    if ring is False and not shape.lopsided and not permille and widths.percent \
             and shape.ratio < sure[1] * widths.percent:
         # width leans to a % (short of a sure ‰ against the page's own %) and the sign's
         # own thirds say % too: two measures that share nothing agree, so it is sure. A ‰
@@ -274,7 +274,8 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
     claims (``_claimed``) or, rightwards, one that cannot be a lower ring (``_low``) or,
     leftwards, the column the previous character's frame is on or a column nearer that
     frame than this column (without that frame, no column to the left is taken). A
-    character read alone takes every column near it."""
+    character read alone takes every column near it in the rows of those taken, up to a
+    ‰'s width."""
     height = max(c[3] - c[1] for c in cols)
     if next_at is None and prev_at is None:
         # a character read alone (a % in a unit cell) owns every column near it: nothing
@@ -286,8 +287,12 @@ def glyph(cols: Sequence[Box], here: int, next_at: float | None, prev_at: float 
         top, bottom = cols[here][1], cols[here][3]
 
         def piece(k: int, beside: int) -> bool:
+            # beside the pieces taken, in their rows, and no wider together than a ‰ in
+            # one blob (MERGED_PERMILLE): a run of ink past that is more than one sign
             near = cols[max(k, beside)][0] - cols[min(k, beside)][2] <= GAP * height
-            return near and cols[k][1] < bottom and cols[k][3] > top
+            x0, x1 = min(cols[lo][0], cols[k][0]), max(cols[hi][2], cols[k][2])
+            return near and cols[k][1] < bottom and cols[k][3] > top \
+                and x1 - x0 <= MERGED_PERMILLE[1] * (max(bottom, cols[k][3]) - min(top, cols[k][1]))
 
         while (k := lo - 1 if lo and piece(lo - 1, lo) else
                hi + 1 if hi + 1 < len(cols) and piece(hi + 1, hi) else None) is not None:

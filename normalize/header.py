@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from extract.model import Cell
 from normalize import checks
@@ -23,9 +24,13 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _UNIT = re.compile(r"单位[:：]?\s*[(（]?\s*(万元|千元|亿元|元)")
 # after (盖章) the label has ended, brackets and colon or not (a scan loses a small colon,
 # and a seal stamped there its brackets); the name ends where 单位 names the money unit,
-# colon or not
-_FILED_BY = re.compile(r"填报(?:部门|单位)\s*(?:[(（]?\s*(?:盖章|公章)\s*[)）]?\s*[:：]?|[:：])\s*(?![:：])(.+?)"
-                       r"(?=单位[:：]?[(（]?(?:万元|千元|亿元|元)|单位[:：]|$)")
+# colon or not. A line with no name after its label (the seal is the name) names nobody:
+# the name starts with neither a bracket nor a colon nor the money unit's 单位, and is two
+# characters at least (盖章处, the place for the seal, is no name)
+_FILER_LABEL = r"填报(?:部门|单位)\s*(?:[(（]?\s*(?:盖章|公章)\s*[)）]?\s*[:：]?|[:：])"
+_MONEY_UNIT = r"单位[:：]?[(（]?(?:万元|千元|亿元|元)|单位[:：]"
+_FILED_BY = re.compile(rf"{_FILER_LABEL}\s*(?![)）:：]|{_MONEY_UNIT})(.{{2,}}?)(?={_MONEY_UNIT}|$)")
+_FILER = re.compile(_FILER_LABEL)
 _SIGNOFF_LABELS = {
     "filled_by": ("填表人", "填报人"),
     "date": ("填表日期", "填报日期"),
@@ -53,8 +58,8 @@ def is_title(text: str) -> bool:
 
 
 def names_filer(text: str) -> bool:
-    """Is the text a 填报部门 line (the department that filed the form)?"""
-    return _FILED_BY.search(fold(text)) is not None
+    """Is the text a 填报部门 line (the department that filed the form), named or not?"""
+    return _FILER.search(fold(text)) is not None
 
 
 def title_cell(rows: Sequence[Row]) -> tuple[str, Cell] | None:
@@ -130,13 +135,19 @@ def department_doubts(named: Cell | None, filed: tuple[str, Cell] | None) -> lis
 
 
 def _iso_date(text: str) -> str | None:
+    """The date as YYYY-MM-DD ("20210203", "2022年1月5日", "2022-01-05"); None when the
+    text is no date, or names a day no calendar has (2022年13月45日)."""
     digits = re.findall(r"\d+", text)
     if len(digits) == 1 and len(digits[0]) == 8:
-        d = digits[0]
-        return f"{d[:4]}-{d[4:6]}-{d[6:]}"
-    if len(digits) >= 3 and len(digits[0]) == 4:
-        return f"{digits[0]}-{int(digits[1]):02d}-{int(digits[2]):02d}"
-    return None
+        parts = digits[0][:4], digits[0][4:6], digits[0][6:]
+    elif len(digits) >= 3 and len(digits[0]) == 4:
+        parts = digits[0], digits[1], digits[2]
+    else:
+        return None
+    try:
+        return date(*(int(p) for p in parts)).isoformat()
+    except ValueError:
+        return None
 
 
 def _signoff_text(rows: Sequence[Row]) -> tuple[str, list[Cell]]:
@@ -185,34 +196,41 @@ def _signoff_values(text: str) -> dict[str, str]:
     return found
 
 
-# a telephone number as China prints one: a mobile (11 digits from 13-19), or a landline
-# of 7-8 digits, after an area code of 0 and 2-3 digits or not, an extension after it;
-# one or several
-_ONE_PHONE = (r"(?:1[3-9]\d{9}|(?:[(（]?0\d{2,3}[)）]?[-－—]?)?[1-9]\d{6,7}"
-              r"(?:(?:[-－—]|转)\d{1,5})?)")
+# a telephone number as China prints one: a mobile (11 digits from 13-19, grouped or not,
+# after +86 or not), or a landline of 7-8 digits, after an area code of 0 and 2-3 digits
+# or not, an extension after it; one or several, a note in brackets after each or not
+_DASH = "[-－—–]"
+_ONE_PHONE = (rf"(?:(?:\+?86{_DASH}?)?1[3-9]\d(?:{_DASH}?\d{{4}}){{2}}"
+              rf"|(?:[(（]?0\d{{2,3}}[)）]?{_DASH}?)?[1-9]\d{{6,7}}(?:(?:{_DASH}|转)\d{{1,5}})?)"
+              r"(?:[(（][^)）]{1,6}[)）])?")
 _PHONE = re.compile(rf"{_ONE_PHONE}(?:[、,，;；/]{_ONE_PHONE})*")
 
 
 def signoff_doubts(rows: Sequence[Row]) -> list[Issue]:
     """``value_unreadable`` on a scanned sign-off's date that is no date ("02 1/20") and
-    phone that no telephone number has (a mobile with 10 digits): the recogniser drops
-    or merges a digit as surely as it reads the rest, and only the value's shape shows it."""
+    phone that no telephone number is (a mobile with 10 digits): the recogniser drops
+    or merges a digit as surely as it reads the rest, and only the value's shape shows it.
+    A date with no figure at all (a blank 年 月 日, a date in words) is not doubted; each
+    value is judged where its label was read (a text layer's sign-off is the filer's)."""
     text, cells = _signoff_text(rows)
-    if not cells or not any(c.source == "ocr" for c in cells):
-        return []
     found = _signoff_values(text)
-    page = cells[0].page
     out = []
-    date = found.get("date", "")
-    if date and _iso_date(date) is None:
-        out.append(Issue("value_unreadable", f"填表日期: read {date!r}, which is no date; "
-                         f"check it on the page", page, "/signoff/date"))
-    phone = found.get("phone", "")
-    if phone and not _PHONE.fullmatch(phone):
-        out.append(Issue("value_unreadable", f"联系电话: read {phone!r}, which no telephone "
-                         f"number is (a mobile has 11 digits, a landline 7-8 after its area "
-                         f"code); check it on the page", page, "/signoff/phone"))
+    value = found.get("date", "")
+    if value and re.search(r"\d", value) and _iso_date(value) is None:
+        out += _doubt("date", cells, f"填表日期: read {value!r}, which is no date")
+    value = found.get("phone", "")
+    if value and not _PHONE.fullmatch(value):
+        out += _doubt("phone", cells, f"联系电话: read {value!r}, which no telephone number is "
+                      "(a mobile has 11 digits, a landline 7-8 after its area code)")
     return out
+
+
+def _doubt(key: str, cells: Sequence[Cell], what: str) -> list[Issue]:
+    """The issue on sign-off field ``key``, where the cell holding its label was scanned."""
+    cell = next((c for c in cells if any(w in fold(c.text) for w in _SIGNOFF_LABELS[key])), None)
+    if cell is None or cell.source != "ocr":
+        return []
+    return [Issue("value_unreadable", f"{what}; check it on the page", cell.page, f"/signoff/{key}")]
 
 
 def find_signoff(rows: Sequence[Row]) -> Signoff:

@@ -195,16 +195,19 @@ def stacked(text: str, group: str, count: int) -> list[str] | None:
     rule between them was not seen (a seal stamped over it) and their cells ran together:
     "部门名称——人员编制情况", or with nothing between. Each part must match a label on its
     own (``match``); split where a rule was read as dashes, else where only one split
-    makes every part a label. None when the text is not such a stack."""
+    makes every part a label, each a different one. None when the text is not such a
+    stack."""
     if count < 2:
         return None
     parts = [p for p in _RULE_READ.split(unicodedata.normalize("NFKC", text)) if p]
     if len(parts) == count:
         keys = [match(p, group) for p in parts]
-        if all(keys):
+        if all(keys) and len(set(keys)) == count:
             return keys  # type: ignore[return-value]
     folded = fold_label(_RULE_READ.sub("", unicodedata.normalize("NFKC", text)))
-    found = {tuple(keys) for keys in _splits(folded, group, count)}
+    if len(folded) > 16 * count:  # no label is longer (``match``): prose, not a stack
+        return None
+    found = {tuple(keys) for keys in _splits(folded, group, count) if len(set(keys)) == count}
     return list(found.pop()) if len(found) == 1 else None
 
 

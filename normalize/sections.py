@@ -177,15 +177,21 @@ def _left_behind(upper: Row, lower: Row, content: Row) -> bool:
 
 
 def _cut_label(upper: Row, lower: Row) -> str | None:
-    """The section whose label the two rows' first cells make together, when neither
-    is a label alone: a label cell cut by a page break."""
+    """The section whose label the two rows' first cells make together, when the upper
+    is no label alone: a label cell cut by a page break. Where the lower is a label
+    alone too (负责 / 执行的相关政策, a shorter wording of its own), the two together must
+    name that section word for word."""
     if lower.is_line or not upper.cells or not lower.cells or upper.left is not upper.cells[0]:
         return None
     a, b = upper.cells[0], lower.cells[0]
     if abs(a.bbox[0] - b.bbox[0]) > 0.5 * (a.bbox[2] - a.bbox[0]) or len(upper.cells) < 2 \
-            or labels.match(a.text, "section") or labels.match(b.text, "section"):
+            or not a.text.strip() or labels.match(a.text, "section"):
         return None
-    return labels.field_of(labels.match(join_text((a.text, b.text)), "section"))
+    whole = join_text((a.text, b.text))
+    alone = labels.match(b.text, "section")
+    if alone is not None:
+        return labels.field_of(alone) if labels.exact(whole, "section") == alone else None
+    return labels.field_of(labels.match(whole, "section"))
 
 
 def _label_tail(upper: Row, lower: Row) -> bool:

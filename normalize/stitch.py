@@ -234,8 +234,12 @@ def decide(upper: Part, lower: Part, fields: Mapping[str, Field]) -> Join:
     if have_below - have_above:
         # it fills a cell the row above left blank: a new row, unless all it shares with
         # that row but its name is prose cut mid-sentence (a producer may carry a whole
-        # short cell over the break, leaving it blank above)
-        return Join.DOUBT if all_cut and prose_verdicts and not rest else Join.NEW
+        # short cell over the break, leaving it blank above). A clause that only ends at
+        # its cell's edge is no such cut: the row keeps apart, reported (seed 997714: a
+        # task whose content ended "。" at the edge took in the next task, name and all)
+        if all_cut and prose_verdicts and not rest:
+            return Join.APART if at_edge else Join.DOUBT
+        return Join.NEW
     if have_above - have_below:
         # sure only where the prose stops mid-sentence: a clause that ends at its cell's
         # edge may as well end the row (seed 932034: a task whose content ended so, and

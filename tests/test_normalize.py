@@ -310,7 +310,9 @@ def test_the_filing_department_read_without_the_brackets_of_its_seal_word():
 
     assert filed_by_cell(lines("填报部门盖章 宁波市某某局 单位：万元"))[0] == "宁波市某某局"
     assert filed_by_cell(lines("填报部门（盖章）：某某局"))[0] == "某某局"
-    assert filed_by_cell(lines("填报部门盖章：")) is None
+    for blank in ("填报部门盖章：", "填报部门（盖章）：", "填报单位（盖章）", "填报单位盖章处",
+                  "填报单位（盖章）： 单位：万元"):
+        assert filed_by_cell(lines(blank)) is None, blank
 
 
 @pytest.mark.parametrize("text,keys", [
@@ -371,8 +373,15 @@ def test_a_scanned_signoff_whose_date_or_phone_has_no_such_shape_is_pointed_at()
     wrong = signoff_doubts(scanned("填表人：胡燕 填表日期 02 1/20 联系电话：1597222136 填报单位负责人：孙桂娜"))
     assert [(i.code, i.field, i.page) for i in wrong] == [
         ("value_unreadable", "/signoff/date", 4), ("value_unreadable", "/signoff/phone", 4)]
-    for phone in ("15972221362", "0961-60993412", "010-1234567", "88150231"):
+    for phone in ("15972221362", "0961-60993412", "010-1234567", "88150231", "138-1234-5678",
+                  "+8613812345678", "(0515)88888888", "0515-88888888（办）", "0515-1234567转123",
+                  "88150231、13912345678"):
         assert signoff_doubts(scanned(f"填表日期：2022年1月20日 联系电话：{phone}")) == [], phone
+    for blank in ("填表日期：  年  月  日", "填表日期：二〇二二年一月二十日"):  # no figure to doubt
+        assert signoff_doubts(scanned(blank)) == [], blank
+    (odd,) = signoff_doubts(scanned("填表日期：2022年13月45日"))  # no calendar has that day
+    assert odd.field == "/signoff/date"
+    assert find_signoff(scanned("填表日期：2022年13月45日")).date is None
     assert signoff_doubts(lines("填表日期 02 1/20 联系电话：1597222136")) == []
 
 
@@ -415,6 +424,26 @@ def test_a_section_label_cut_by_a_page_break():
     decl = normalize(document(page1, page2))
     assert decl.strategic_goals == "推进治理现代化。"
     assert decl.annual_goals == "全面落实河湖治理工作，完成率达到86%。"
+
+
+def test_a_label_cut_where_its_tail_is_a_shorter_wording_of_its_own():
+    """Seed 997707 (Word, AR PL SungtiL): a break cut 负责执行的相关政策 after 负责, the
+    policies beside the head on page 1. The tail, 执行的相关政策, is a wording of its own,
+    so the cut was not seen: the policies were read into 部门职能 above them, 负责 and all,
+    and the section came out empty with no issue. The two together name it word for word."""
+    xs = (0, 60, 400)
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(table(1, xs, [
+        [("部门职能", 1), ("推进治理现代化。", 1)],
+        [("负责", 1), ("《政府会计制度》", 1)],
+    ]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, xs, [
+        [("执行的相关政策", 1), ("", 1)],
+    ], top=60), grid(2, [
+        [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+        [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)],
+    ], top=200)))
+    decl = normalize(document(page1, page2))
+    assert (decl.functions, decl.policies) == ("推进治理现代化。", "《政府会计制度》")
 
 
 def test_section_labels_beside_a_blank_column_open_their_sections():
@@ -643,6 +672,26 @@ def test_prose_that_ends_a_clause_at_its_cells_edge_may_go_on():
     lower = stitch.Part({"goal": "扎实推进队伍建设。", "result": "标准化建设。"})
     assert stitch.decide(stitch.Part(texts, full=frozenset(texts)), lower, fields) is stitch.Join.DOUBT
     assert stitch.decide(stitch.Part(texts), lower, fields) is stitch.Join.NEW
+
+
+def test_a_named_row_filling_cells_left_blank_above_a_clause_ended_at_the_edge_keeps_apart():
+    """Seed 997714 (reportlab, AR PL SungtiL): a task whose content ended "。" at its
+    cell's edge, its 对应部门职能 and 对应项目 blank, and after the break a task with its
+    own name filling them. Joined (reported on the first), every task after it came out
+    one place early, in silence; kept apart, each is right, and the join it may be is
+    still reported. Prose cut mid-sentence below a name stays a doubtful join."""
+    from normalize import stitch
+
+    fields = {"name": stitch.Field(key=True), "content": stitch.Field(pair=stitch.prose_pair),
+              "functions": stitch.Field(pair=stitch.prose_pair), "projects": stitch.Field()}
+    above = {"name": "乡村振兴项目", "content": "加强项目管理工作，完成率达到80%。",
+             "functions": "", "projects": ""}
+    below = stitch.Part({"name": "粮食储备", "content": "贯彻落实财政部门关于人才引进的决策部署。",
+                         "functions": "深化知识产权工作。", "projects": "安全生产补助资金"})
+    full = frozenset({"content"})
+    assert stitch.decide(stitch.Part(above, full=full), below, fields) is stitch.Join.APART
+    cut = {**above, "content": "加强项目管理工作，完成率达到"}
+    assert stitch.decide(stitch.Part(cut, full=full), below, fields) is stitch.Join.DOUBT
 
 
 def test_a_zero_line_after_sub_items_that_add_up_is_doubt():
