@@ -222,8 +222,9 @@ def after_number(text: str, unit: str) -> str:
 def unit_suffix(unit: str) -> str:
     """What a 计量单位 cell adds after a number: nothing for a blank or a dash
     ("—", "/", "一"), nor for a cell that is itself a number ("1%" would make
-    "100" 1001 %)."""
-    unit = unit.strip()
+    "100" 1001 %). A point or comma after it is no part of it (a speck a scan read
+    after a lone %: "%." left 83及以上 without its unit, in silence)."""
+    unit = unit.strip().rstrip(".。·,，、").strip()
     if parse_value(unit).kind == "empty" or unit[:1].isdigit():
         return ""
     return unit
@@ -240,6 +241,25 @@ def _unreadable_unit(item: _Pending) -> list[Issue]:
         return []
     return [Issue("value_unreadable", f"indicator {item.text('level3')}: 计量单位 {unit!r} "
                   "is not a unit; its values are kept without one", cells[0].page)]
+
+
+def _unitless_rate(item: _Pending, indicator: Indicator) -> list[Issue]:
+    """``value_unreadable`` for a rate (its name ends in 率) whose scanned 计量单位 cell
+    was read as nothing while its figures carry no unit of their own: a rate is given
+    in % or ‰, and a thin sign alone in its cell is the scan's faintest ink (a Song %
+    at 150-200 dpi lost whole). Rates a form gives as bare figures are pointed at too:
+    which it is, only the page shows."""
+    cells = item.cells.get("unit", [])
+    if not cells or not all(c.source == "ocr" for c in cells) or item.text("unit").strip() \
+            or not clean_text(item.text("level3")).endswith("率"):
+        return []
+    values = [v for v in (indicator.target, indicator.annual, indicator.h1, indicator.q3)
+              if v is not None and v.kind == "number"]
+    if not values or any(v.unit for v in values):
+        return []
+    return [Issue("value_unreadable", f"indicator {item.text('level3')}: 计量单位 read as "
+                  "nothing beside a rate's figures (a faint % or ‰ lost?); check it on the "
+                  "page", cells[0].page)]
 
 
 def _name(text: str, scanned: bool) -> str:
@@ -280,7 +300,8 @@ def _doubtful_cells(pending: Sequence[_Pending], read: Sequence[Indicator]) -> l
         for name, label in (("unit", "计量单位"), ("value_type", "指标值类型")):
             issues += concerning(indicator, checks.low_confidence(
                 f"indicator {item.text('level3')} {label}", item.cells.get(name, [])))
-        issues += concerning(indicator, _unreadable_unit(item) + _unreadable_type(item))
+        issues += concerning(indicator, _unreadable_unit(item) + _unreadable_type(item)
+                             + _unitless_rate(item, indicator))
         issues += concerning(indicator, figure_doubts(
             item.cells.get("basis", []), f"indicator {item.text('level3')} basis"), "basis")
     return issues

@@ -249,6 +249,34 @@ def test_a_unit_cell_that_does_not_parse_keeps_the_comparator_and_says_so():
     assert unreadable("text") == []
 
 
+def test_a_scanned_rate_whose_unit_cell_read_as_nothing_is_pointed_at():
+    """Seeds 938005 and 938015 (Song faces at 150-200 dpi): a thin % alone in its 计量单位
+    cell left no ink the scan kept, and the rates' figures came out unitless, in silence.
+    A rate whose scanned unit cell reads as nothing, its figures unitless, is pointed at;
+    one with its unit, a count with none, and the text layer's are not. (938015's % was
+    read "%.", a speck after it, and its rates lost the unit too: a point after a unit
+    is no part of it.)"""
+    table = grid(1, [
+        [("二级指标", 1), ("三级指标", 1), ("计量单位", 1), ("指标值类型", 1), ("指标值", 1)],
+        [("数量指标", 4), ("交通运输及时率", 1), ("", 1), ("", 1), ("39左右", 1)],
+        [None, ("污染防治执行率", 1), ("%", 1), ("", 1), ("58.40", 1)],
+        [None, ("走访户数", 1), ("", 1), ("", 1), ("300", 1)],
+        [None, ("信访按期办结率", 1), ("", 1), ("", 1), ("100%", 1)],
+        [None, ("住房保障及时率", 1), ("%.", 1), ("", 1), ("83及以上", 1)],  # a speck after it
+    ])
+
+    def pointed(source: str) -> list:
+        cells = tuple(replace(c, source=source, confidence=0.95) for c in table.cells)
+        page = PageGrid(page=1, width=595, height=842, kind="scan" if source == "ocr" else "text",
+                        lines=title_lines(), grids=(replace(table, cells=cells),))
+        decl = normalize(document(page))
+        assert (decl.indicators[4].target.unit, decl.indicators[4].target.value) == ("%", 83)
+        return [i.field for i in decl.issues if i.code == "value_unreadable"]
+
+    assert pointed("ocr") == ["/indicators/0"]
+    assert pointed("text") == []
+
+
 def test_text_values_ignore_the_unit_column():
     from normalize.indicators import with_columns
     from normalize.values import parse_value
