@@ -382,10 +382,11 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     # a bar that touches the angle's lower arm is part of the angle's blob: then the
     # blob's bottom rows are dark all across, where an arm alone ends in a point
     full = ink.mean(axis=1) > 0.7
-    top = _bar_top(ink, full) if full[-1] else None
+    top, apart = _bar_band(ink, full) if full[-1] else (None, 1)
     if count < 2 and full[-max(2, ah // 4):].any():  # a speck may hang below it
-        # the blob's own bars, one or two: the grey across them tells (``bar_count``)
-        count += bar_count(grey, (ax0, ay0 + top, ax1, ay1)) \
+        # the blob's own bars, one or two: two where lighter rows part them in the ink,
+        # else the grey across them tells (``bar_count``)
+        count += max(apart, bar_count(grey, (ax0, ay0 + top, ax1, ay1))) \
             if top is not None and grey is not None and not bars else 1
     body = ink[:top] if top is not None else ink[~full] if (~full).any() else ink
     fifth = max(2, aw // 5)  # two columns at least: a 9 px wide angle at 200 dpi
@@ -465,16 +466,31 @@ def _in_pieces(parts: Sequence[Box]) -> tuple[Box, list[Box]] | None:
     return _union(rest), bars
 
 
-def _bar_top(ink: np.ndarray, full: np.ndarray) -> int:
+def _bar_band(ink: np.ndarray, full: np.ndarray) -> tuple[int, int]:
     """The first row of the bars the angle's blob ends in (its bottom rows dark all across),
-    with the rows just above them that are half dark: a bar's blurred upper edge, whose
-    ink at the angle's point side would look like a second arm there."""
-    k = len(full)
+    and how many bars the ink shows there apart (1, or 2 where lighter rows part them),
+    with the rows just above them that reach both ends: a bar's blurred upper edge, whose
+    ink at the angle's point side would look like a second arm there. A row dark at one
+    end only is the lower arm coming down to the bar (a bold face's arm darkens a third
+    of the row and more, so how dark a row is cannot tell the two)."""
+    k = _full_rows_from(len(full), full)
+    # two bars a speck joined to the angle's blob (a Kai ≧ at 150 dpi): full rows with a
+    # lighter row or two between them, all in the blob's lower half, are both bars
+    gap = next((g for g in (1, 2) if k - g > len(full) // 2 and full[k - g - 1]
+                and not full[k - g:k].any()), None)
+    if gap:
+        k = _full_rows_from(k - gap, full)
+    end = max(1, ink.shape[1] // 5)
+    while k > 0 and ink[k - 1].mean() > 0.3 and ink[k - 1, :end].any() and ink[k - 1, -end:].any():
+        k -= 1
+    return max(k, 1), 2 if gap else 1
+
+
+def _full_rows_from(k: int, full: np.ndarray) -> int:
+    """The first row of the run of full rows that ends just before row ``k``."""
     while k > 0 and full[k - 1]:
         k -= 1
-    while k > 0 and ink[k - 1].mean() > 0.3:
-        k -= 1
-    return max(k, 1)
+    return k
 
 
 def slant(binary: np.ndarray, box: Box) -> str | None:
@@ -603,14 +619,28 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     what it read: at small sizes bars touch, so a missing part proves nothing."""
     if not reading.chars:
         return Settled(reading.text)
-    if reading.text.strip() in UPRIGHTS and ink.parts:
+    if reading.text.strip() in UPRIGHTS:
         # one stroke read as 1 or l: the recogniser sees a short slash as a 1, the ink's
-        # lean tells them apart (a 1's flag and foot do not tilt its stroke)
-        lean = slant(ink.binary, max(ink.parts, key=lambda b: (b[2] - b[0]) * (b[3] - b[1])))
+        # lean tells them apart (a 1's flag and foot do not tilt its stroke); a hairline
+        # slash the ink threshold broke into specks, or left none of, leans whole in the
+        # faint ink
+        lean = slant(ink.binary, _largest(ink.parts)) if ink.parts else None
+        if lean is None and ink.faint is not None:
+            faint = ink.faint.astype(np.uint8) * 255
+            lean = slant(faint, _largest(found)) if (found := boxes(faint)) else None
         if lean is not None:
             return Settled(lean, (reading.text,))
     if shows(reading.text.strip(), ink):
         return Settled(reading.text, seen=True)
+    if _unnamed(reading.text.strip()) and ink.parts:
+        # a lone mark the recogniser named as a letter or a sign it is not (a ≦ wrapped alone
+        # onto its line read "M"): where its ink is an angle over one or two bars of their
+        # own, the comparator it shows, as a comparator read so is (``shows``); a bar run
+        # into the angle proves nothing here (a Z, an L is one stroke ending in a bar)
+        split = _split(ink.parts)
+        shape = comparator(ink.binary, ink.parts, ink.grey) if split and split[1] else None
+        if shape is not None and RANK[shape] > 0:
+            return Settled(shape, (reading.text,), seen=True)
     if reading.text.strip() == "二" and shows("=", ink):
         # two equal bars read as the ideograph of their shape (二's upper bar is the
         # shorter): an = by its ink, 二 kept as what else it may say
@@ -680,6 +710,16 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
             alternatives = ["".join(chars), *(shape + a for a in alternatives)]
             chars.insert(0, shape)
     return Settled("".join(chars), tuple(alternatives))
+
+
+def _largest(parts: Sequence[Box]) -> Box:
+    return max(parts, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+
+
+def _unnamed(text: str) -> bool:
+    """A lone character that is no ideograph, digit or comparator: what the recogniser
+    reads a mark it has no name for as (a Latin letter, a sign)."""
+    return len(text) == 1 and not text.isdigit() and text not in RANK and not "\u4e00" <= text <= "\u9fff"
 
 
 def _swapped(chars: Sequence[str], k: int, ringed: bool) -> str:

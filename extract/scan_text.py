@@ -134,6 +134,14 @@ def _squarish(blob: Blob) -> bool:
     return 0.6 <= (x1 - x0) / max(1, y1 - y0) <= 1.6
 
 
+def _character_height(seeds: Sequence[Blob], t: float) -> float:
+    """How tall these seeds' characters are: the median height of the roughly square
+    ones (three at least), else the page's text height ``t``. A page of figures (a
+    budget) measures ``t`` by its digits, shorter than its ideographs."""
+    square = [s.box[3] - s.box[1] for s in seeds if _squarish(s)]
+    return float(np.median(square)) if len(square) >= 3 else t
+
+
 def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float, g: TextGeometry
                ) -> list[tuple[int, int]]:
     """A band of overlapping seeds cut into lines where it is more than ``two_lines``
@@ -149,7 +157,7 @@ def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float, g: TextGe
         return [band]
     inside = [s for s in seeds if a <= s.box[1] and s.box[3] <= b]
     square = [s.box[3] - s.box[1] for s in inside if _squarish(s)]
-    line = float(np.median(square)) if len(square) >= 3 else t
+    line = _character_height(inside, t)
     if b - a <= g.two_lines * line:
         return [band]
     cover = np.zeros(b - a, dtype=np.float64)
@@ -171,9 +179,12 @@ def lines_of(blobs: Sequence[Blob], t: float, g: TextGeometry) -> list[list[Blob
     seeds = [b for b in blobs if b.seed]
     bands = [part for band in _runs((b.box[1], b.box[3]) for b in seeds)
              for part in split_band(band, seeds, t, g)]
+    # thin bands are strokes of the characters beside them (福's top over the rest of it
+    # in a column one character wide), measured by the region's own characters
+    line = max(t, _character_height(seeds, t))
     merged: list[tuple[int, int]] = []
     for a, b in bands:
-        if merged and b - merged[-1][0] <= g.one_line * t and (
+        if merged and b - merged[-1][0] <= g.one_line * line and (
                 merged[-1][1] - merged[-1][0] < 0.8 * t or b - a < 0.8 * t):
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:

@@ -100,6 +100,29 @@ def test_faint_marks_join_the_piece_before_them_and_no_piece_twice():
     assert touches_edge((0, 40, 12, 60), 800, 200) and not touches_edge((5, 40, 12, 60), 800, 200)
 
 
+def test_a_characters_top_stroke_apart_from_the_rest_is_no_line_of_its_own():
+    """A column one character wide (a budget line name stacked 工/资/福/利) on a page of
+    figures, whose text height is its digits', a third shorter than its ideographs: 福's
+    top strokes stand apart from the rest of it, and made a line of their own, read as
+    福 again (seed 940009, 300 dpi: 工资福福利支出, in silence). Thin bands merge while
+    their union is a line of the region's own characters."""
+    from extract.model import TextGeometry
+    from extract.scan_text import blobs, region_pieces
+
+    g, t, em = TextGeometry(), 36, 47
+    ink = np.zeros((600, 200), np.uint8)
+    for k in range(5):  # five characters 47 px tall, 24 px apart
+        top = 20 + k * (em + 24)
+        if k == 2:  # 福: a 9 px band of top strokes, then the rest after a one-row gap
+            cv2.rectangle(ink, (60, top), (100, top + 8), 255, -1)
+            cv2.rectangle(ink, (55, top + 10), (102, top + em - 1), 255, -1)
+        else:
+            cv2.rectangle(ink, (55, top), (102, top + em - 1), 255, -1)
+    pieces = region_pieces(blobs(ink, t, g), 0, (0, 0, 200, 600), t, g, None)
+    assert len(pieces) == 5, [p.ink for p in pieces]
+    assert pieces[2].ink[1] == 20 + 2 * (em + 24) and pieces[2].ink[3] == 20 + 2 * (em + 24) + em
+
+
 def test_merged_columns_a_page_break_cut_above_and_below_get_their_frame_edges():
     """A page in the middle of a table whose 一级/二级 cells go on over both breaks (as
     a spreadsheet prints them): the frame's top and bottom rules run only over the
