@@ -384,6 +384,21 @@ def _add(item: _Pending, placed: dict[str, Cell]) -> None:
             group.name, group.cell = text, placed[level]
 
 
+def _opens_groups(placed: dict[str, Cell], groups: dict[str, _Group]) -> bool:
+    """Open the groups a row names when it holds nothing but 一级/二级 names other than
+    the groups' own: the top of a merged cell whose rows follow (a spreadsheet printed
+    质量 in a row of its own at the foot of a page, its 三级指标 on the next). Taken for
+    the rest of the indicator above, the name was lost, and the rows below went on in
+    the group before in silence."""
+    names = {level: clean_text(placed[level].text) for level in groups if level in placed}
+    if any(clean_text(c.text) for name, c in placed.items() if name not in groups) \
+            or not any(text and text != groups[level].resolved() for level, text in names.items()):
+        return False
+    for level in groups:
+        groups[level] = _next_group(groups[level], placed.get(level), False)
+    return True
+
+
 def _go_on(groups: dict[str, _Group], placed: dict[str, Cell]) -> None:
     """The rest of a 一级/二级 name a page break cut, on the rest of its row (生态效益 /
     指标): the row was joined, so the name above may go on (``_names_a_group``)."""
@@ -451,6 +466,8 @@ def read_indicators(rows: Sequence[Row]) -> tuple[list[Indicator], list[Concern]
         if not any(c.text.strip() for c in placed.values()):
             continue
         at_break, after_break = after_break, False
+        if not at_break and _opens_groups(placed, groups):
+            continue
         by_field = {c.field: c for c in columns}
         l3 = placed.get("level3")
         blank = l3 is None or not l3.text.strip() or (

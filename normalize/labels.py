@@ -1,7 +1,8 @@
 """Label matching: every name a city gives a section or a column, in one table.
 
 Labels are compared after folding (NFKC, no whitespace, no brackets or colons,
-no leading "一、"/"(二)"/"3." numbering, a dash read for 一), so "部 门 职 能", "人员编制情\\n况" and
+no leading "一、"/"(二)"/"3." numbering, a dash read for 一, no Latin letter at either
+end of ideographs), so "部 门 职 能", "人员编制情\\n况" and
 "（一）部门职能：" all match. A label that is off by a character still matches
 when one edit (a character misread, dropped or added, as OCR and typing do)
 turns it into a known wording of four characters or more (three characters are a
@@ -88,6 +89,9 @@ _NOISE = re.compile(r"[\s()（）\[\]【】:：、,，.。;；\"'“”]")
 # holds a dash: each is 一 in a label, which tells 一级指标 from 二级/三级指标 again
 _ONE_STROKE = str.maketrans(dict.fromkeys("-‐‑‒–—―─━ー－⼀", "一"))
 _SUFFIX = re.compile(r"(?:\(续\)|续表|续)$")
+# Latin letters at either end of ideographs: no wording holds one, and a scan reads a
+# rule's edge or a speck beside a label cell's text as one ("部门名称n")
+_STRAY_LATIN = re.compile(r"^[A-Za-z]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[A-Za-z]+$")
 MAX_EDITS = 1
 MIN_WORDS_LABEL = 5  # shorter labels are two words, whose order is their meaning (项目支出/支出项目)
 NEUTRAL_WORDS = frozenset({"部门", "单位", "整体", "主要", "情况", "说明", "名称", "内容", "具体", "本"})
@@ -100,7 +104,7 @@ def fold_label(text: str) -> str:
     text = "".join(text.split())
     text = _NUMBERING.sub("", text)
     text = _SUFFIX.sub("", text)
-    return _NOISE.sub("", text)
+    return _STRAY_LATIN.sub("", _NOISE.sub("", text))
 
 
 @lru_cache(maxsize=1)

@@ -52,14 +52,19 @@ _LETTER_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d.,%‰])|(?<![A-Za-z])[Oo](?=[.,]\d
 
 
 _SPECK_AFTER_FIGURE = re.compile(r"\d\.$")  # "215.": no figure ends on its decimal point
+# "14218.床以上": a decimal point has digits after it, so a point between a figure and
+# a word is a speck, or a point whose digits were lost; either way doubt
+_SPECK_IN_FIGURE = re.compile(r"(?<=\d)\.(?=\s*[^\d\s.,，。])")
 
 
 def value_spellings(text: str) -> list[str]:
     """What a scanned value's text may stand for, likeliest first: a ring after its %
     as nothing (a speck), then as the ‰ it may complete; a round letter after it as the
     ‰'s ring, then as nothing; a final 。 as a speck (no value
-    ends a sentence), and a final decimal point after a digit; a Latin O inside a figure as the 0 it looks like, after the text
-    as read (the recogniser may be right)."""
+    ends a sentence), and a final decimal point after a digit; a point between a figure
+    and a word as a speck, before the text as read (the point's digits may be lost, and
+    the two mean different things, so either is doubt); a Latin O inside a figure as
+    the 0 it looks like, after the text as read (the recogniser may be right)."""
     out = [text]
     if _RING_AFTER_SIGN.search(text):
         out = [_RING_AFTER_SIGN.sub("%", text), _RING_AFTER_SIGN.sub("‰", text)]
@@ -67,6 +72,7 @@ def value_spellings(text: str) -> list[str]:
         out = [_LETTER_AFTER_SIGN.sub(r"\1‰", text), _LETTER_AFTER_SIGN.sub(r"\1%", text)]
     out = [t[:-1].rstrip() if t.endswith("。") and len(t) > 1 or _SPECK_AFTER_FIGURE.search(t) else t
            for t in out]
+    out = [s for t in out for s in ([_SPECK_IN_FIGURE.sub("", t), t] if _SPECK_IN_FIGURE.search(t) else [t])]
     return out + [z for t in out if (z := _LETTER_ZERO.sub("0", t)) != t]
 
 

@@ -241,14 +241,15 @@ def profile_doubts(profile: dict[str, Cell]) -> list[Issue]:
     say something else (a department, which names the declaration and decides which
     version it supersedes, read with a speck beside it; a count that would be another
     number), else ``low_confidence`` where it was read weakly; ``value_unreadable`` where
-    its cell was read as nothing, or where a count's label was not found beside a scanned
-    部门名称 (the form prints all four in its profile: a label misread past matching)."""
+    its cell was read as nothing, or where a count's label was not found beside the
+    scanned profile's other labels (the form prints all four in its profile: a label
+    misread past matching, or run into its value where the rule between them was lost)."""
     issues: list[Issue] = []
-    named = profile.get("department")
-    if named is not None and named.source == "ocr":
+    scanned = next((cell for cell in profile.values() if cell.source == "ocr"), None)
+    if scanned is not None:
         issues += [Issue("value_unreadable", f"{labels.SYNONYMS['profile.' + name][0]}: its label "
                          "was not found in the scanned profile (misread?); check it on the page",
-                         named.page, field=pointer(name))
+                         scanned.page, field=pointer(name))
                    for name in ("subordinate_units", "staffing_quota", "funded_staff")
                    if name not in profile]
     for name, cell in profile.items():

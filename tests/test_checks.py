@@ -636,6 +636,13 @@ def test_a_scanned_value_spelled_as_no_value_is_read_as_what_it_may_stand_for():
     assert (target.raw, target.value) == ("100%.", Decimal(100))  # after a sign: left as read
     target = normalize(read_with(extracted(SEED), "100%", "215.", ())).indicators[1].target
     assert (target.raw, target.value) == ("215", Decimal(215))
+    # a point between a figure and its unit or sign: a speck, or a point whose digits were
+    # lost (a fresh scan read "14218 床以上" as "14218.床以上", a text value, in silence)
+    for read, value, unit in (("14218.床以上", Decimal(14218), "床"), ("3.%", Decimal(3), "%")):
+        doc = read_with(extracted(SEED), "100%", read, ())
+        target = normalize(doc).indicators[1].target
+        assert (target.value, target.unit) == (value, unit)
+        assert ("reading_ambiguous", "/indicators/1/target") in {(i.code, i.field) for i in issues_of(doc)}
     # the same spellings from a text layer are as printed
     assert normalize(edit(extracted(SEED), {"100%": "100%。"}, nth=0)).indicators[1].target.raw == "100%。"
 

@@ -34,6 +34,11 @@ from normalize.rows import is_noise_line, line_row
     ("部门职", "profile", None),  # a wording of another group
     ("—级指标", "indicator", "indicator.level1"),  # 一 read as the dash of its shape
     ("ー、部门职能", "section", "section.functions"),
+    # a rule's edge or a speck beside the cell's text read as a Latin letter, with a
+    # character misread too (seeds 941003, 940004: refused, no department)
+    ("佛门名称n", "profile", "profile.department"),
+    ("单位名看e", "profile", "profile.department"),
+    ("l一级指标", "indicator", "indicator.level1"),
 ])
 def test_labels_match_however_printed(printed, group, key):
     assert labels.match(printed, group) == key
@@ -187,6 +192,31 @@ def test_spreadsheet_merged_names_printed_on_the_next_page():
         ("部门产出", "数量", "排污口整治"),
         ("部门产出", "数量", "执法检查"),
     ]
+
+
+def test_a_group_name_in_a_row_of_its_own_at_a_pages_foot_opens_its_group():
+    """A spreadsheet printed a merged 二级 cell's top at the foot of a page, its name in a
+    row of its own, and its rows on the next page under the blank rest of the cell (seed
+    942035, born-digital and scanned alike). Taken for the rest of the indicator above,
+    the name was lost and four rows went on under 数量 in silence."""
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(grid(1, [
+        [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+        [("部门产出", 2), ("数量", 1), ("数据共享成本", 1), ("≤1,314,898元", 1), ("按计划", 1)],
+        [None, ("质量", 1), ("", 1), ("", 1), ("", 1)],
+    ]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(grid(2, [
+        [("", 2), ("", 2), ("项目管理办理时间", 1), ("约15181架", 1), ("落实养老服务", 1)],
+        [None, None, ("住房保障规范性", 1), ("逐步完善", 1), ("", 1)],
+        [("", 1), ("时效", 1), ("营商环境变化情况", 1), ("提高", 1), ("", 1)],
+    ], top=60),))
+    decl = normalize(document(page1, page2))
+    assert [(i.level1, i.level2, i.level3) for i in decl.indicators] == [
+        ("部门产出", "数量", "数据共享成本"),
+        ("部门产出", "质量", "项目管理办理时间"),
+        ("部门产出", "质量", "住房保障规范性"),
+        ("部门产出", "时效", "营商环境变化情况"),
+    ]
+    assert decl.indicators[0].basis == "按计划"
 
 
 @pytest.mark.parametrize("text,unit,value_type,expected", [
@@ -387,6 +417,16 @@ def test_a_count_whose_label_a_scan_misread_is_pointed_at_not_left_blank():
     assert [(i.code, i.field) for i in decl.issues if i.field == "/staffing_quota"] == \
         [("value_unreadable", "/staffing_quota")]
     assert not any(i.field in ("/subordinate_units", "/funded_staff") for i in decl.issues)
+    # the rule between the labels and their values lost (a seal over it, seed 941026): the
+    # label ran into its value, and 部门名称 with it, so no department cell says "scanned"
+    page = replace(page, grids=(scanned(table(1, (0, 200, 280, 360), [
+        [("部门名称 1 某市测试局", 1), ("下属单位数量", 1), ("3", 1)],
+        [("人员编制数 ] 86", 1), ("财政供养人员情况", 1), ("80", 1)],
+    ])), *page.grids[1:]))
+    lines = (*page.lines, TextLine("填报部门（盖章）：某市测试局", (40, 90, 300, 100), page=1, source="ocr"))
+    decl = normalize(document(replace(page, lines=lines)))
+    assert decl.staffing_quota is None
+    assert ("value_unreadable", "/staffing_quota") in [(i.code, i.field) for i in decl.issues]
 
 
 def test_a_scanned_signoff_whose_date_or_phone_has_no_such_shape_is_pointed_at():
