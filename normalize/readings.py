@@ -43,7 +43,9 @@ def readings(cells: Sequence[Cell]) -> list[str]:
 
 # a ring read right after a rate sign: a ‰'s own ring read apart, or a speck; a value
 # is no sentence, so it is not a full stop
-_RING_AFTER_SIGN = re.compile(r"%\s*[。○°]")
+_RING_AFTER_SIGN = re.compile(r"%\s*[。○°₀º˚]")
+# a ring read after a ‰ (a subscript zero: "8‰₀"): its own third ring, read twice
+_RING_AFTER_PERMILLE = re.compile(r"(?<=‰)\s*[。○°₀º˚]")
 # a ring read as a round Latin letter right after a rate sign ("3%e", "1%c" for a FangSong
 # ‰): no value writes a letter after its sign, so it is the ‰'s ring likeliest
 _LETTER_AFTER_SIGN = re.compile(r"(?<=\d)(\s*)%\s*[ce](?![A-Za-z])")
@@ -58,13 +60,15 @@ _SPECK_IN_FIGURE = re.compile(r"(?<=\d)\.(?=\s*[^\d\s.,，。])")
 
 
 def value_spellings(text: str) -> list[str]:
-    """What a scanned value's text may stand for, likeliest first: a ring after its %
-    as nothing (a speck), then as the ‰ it may complete; a round letter after it as the
+    """What a scanned value's text may stand for, likeliest first: a ring after a ‰ as
+    its own third ring read twice; a ring after its % as nothing (a speck), then as the
+    ‰ it may complete; a round letter after it as the
     ‰'s ring, then as nothing; a final 。 as a speck (no value
     ends a sentence), and a final decimal point after a digit; a point between a figure
     and a word as a speck, before the text as read (the point's digits may be lost, and
     the two mean different things, so either is doubt); a Latin O inside a figure as
     the 0 it looks like, after the text as read (the recogniser may be right)."""
+    text = _RING_AFTER_PERMILLE.sub("", text)
     out = [text]
     if _RING_AFTER_SIGN.search(text):
         out = [_RING_AFTER_SIGN.sub("%", text), _RING_AFTER_SIGN.sub("‰", text)]

@@ -386,6 +386,23 @@ def read_with(doc: ExtractedDocument, text: str, as_text: str, alternatives: tup
                                                  alternatives=alternatives)}, nth)
 
 
+def all_scanned(doc: ExtractedDocument) -> ExtractedDocument:
+    """The document as if every cell had been read by OCR, as sure as a clean scan."""
+    return replace(doc, pages=tuple(replace(page, grids=tuple(
+        replace(g, cells=tuple(replace(c, source="ocr", confidence=0.99) for c in g.cells))
+        for g in page.grids)) for page in doc.pages))
+
+
+def test_a_scanned_budget_line_whose_amount_reads_as_nothing_is_pointed_at():
+    # small light figures a scan kept too faint (seed 942027): the line's amount came
+    # out None, and with it went the sums that would have said where it is filed
+    doc = all_scanned(edit(extracted(SEED), {"2320.81": ""}))
+    line = next(k for k, b in enumerate(normalize(doc).budget) if b.item == "工资福利支出")
+    assert ("value_unreadable", f"/budget/{line}") in {(i.code, i.field) for i in issues_of(doc)}
+    # printed blank in a text layer, it is the filer's own blank
+    assert "value_unreadable" not in {i.code for i in issues_of(edit(extracted(SEED), {"2320.81": ""}))}
+
+
 def test_an_amount_takes_the_reading_an_amount_can_be():
     # the ink's shape saw a comparator before 2320.81 (dust), the recogniser did not:
     # no amount has a comparator, so the bare number is the reading, with no doubt
@@ -643,6 +660,10 @@ def test_a_scanned_value_spelled_as_no_value_is_read_as_what_it_may_stand_for():
         target = normalize(doc).indicators[1].target
         assert (target.value, target.unit) == (value, unit)
         assert ("reading_ambiguous", "/indicators/1/target") in {(i.code, i.field) for i in issues_of(doc)}
+    # a ring read after a ‰ is its own third ring read twice (942030: "控制在8‰₀以内", a
+    # text value in silence)
+    target = normalize(read_with(extracted(SEED), "100%", "控制在8‰₀以内", ())).indicators[1].target
+    assert (target.value, target.unit, target.comparator) == (Decimal("0.8"), "%", "<=")
     # the same spellings from a text layer are as printed
     assert normalize(edit(extracted(SEED), {"100%": "100%。"}, nth=0)).indicators[1].target.raw == "100%。"
 
