@@ -379,6 +379,9 @@ def fragments_joined(blobs: Sequence[Blob], t: float, g: TextGeometry) -> list[B
     return [Blob(b.box, True) if k in seeds else b for k, b in enumerate(blobs)]
 
 
+RING = 0.5  # text heights: a 。 is under this tall, every figure and character taller
+
+
 def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: TextGeometry,
                   faint: np.ndarray | None = None) -> list[Piece]:
     """Every piece of text of one region, in reading order; a piece without a seed
@@ -413,6 +416,11 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
                 mark = bool(seeds) and len(parts) == 1 and wrapped_mark(bounds, out, region, t)
                 if not mark:
                     continue
+            elif len(parts) == 1 and not dash and h < RING * t and w < 2 * RING * t:
+                # a bold 。 a little past speck size, alone where a wrapped line starts, is
+                # that mark still (read as 0 on its own): no figure or character is under
+                # half a text height tall and that narrow
+                mark = bool(wrapped_mark(bounds, out, region, t))
             # it grows over faint ink up to its neighbours in the line, never into them, and
             # faint ink between two pieces (a thin 。) is the first one's
             room = (taken, limit[1],
@@ -453,7 +461,9 @@ def wrapped_mark(speck: Box, before: Sequence[Piece], region: int, t: float) -> 
         return False
     bottom = max(p.ink[3] for p in above)
     left = min(p.ink[0] for p in above)
-    return 0 <= speck[1] - bottom and speck[3] - bottom <= 2 * t and abs(speck[0] - left) <= 0.6 * t
+    # (up to a text height left of the line above: that line may open with a mark whose ink
+    # sits in its em's right half, a full-width （ or “)
+    return 0 <= speck[1] - bottom and speck[3] - bottom <= 2 * t and -t <= speck[0] - left <= 0.6 * t
 
 
 def group_by_region(blobs: Iterable[Blob], region_of) -> dict[int, list[Blob]]:

@@ -161,9 +161,11 @@ def figure_doubts(cells: Sequence[Cell], what: str) -> list[Issue]:
 
 
 # marks that stand where prose has a ，；。 or a title's bracket, and that a scan reads
-# from one of those: a middle dot or a colon between two words, a colon or a point
-# between a title and a word, a colon inside a figure
+# from one of those: a middle dot or a colon between two words, a middle dot after a
+# mark of prose's own (a speck: "》、·《"), a colon or a point between a title and a
+# word, a colon inside a figure
 _ODD_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[·•・∙:：](?=[\u4e00-\u9fff])"
+                       r"|(?<=[、，；。])\s*[·•・∙](?=\s*[《\u4e00-\u9fff])"
                        r"|(?<=[》」』])[.．:：·](?=[\u4e00-\u9fff])"
                        r"|(?<=\d)[:：](?=\d{2}[万元%‰])")
 

@@ -568,7 +568,8 @@ def test_scanned_titles_with_nothing_between_them_are_doubt_on_their_field():
     assert issues_of(read_with(doc, text, lost.replace("》《", "》、《"), ())) == []
 
 
-@pytest.mark.parametrize("misread", ["工作·完成率", "》.统筹推进", "经费3759:69万元", "《统计法）等"])
+@pytest.mark.parametrize("misread", ["工作·完成率", "》.统筹推进", "经费3759:69万元", "《统计法）等",
+                                     "《统计法》、·《预算法》"])  # a speck after a 、 (seed 942006)
 def test_scanned_prose_with_punctuation_no_prose_puts_there_is_doubt_on_its_field(misread):
     # a ，read as a middle dot, a 》 as ）: small strokes a scan misreads, in silence
     doc = extracted(SEED)

@@ -123,6 +123,27 @@ def test_a_characters_top_stroke_apart_from_the_rest_is_no_line_of_its_own():
     assert pieces[2].ink[1] == 20 + 2 * (em + 24) and pieces[2].ink[3] == 20 + 2 * (em + 24) + em
 
 
+def test_a_bold_full_stop_wrapped_alone_onto_a_line_is_a_mark_and_a_zero_is_not():
+    """A sentence's 。 wrapped alone onto the next line of its cell, in a bold face at 300
+    dpi (seed 942010: 11 by 9 px at a 24 px text height), is a little past speck size, so
+    it was read on its own, as "0", and the prose ended "…万元0". Under half a text height
+    tall, where the wrapped line starts (up to a text height left of the line above, which
+    opened with a full-width （ whose ink sits right in its em), it is the mark; a 0 as
+    tall as a figure is not."""
+    from extract.model import TextGeometry
+    from extract.scan_text import blobs, region_pieces
+
+    g, t = TextGeometry(), 24
+    for box, mark in (((458, 68, 469, 77), True), ((458, 62, 472, 82), False)):
+        ink = np.zeros((120, 900), np.uint8)
+        for x in range(476, 860, 26):  # the line above: characters 24 px tall
+            cv2.rectangle(ink, (x, 15), (x + 21, 15 + t - 1), 255, -1)
+        x0, y0, x1, y1 = box
+        cv2.rectangle(ink, (x0, y0), (x1 - 1, y1 - 1), 255, 2)  # a ring, or a 0
+        pieces = region_pieces(blobs(ink, t, g), 0, (0, 0, 900, 120), t, g, None)
+        assert len(pieces) == 2 and pieces[1].mark is mark, (box, pieces)
+
+
 def test_merged_columns_a_page_break_cut_above_and_below_get_their_frame_edges():
     """A page in the middle of a table whose 一级/二级 cells go on over both breaks (as
     a spreadsheet prints them): the frame's top and bottom rules run only over the
