@@ -13,6 +13,7 @@ a cell border, so no text box has to be split between cells afterwards.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, replace
 
 import cv2
@@ -28,6 +29,8 @@ from extract.text import free_lines
 OUTSIDE = -1
 RING_MARKS = ("。", ".", "0", "o", "O", "°", "○", "〇")  # what a lone 。's ink reads as
 SEEN = 0.9  # the confidence of a lone mark its ink shows (scan_marks.shows), at least
+FAINT = 0.5  # the confidence of a figure read from faint ink alone, at most
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")  # a figure of two digits or more, nothing else
 MIN_PERCENT_SIGNS = 4  # a page with fewer % signs measures a ‰ against no reference of its own
 
 
@@ -251,6 +254,12 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
             if text in RING_MARKS:
                 out.append(Glyph("。", _pt_box(piece.ink, image),
                                  confidence=round(max(reading.confidence, SEEN), 4)))
+            continue
+        if piece.faint and _FIGURE.fullmatch(text) and reading.confidence >= SEEN:
+            # a figure printed too light for the ink threshold (small grey digits on a page
+            # lit unevenly), read whole and sure: kept, as sure as faint ink is, which is
+            # not enough to trust unseen
+            out.append(Glyph(text, _pt_box(piece.ink, image), confidence=FAINT))
             continue
         if not text or piece.faint and not ocr.is_slash(text):
             continue  # a faint stroke is a slash or nothing (a crease, a seal's trace)

@@ -290,7 +290,7 @@ def read_budget(rows: Sequence[Row], money_unit: str
                     "name_unreadable", f"budget line name {name!r} holds figures: cells of the row "
                     "may have run together where a rule was not seen; check the row",
                     part.names[0].page), part, None))
-        concerns += _hierarchy(read) + _unread_amounts(read)
+        concerns += _hierarchy(read)
         for r in read:
             line = BudgetLine(side=side, item=r.item.name,
                               parent=None if r.parent is None else read[r.parent].item.name,
@@ -304,26 +304,6 @@ def read_budget(rows: Sequence[Row], money_unit: str
     return lines, [Concern(c.issue, *subject[id(c.subject)][1:])
                    if subject.get(id(c.subject), (None,))[0] is c.subject else c
                    for c in concerns], has_periods
-
-
-def _unread_amounts(read: Sequence[_Read]) -> list[Concern]:
-    """``value_unreadable`` on a scanned line whose 全年数 was read as nothing where most
-    lines of its side have one: small light figures the scan kept too faint to read (942027: three
-    project lines' amounts came out None, and the sums that would have caught it had no
-    parent to check, its name having lost its first character too)."""
-    have = sum(r.amounts["annual"].value is not None for r in read)
-    if have < max(2, len(read) / 2):
-        return []
-    return [concern for r in read
-            if r.amounts["annual"].value is None and not r.amounts["annual"].raw.strip()
-            and any(c.source == "ocr" for c in r.part.names)
-            # at the whole line: with no amount, the sums that file it under its parent
-            # say nothing of it either
-            for concern in concerning(r.part, [Issue(
-                "value_unreadable", f"budget line {r.item.name}: its 全年数 was read as nothing on "
-                "the scan (too faint, or under a seal?) where the lines around it have theirs, "
-                "and no sum checks where it is filed; check the line on the page",
-                r.part.names[0].page)])]
 
 
 def known_reading(cells: Sequence[Cell]) -> str:

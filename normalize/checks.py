@@ -87,7 +87,13 @@ def budget_totals(lines: Sequence[BudgetLine]) -> list[Issue]:
                     f"{SIDE_NAMES[side]} {total.item} {PERIOD_NAMES[period]} is {printed} 万元 but its "
                     f"lines ({names}) add up to {summed} 万元", _page(total),
                     pointer("budget", at, period)))
-                for i, _ in summed_lines:
+                # and the side's scanned lines with no amount there: one the sum should
+                # have held may have been read as nothing (faint figures), and filed under
+                # the wrong parent with it (a text layer's blank is printed blank)
+                blank = [(i, ln) for i, ln in mine if getattr(ln, period).value is None
+                         and not is_total(ln.item) and ln.provenance is not None
+                         and ln.provenance.source == "ocr"]
+                for i, _ in (*summed_lines, *blank):
                     summed_at.setdefault(i, []).append(PERIOD_NAMES[period])
         issues += summed_in(lines, summed_at, "budget_total_mismatch",
                             f"the lines {SIDE_NAMES[side]} {total.item} sums")

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from extract.model import Cell
-from normalize import checks, labels, stitch
+from normalize import checks, frameworks, labels, stitch
 from normalize.columns import (
     Column,
     covered,
@@ -262,6 +262,22 @@ def _unitless_rate(item: _Pending, indicator: Indicator) -> list[Issue]:
                   "page", cells[0].page)]
 
 
+def _named(group: _Group) -> _Group | None:
+    """The group whose printed name ``group`` goes by (itself, or one it goes on from)."""
+    while group is not None and group.name is None:
+        group = group.before
+    return group
+
+
+def _unknown_group(group: _Group, level: str) -> str | None:
+    """The name a scan read for the group, where no framework has it (frameworks.py)."""
+    named = _named(group)
+    if named is None or named.cell is None or named.cell.source != "ocr" or named.name is None:
+        return None
+    name = _name(named.name, True)
+    return None if frameworks.known(name, level) else name
+
+
 def _name(text: str, scanned: bool) -> str:
     """An indicator's name as read; on a scan without a final 。, a speck after it: a
     name is no sentence."""
@@ -284,17 +300,25 @@ def _unreadable_type(item: _Pending) -> list[Issue]:
 def _doubtful_cells(pending: Sequence[_Pending], read: Sequence[Indicator]) -> list[Concern]:
     """Issues for OCR'd cells that are not values but change them: a misread
     二级指标 files every indicator under it in the wrong group (a merged name is
-    reported once, at its first indicator); a misread 计量单位 or 指标值类型
+    in doubt at every indicator it names: read weakly, or a name no framework has); a
+    misread 计量单位 or 指标值类型
     changes every value of its row (so the row is pointed at)."""
     issues: list[Concern] = []
-    seen: set[int] = set()
     for item, indicator in zip(pending, read, strict=True):
         for key, level, group in (("level1", "一级指标", item.level1),
                                   ("level2", "二级指标", item.level2)):
-            if group.cell is not None and id(group) not in seen:
-                seen.add(id(group))
-                issues += concerning(indicator, checks.low_confidence(f"{level} name",
-                                                                      [group.cell]), key)
+            named = _named(group)
+            if named is None or named.cell is None:
+                continue
+            # at every indicator the name files: each is in the group it says; read sure,
+            # a name no framework has is in doubt too
+            weak = checks.low_confidence(f"{level} name", [named.cell])
+            unknown = None if weak else _unknown_group(group, key)
+            if unknown is not None:
+                weak = [Issue("reading_ambiguous", f"{level} name read {unknown!r}, which no "
+                              "indicator framework has (misread?); check it on the page",
+                              named.cell.page)]
+            issues += concerning(indicator, weak, key)
         issues += concerning(indicator, checks.low_confidence(
             "三级指标 name", item.cells.get("level3", [])), "level3")
         for name, label in (("unit", "计量单位"), ("value_type", "指标值类型")):
