@@ -256,6 +256,39 @@ def swallowed_sections(found: Mapping[str, tuple[Sequence[object], str]],
     return issues
 
 
+def unread_tables(found: Mapping[str, tuple[Sequence[object], str, Sequence[Row]]],
+                  rows: Sequence[Row]) -> list[Issue]:
+    """``section_missing`` on each table section read as nothing, once: its header inside
+    another cell's text (``swallowed_sections``), else its label over text with no header
+    (``headless_sections``). ``found``: export name → its records, its label group, its
+    own rows; ``rows``: every row of the document."""
+    swallowed = swallowed_sections({name: (records, group) for name, (records, group, _) in found.items()},
+                                   rows)
+    pointed = {issue.field for issue in swallowed}
+    return swallowed + [issue for issue in headless_sections(
+        {name: (records, own) for name, (records, _, own) in found.items()}) if issue.field not in pointed]
+
+
+def headless_sections(found: Mapping[str, tuple[Sequence[object], Sequence[Row]]]) -> list[Issue]:
+    """``section_missing`` on a table section read as nothing (``found``: export name →
+    its records and its rows) whose label was found with text under it: the header of
+    its columns was not (a page break cut it, the first half at the foot of the page
+    before, under the section above), so no row could be placed, and the section would
+    pass for an empty one."""
+    issues = []
+    for name, (records, rows) in found.items():
+        if records:
+            continue
+        text = [c for row in rows for c in row.cells
+                if c.text.strip() and labels.match(c.text, "section") is None]
+        if len(text) >= 2:
+            issues.append(Issue("section_missing", f"{name}: its label was found with text under "
+                                "it, but not the header of its columns, so no row was read (a "
+                                "header cut by a page break?); check the page", text[0].page,
+                                pointer(name)))
+    return issues
+
+
 def sides_balance(lines: Sequence[BudgetLine]) -> list[Issue]:
     """预算收入 合计 must equal 预算支出 合计, period by period: a form whose income and
     expenditure differ is reported (at the income total), not refused."""

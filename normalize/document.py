@@ -106,9 +106,10 @@ def normalize(doc: ExtractedDocument) -> Declaration:
                                                       ("work_tasks", tasks)) if got}),
                            *checks.coarse_scans(doc.pages, parts.rows),
                            *checks.poorly_read_scans(doc.pages, parts.rows),
-                           *checks.swallowed_sections({"work_tasks": (tasks, "task"),
-                                                       "prior_year_results": (prior, "prior")},
-                                                      [r for rs in parts.rows.values() for r in rs]),
+                           *checks.unread_tables({"work_tasks": (tasks, "task", parts.get("tasks")),
+                                                  "prior_year_results": (prior, "prior",
+                                                                         parts.get("prior_year"))},
+                                                 [r for rs in parts.rows.values() for r in rs]),
                            *(issue for name in TEXT_SECTIONS
                              for issue in records.text_doubts(name, parts.get(name)))]
     issues += records.profile_doubts(profile) + header.signoff_doubts(head_rows)

@@ -219,6 +219,28 @@ def test_a_group_name_in_a_row_of_its_own_at_a_pages_foot_opens_its_group():
     assert decl.indicators[0].basis == "按计划"
 
 
+def test_a_table_section_whose_header_a_page_break_cut_is_pointed_at_not_read_as_empty():
+    """A page break cut the 上年度 header: 绩效目标 at the foot of page 1, under 年度绩效目标,
+    and the section's label (centred on its merged cell) with 绩效目标完成情况 on page 2
+    (seed 997900, born-digital). With one column of its header found, no row was read,
+    and the section passed for an empty one. It is pointed at."""
+    xs = (0, 100, 300, 500)
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(table(1, xs, [
+        [("年度绩效目标", 1), ("全年推进道路养护工作。", 1, 2)],
+        [("", 1), ("绩效目标", 1), ("", 1)],
+    ]),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, xs, [
+        [("上年度绩效目标完成情况", 3), ("", 1), ("绩效目标完成情况", 1)],
+        [None, ("开展就业服务。", 1), ("保障资金监管。", 1)],
+        [None, ("组织实施河湖治理。", 1), ("推进社会救助。", 1)],
+    ], top=60), grid(2, [[("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+                         [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)]],
+                     top=200)))
+    decl = normalize(document(page1, page2))
+    assert decl.prior_year_results == ()
+    assert ("section_missing", "/prior_year_results") in [(i.code, i.field) for i in decl.issues]
+
+
 @pytest.mark.parametrize("text,unit,value_type,expected", [
     ("95", "%", "", (95, "%", "=")),
     ("3", "个工作日", "", (3, "工作日", "=")),
