@@ -382,7 +382,10 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     # a bar that touches the angle's lower arm is part of the angle's blob: then the
     # blob's bottom rows are dark all across, where an arm alone ends in a point
     full = ink.mean(axis=1) > 0.7
-    top, apart = _bar_band(ink, full) if full[-1] else (None, 1)
+    # the band ends at the blob's last full row; a row or two below it, not full, are the
+    # bar's ragged lower edge (noise along it), not the angle's
+    end = next((k for k in range(len(full), max(0, len(full) - 3), -1) if full[k - 1]), None)
+    top, apart = _bar_band(ink[:end], full[:end]) if end else (None, 1)
     if count < 2 and full[-max(2, ah // 4):].any():  # a speck may hang below it
         # the blob's own bars, one or two: two where lighter rows part them in the ink,
         # else the grey across them tells (``bar_count``)
