@@ -56,7 +56,11 @@ _LETTER_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d.,%‰])|(?<![A-Za-z])[Oo](?=[.,]\d
 _SPECK_AFTER_FIGURE = re.compile(r"\d\.$")  # "215.": no figure ends on its decimal point
 # "14218.床以上": a decimal point has digits after it, so a point between a figure and
 # a word is a speck, or a point whose digits were lost; either way doubt
-_SPECK_IN_FIGURE = re.compile(r"(?<=\d)\.(?=\s*[^\d\s.,，。])")
+_SPECK_IN_FIGURE = re.compile(r"(?<=\d)\.(?=\s*[^\d\s.,，。])"
+                              # a middle dot before a figure ("控制在·89%左右"): no value has one
+                              r"|(?<=[\u4e00-\u9fff])\s*[·•・∙](?=\s*\d)")
+# a thousands separator read as a semicolon ("10;632"): in a figure, the comma it looks like
+_SEMICOLON_GROUP = re.compile(r"(?<=\d)[;；](?=\d{3}(?!\d))")
 
 
 def value_spellings(text: str) -> list[str]:
@@ -65,8 +69,9 @@ def value_spellings(text: str) -> list[str]:
     ‰ it may complete; a round letter after it as the
     ‰'s ring, then as nothing; a final 。 as a speck (no value
     ends a sentence), and a final decimal point after a digit; a point between a figure
-    and a word as a speck, before the text as read (the point's digits may be lost, and
-    the two mean different things, so either is doubt); a Latin O inside a figure as
+    and a word, or a middle dot between a word and a figure, as a speck, and a semicolon
+    before three digits as their thousands comma, before the text as read (the point's
+    digits may be lost, and the two mean different things, so either is doubt); a Latin O inside a figure as
     the 0 it looks like, after the text as read (the recogniser may be right)."""
     text = _RING_AFTER_PERMILLE.sub("", text)
     out = [text]
@@ -77,6 +82,7 @@ def value_spellings(text: str) -> list[str]:
     out = [t[:-1].rstrip() if t.endswith("。") and len(t) > 1 or _SPECK_AFTER_FIGURE.search(t) else t
            for t in out]
     out = [s for t in out for s in ([_SPECK_IN_FIGURE.sub("", t), t] if _SPECK_IN_FIGURE.search(t) else [t])]
+    out = [s for t in out for s in ([_SEMICOLON_GROUP.sub(",", t), t] if _SEMICOLON_GROUP.search(t) else [t])]
     return out + [z for t in out if (z := _LETTER_ZERO.sub("0", t)) != t]
 
 

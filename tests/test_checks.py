@@ -677,7 +677,10 @@ def test_a_scanned_value_spelled_as_no_value_is_read_as_what_it_may_stand_for():
     assert (target.raw, target.value) == ("215", Decimal(215))
     # a point between a figure and its unit or sign: a speck, or a point whose digits were
     # lost (a fresh scan read "14218 床以上" as "14218.床以上", a text value, in silence)
-    for read, value, unit in (("14218.床以上", Decimal(14218), "床"), ("3.%", Decimal(3), "%")):
+    # so is a middle dot before a figure (944035), and a semicolon before three digits is
+    # their thousands comma (944033: "不低于10;632家")
+    for read, value, unit in (("14218.床以上", Decimal(14218), "床"), ("3.%", Decimal(3), "%"),
+                              ("控制在·89%左右", Decimal(89), "%"), ("不低于10;632家", Decimal(10632), "家")):
         doc = read_with(extracted(SEED), "100%", read, ())
         target = normalize(doc).indicators[1].target
         assert (target.value, target.unit) == (value, unit)
