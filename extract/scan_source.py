@@ -30,7 +30,7 @@ OUTSIDE = -1
 RING_MARKS = ("。", ".", "0", "o", "O", "°", "○", "〇")  # what a lone 。's ink reads as
 SEEN = 0.9  # the confidence of a lone mark its ink shows (scan_marks.shows), at least
 FAINT = 0.5  # the confidence of a figure read from faint ink alone, at most
-_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")  # a figure of two digits or more, nothing else
+_FIGURE = re.compile(r"\d[\d,]*\d(?:\.\d+)?|\d\.\d+")  # a figure of two digits or more, nothing else
 MIN_PERCENT_SIGNS = 4  # a page with fewer % signs measures a ‰ against no reference of its own
 
 
