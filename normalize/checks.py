@@ -87,14 +87,19 @@ def budget_totals(lines: Sequence[BudgetLine]) -> list[Issue]:
                     f"{SIDE_NAMES[side]} {total.item} {PERIOD_NAMES[period]} is {printed} 万元 but its "
                     f"lines ({names}) add up to {summed} 万元", _page(total),
                     pointer("budget", at, period)))
-                # and the side's scanned lines with no amount there: one the sum should
-                # have held may have been read as nothing (faint figures), and filed under
-                # the wrong parent with it (a text layer's blank is printed blank)
-                blank = [(i, ln) for i, ln in mine if getattr(ln, period).value is None
-                         and not is_total(ln.item) and ln.provenance is not None
-                         and ln.provenance.source == "ocr"]
-                for i, _ in (*summed_lines, *blank):
+                for i, _ in summed_lines:
                     summed_at.setdefault(i, []).append(PERIOD_NAMES[period])
+                # and the side's scanned lines with no amount there: one the sum should
+                # have held may have been read as nothing (faint figures), and with no
+                # amount, no sum says where it is filed (a text layer's blank is printed
+                # blank): its amount and its parent
+                issues += [Issue("budget_total_mismatch", f"{ln.item} has no {PERIOD_NAMES[period]} "
+                                 f"read, where {SIDE_NAMES[side]} {total.item} does not add up: it may "
+                                 "have been read as nothing; check its amount and where it is filed",
+                                 _page(ln), pointer("budget", i, field))
+                           for i, ln in mine if getattr(ln, period).value is None
+                           and not is_total(ln.item) and ln.provenance is not None
+                           and ln.provenance.source == "ocr" for field in (period, "parent")]
         issues += summed_in(lines, summed_at, "budget_total_mismatch",
                             f"the lines {SIDE_NAMES[side]} {total.item} sums")
     return issues

@@ -403,12 +403,15 @@ def all_scanned(doc: ExtractedDocument) -> ExtractedDocument:
 def test_a_total_that_fails_points_at_the_scanned_lines_read_as_nothing_too():
     # small light figures a scan kept too faint (seed 942027): three lines' amounts came
     # out None, and the failed total pointed only at the lines it could sum; on a scan,
-    # the lines with no amount are pointed at too (15-17 are blank in this form), and
-    # in a text layer a blank is the filer's own
+    # each line with no amount is pointed at too, at its amount and its parent, which no
+    # sum confirms (15-17 are blank in this form); in a text layer a blank is the filer's
+    # own
     found = [(i.code, i.field) for i in issues_of(all_scanned(edit(extracted(SEED), {"2241": ""})))
              if i.code == "budget_total_mismatch"]
     assert found == [("budget_total_mismatch", "/budget/18/annual"),
-                     *(("budget_total_mismatch", f"/budget/{n}") for n in (9, 14, 13, 15, 16, 17))]
+                     *(("budget_total_mismatch", f"/budget/{n}/{field}") for n in (13, 15, 16, 17)
+                       for field in ("annual", "parent")),
+                     *(("budget_total_mismatch", f"/budget/{n}") for n in (9, 14))]
     printed = [i.field for i in issues_of(edit(extracted(SEED), {"2241": ""}))]
     assert "/budget/13" not in printed
 
