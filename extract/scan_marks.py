@@ -604,12 +604,15 @@ def whole_signs(reading: Reading, ink: CropInk) -> list[PercentShape]:
     return [shape for _, shape in _percents(reading, ink) if shape.whole(tallest)]
 
 
-def leading(ink: CropInk, start: float) -> list[Box]:
+def leading(ink: CropInk, start: float, frame: float) -> list[Box]:
     """The blobs before ``start`` (where the first character read begins) that are not
-    part of it: whole columns left of it. A blob that shares a column with the first
-    character is one of its strokes (a serif 2's ball terminal is a blob of its own,
-    and left of where the frames put the 2), not a comparator the recogniser missed."""
-    lead = [c for c in ink.cols if (c[0] + c[2]) / 2 < start]
+    part of it: whole columns left of it, and left of the column its ``frame`` falls in.
+    A blob that shares a column with the first character is one of its strokes (a serif
+    2's ball terminal is a blob of its own, and left of where the frames put the 2), and
+    the column holding the frame is that character, however far right of its middle the
+    frame falls (a 5 whose frame was right of its middle was taken for a ≤ before it)."""
+    own = nearest(ink.cols, frame)
+    lead = [c for k, c in enumerate(ink.cols) if (c[0] + c[2]) / 2 < start and (own is None or k < own)]
     return [p for p in ink.parts if any(c[0] <= p[0] and p[2] <= c[2] for c in lead)]
 
 
@@ -705,7 +708,7 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
     if bare_value:
         # a comparator is drawn about as tall as the digits after it; a speck left of
         # the first digit has an angle's shape at a few pixels, but not its size
-        before = leading(ink, extents[0][0])
+        before = leading(ink, extents[0][0], centres[0])
         if not any(p[3] - p[1] >= MARK_HEIGHT * tallest for p in before):
             before = []
         shape = comparator(binary, before, grey) if before else None

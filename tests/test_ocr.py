@@ -683,6 +683,47 @@ def test_a_comparators_bar_with_a_ragged_lower_edge_is_still_its_bar():
     assert scan_marks.comparator(binary, scan_marks.boxes(binary), grey) == "≦"
 
 
+# A Micro Hei 5 at 250 dpi (seed 946031), the first figure of a wrapped value's second line.
+FIVE_250DPI = """\
+..#######..
+.#########.
+.########..
+.###.......
+.##........
+.##........
+.##........
+.#######...
+.#########.
+..##.#####.
+........###
+........###
+........###
+.........##
+........###
+.......####
+##########.
+.########..
+....#......"""
+
+
+def test_the_first_figures_own_column_is_never_a_comparator_before_it():
+    """The recogniser put the frame of the 5 of "5,603 天" right of the 5's middle, so the
+    5 itself lay before where the first character begins, and its top bar, stem, bowl and
+    foot have a ≤'s shape (so do a 2 and a 3 in many faces): a ≤ was set before the value,
+    in silence. The column the first frame falls in is that character's."""
+    five = np.array([[255 if ch == "#" else 0 for ch in row] for row in FIVE_250DPI.split("\n")],
+                    dtype=np.uint8)
+    binary = np.zeros((33, 98), np.uint8)
+    binary[6:25, 5:16] = five
+    binary[6:25, 24:35] = binary[6:25, 38:49] = binary[6:25, 51:62] = 255  # "603", as blocks
+    grey = (255 - binary * 0.8).astype(np.uint8)
+    chars = (("5", 0.99, 13.6 / 98), (",", 0.99, 19 / 98), ("6", 0.99, 29 / 98), ("0", 0.99, 43 / 98),
+             ("3", 0.99, 56 / 98))
+    reading = ocr.Reading.of(chars)
+    settled = scan_marks.settle(reading, scan_marks.CropInk(binary, grey), scan_marks.SignWidths(), SURE)
+    assert settled.text == "5,603", settled
+
+
 # A Kai ≦ at 200 dpi (a generated form's scan): its two bars blurred into one blob, taller
 # than one bar, with the lighter row between them still in the grey ("+").
 MERGED_BARS_LEQQ = """\
@@ -810,6 +851,37 @@ def test_a_comparators_bars_are_never_counted_more_than_drawn_in_any_face():
                     found += mark in "≦≧" and got == mark
     assert not over, over
     assert double >= 100 and found >= 0.95 * double, (found, double)
+
+
+def test_a_figure_read_alone_never_gains_a_comparator_from_its_own_ink_in_any_face():
+    """A 2, 3 or 5 has a comparator's shape (an angle over a bar) in many faces; read as
+    the first figure of a value, wherever in its ink the recogniser's frame falls, its
+    own column is never taken for a comparator dropped before it."""
+    from PIL import ImageDraw, ImageFilter, ImageFont
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "samples"))
+    from faces import FACES
+
+    gained = []
+    for face in (f for f in FACES if f.installed()):
+        for px in (14, 20, 34):
+            font = ImageFont.truetype(face.path, px)
+            for digit in "2357":
+                paper = Image.new("L", (4 * px, 2 * px), 250)
+                ImageDraw.Draw(paper).text((px // 2, px // 2), digit + "00", font=font, fill=15)
+                grey = np.asarray(paper.filter(ImageFilter.GaussianBlur(0.7)))
+                ink = scan_marks.CropInk(np.where(grey < 170, 255, 0).astype(np.uint8), grey)
+                if len(ink.cols) != 3:
+                    continue
+                (x0, _, x1, _), zero, last = ink.cols
+                after = (((zero[0] + zero[2]) / 2 / (4 * px)), ((last[0] + last[2]) / 2 / (4 * px)))
+                for at in (x0 + 0.5 * (x1 - x0), x1 - 1):  # its middle, its right edge
+                    reading = ocr.Reading.of(((digit, 0.99, at / (4 * px)), ("0", 0.99, after[0]),
+                                              ("0", 0.99, after[1])))
+                    text = scan_marks.settle(reading, ink, scan_marks.SignWidths(), SURE).text
+                    if text != digit + "00":
+                        gained.append((face.key, px, digit, text))
+    assert not gained, gained
 
 
 def test_a_lone_comparator_read_as_a_letter_is_the_comparator_its_ink_shows():
