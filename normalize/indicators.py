@@ -49,10 +49,15 @@ class _Group:
     before: _Group | None = None
     cell: Cell | None = None  # where the name is printed
 
-    def resolved(self) -> str:
+    def named(self) -> _Group | None:
+        """The group whose printed name this one goes by (itself, or one it goes on from)."""
         group: _Group | None = self
         while group is not None and group.name is None:
             group = group.before
+        return group
+
+    def resolved(self) -> str:
+        group = self.named()
         return group.name if group is not None and group.name is not None else ""
 
 
@@ -262,16 +267,9 @@ def _unitless_rate(item: _Pending, indicator: Indicator) -> list[Issue]:
                   "page", cells[0].page)]
 
 
-def _named(group: _Group) -> _Group | None:
-    """The group whose printed name ``group`` goes by (itself, or one it goes on from)."""
-    while group is not None and group.name is None:
-        group = group.before
-    return group
-
-
 def _unknown_group(group: _Group, level: str) -> str | None:
     """The name a scan read for the group, where no framework has it (frameworks.py)."""
-    named = _named(group)
+    named = group.named()
     if named is None or named.cell is None or named.cell.source != "ocr" or named.name is None:
         return None
     name = _name(named.name, True)
@@ -301,13 +299,13 @@ def _doubtful_cells(pending: Sequence[_Pending], read: Sequence[Indicator]) -> l
     """Issues for OCR'd cells that are not values but change them: a misread
     二级指标 files every indicator under it in the wrong group (a merged name is
     in doubt at every indicator it names: read weakly, or a name no framework has); a
-    misread 计量单位 or 指标值类型
-    changes every value of its row (so the row is pointed at)."""
+    misread 计量单位 or 指标值类型 changes every value of its row (so the row is pointed
+    at)."""
     issues: list[Concern] = []
     for item, indicator in zip(pending, read, strict=True):
         for key, level, group in (("level1", "一级指标", item.level1),
                                   ("level2", "二级指标", item.level2)):
-            named = _named(group)
+            named = group.named()
             if named is None or named.cell is None:
                 continue
             # at every indicator the name files: each is in the group it says; read sure,
