@@ -49,6 +49,8 @@ COMPARATORS = {("<", 0): "<", ("<", 1): "≤", ("<", 2): "≦",
 
 
 def boxes(binary: np.ndarray) -> list[Box]:
+    if binary.size == 0:
+        return []  # an empty crop: the labelling would not return
     n, _, stats = components(binary)
     return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, area in stats[1:n] if area >= 2]
 
@@ -389,8 +391,10 @@ def comparator(binary: np.ndarray, parts: Sequence[Box], grey: np.ndarray | None
     if count < 2 and full[-max(2, ah // 4):].any():  # a speck may hang below it
         # the blob's own bars, one or two: two where lighter rows part them in the ink,
         # else the grey across them tells (``bar_count``)
-        count += max(apart, bar_count(grey, (ax0, ay0 + top, ax1, ay1))) \
-            if top is not None and grey is not None and not bars else 1
+        if top is not None and not bars:
+            count += max(apart, bar_count(grey, (ax0, ay0 + top, ax1, ay1)) if grey is not None else 1)
+        else:
+            count += 1
     body = ink[:top] if top is not None else ink[~full] if (~full).any() else ink
     fifth = max(2, aw // 5)  # two columns at least: a 9 px wide angle at 200 dpi
     left_rows = np.nonzero(body[:, :fifth].any(axis=1))[0]
@@ -481,10 +485,12 @@ def _bar_band(ink: np.ndarray, full: np.ndarray) -> tuple[int, int]:
     # lighter row or two between them, all in the blob's lower half, are both bars
     gap = next((g for g in (1, 2) if k - g > len(full) // 2 and full[k - g - 1]
                 and not full[k - g:k].any()), None)
-    if gap:
+    if gap and _full_rows_from(k - gap, full) >= len(full) // 2:
         k = _full_rows_from(k - gap, full)
-    end = max(1, ink.shape[1] // 5)
-    while k > 0 and ink[k - 1].mean() > 0.3 and ink[k - 1, :end].any() and ink[k - 1, -end:].any():
+    else:
+        gap = None
+    side = max(1, ink.shape[1] // 5)  # the columns at either end
+    while k > 0 and ink[k - 1].mean() > 0.3 and ink[k - 1, :side].any() and ink[k - 1, -side:].any():
         k -= 1
     return max(k, 1), 2 if gap else 1
 
@@ -629,9 +635,11 @@ def settle(reading: Reading, ink: CropInk, widths: SignWidths,
         # one stroke read as 1 or l: the recogniser sees a short slash as a 1, the ink's
         # lean tells them apart (a 1's flag and foot do not tilt its stroke); a hairline
         # slash the ink threshold broke into specks, or left none of, leans whole in the
-        # faint ink
-        lean = slant(ink.binary, _largest(ink.parts)) if ink.parts else None
-        if lean is None and ink.faint is not None:
+        # faint ink (only then: beside a whole upright stroke, faint ink is a crease's)
+        stroke = _largest(ink.parts) if ink.parts else None
+        lean = slant(ink.binary, stroke) if stroke else None
+        if lean is None and ink.faint is not None \
+                and (stroke is None or stroke[3] - stroke[1] < 0.5 * ink.binary.shape[0]):
             faint = ink.faint.astype(np.uint8) * 255
             lean = slant(faint, _largest(found)) if (found := boxes(faint)) else None
         if lean is not None:

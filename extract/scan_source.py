@@ -30,7 +30,7 @@ OUTSIDE = -1
 RING_MARKS = ("。", ".", "0", "o", "O", "°", "○", "〇")  # what a lone 。's ink reads as
 SEEN = 0.9  # the confidence of a lone mark its ink shows (scan_marks.shows), at least
 FAINT = 0.5  # the confidence of a figure read from faint ink alone, at most
-_FIGURE = re.compile(r"\d[\d,]*\d(?:\.\d+)?|\d\.\d+")  # a figure of two digits or more, nothing else
+_FAINT_FIGURE = re.compile(r"\d[\d,]*\d(?:\.\d+)?|\d\.\d+")  # two digits or more, nothing else
 MIN_PERCENT_SIGNS = 4  # a page with fewer % signs measures a ‰ against no reference of its own
 
 
@@ -248,14 +248,15 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
                 out.append(Glyph(dash_of(piece.ink, t, settings.text), _pt_box(piece.ink, image),
                                  confidence=max(reading.confidence, SEEN)))
             continue
-        if piece.mark:
+        if piece.mark and text in RING_MARKS:
             # a speck where a wrapped line starts is its 。 read as a ring or a dot (as
-            # sure as a dash by its length: where it stands says what it is), or dust
-            if text in RING_MARKS:
-                out.append(Glyph("。", _pt_box(piece.ink, image),
-                                 confidence=round(max(reading.confidence, SEEN), 4)))
+            # sure as a dash by its length: where it stands says what it is)
+            out.append(Glyph("。", _pt_box(piece.ink, image),
+                             confidence=round(max(reading.confidence, SEEN), 4)))
             continue
-        if piece.faint and _FIGURE.fullmatch(text) and reading.confidence >= SEEN:
+        if piece.mark and _speck_sized(piece.ink, t, settings.text):
+            continue  # read as anything else, dust; one past a speck's size is read as any
+        if piece.faint and _FAINT_FIGURE.fullmatch(text) and reading.confidence >= SEEN:
             # a figure printed too light for the ink threshold (small grey digits on a page
             # lit unevenly), read whole and sure: kept, as sure as faint ink is, which is
             # not enough to trust unseen
@@ -271,6 +272,10 @@ def to_glyphs(pieces: list[scan_text.Piece], readings: list[ocr.Reading],
         out.append(Glyph(text, _pt_box(piece.ink, image), confidence=round(confidence, 4),
                          alternatives=alternatives(text, doubts, runners)))
     return out
+
+
+def _speck_sized(ink: scan_text.Box, t: float, geometry: TextGeometry) -> bool:
+    return ink[2] - ink[0] < geometry.speck * t and ink[3] - ink[1] < geometry.speck * t
 
 
 def dash_of(ink: scan_text.Box, t: float, geometry: TextGeometry) -> str:

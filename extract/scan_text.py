@@ -413,7 +413,7 @@ def region_pieces(blobs: Sequence[Blob], region: int, limit: Box, t: float, g: T
                 # no character is that small all round (a hyphen is flat): a speck, unless it
                 # stands where a wrapped line's first character does (a sentence's 。 that a
                 # spreadsheet wrapped alone onto the cell's last line)
-                mark = bool(seeds) and len(parts) == 1 and wrapped_mark(bounds, out, region, t)
+                mark = bool(seeds) and len(parts) == 1 and bool(wrapped_mark(bounds, out, region, t))
                 if not mark:
                     continue
             elif len(parts) == 1 and not dash and h < RING * t and w < 2 * RING * t:

@@ -74,6 +74,7 @@ def budget_totals(lines: Sequence[BudgetLine]) -> list[Issue]:
         at, total = totals[-1]
         tops = [(i, ln) for i, ln in mine if ln.parent is None and not is_total(ln.item)]
         summed_at: dict[int, list[str]] = {}  # the lines of a sum that failed, and its periods
+        blank: dict[int, list[str]] = {}  # the scanned lines with no amount where one failed
         for period in PERIOD_NAMES:
             printed = getattr(total, period).value
             summed_lines = [(i, ln) for i, ln in tops if getattr(ln, period).value is not None]
@@ -93,15 +94,17 @@ def budget_totals(lines: Sequence[BudgetLine]) -> list[Issue]:
                 # have held may have been read as nothing (faint figures), and with no
                 # amount, no sum says where it is filed (a text layer's blank is printed
                 # blank): its amount and its parent
-                issues += [Issue("budget_total_mismatch", f"{ln.item} has no {PERIOD_NAMES[period]} "
-                                 f"read, where {SIDE_NAMES[side]} {total.item} does not add up: it may "
-                                 "have been read as nothing; check its amount and where it is filed",
-                                 _page(ln), pointer("budget", i, field))
-                           for i, ln in mine if getattr(ln, period).value is None
-                           and not is_total(ln.item) and ln.provenance is not None
-                           and ln.provenance.source == "ocr" for field in (period, "parent")]
+                for i, ln in mine:
+                    if getattr(ln, period).value is None and not is_total(ln.item) \
+                            and ln.provenance is not None and ln.provenance.source == "ocr":
+                        blank.setdefault(i, []).append(period)
         issues += summed_in(lines, summed_at, "budget_total_mismatch",
                             f"the lines {SIDE_NAMES[side]} {total.item} sums")
+        issues += [Issue("budget_total_mismatch", f"{lines[i].item} has no "
+                         f"{'、'.join(PERIOD_NAMES[p] for p in periods)} read, where {SIDE_NAMES[side]} "
+                         f"{total.item} does not add up: it may have been read as nothing; check "
+                         "its amount and where it is filed", _page(lines[i]), pointer("budget", i, field))
+                   for i, periods in blank.items() for field in (*periods, "parent")]
     return issues
 
 
@@ -262,30 +265,35 @@ def swallowed_sections(found: Mapping[str, tuple[Sequence[object], str]],
 
 
 def unread_tables(found: Mapping[str, tuple[Sequence[object], str, Sequence[Row]]],
-                  rows: Sequence[Row]) -> list[Issue]:
-    """``section_missing`` on each table section read as nothing, once: its header inside
-    another cell's text (``swallowed_sections``), else its label over text with no header
+                  rows: Sequence[Row], pointed: set[str | None]) -> list[Issue]:
+    """``section_missing`` on each table section read as nothing, once (not where
+    ``pointed`` already points): its header inside another cell's text
+    (``swallowed_sections``), else its label over text with no header
     (``headless_sections``). ``found``: export name → its records, its label group, its
     own rows; ``rows``: every row of the document."""
-    swallowed = swallowed_sections({name: (records, group) for name, (records, group, _) in found.items()},
-                                   rows)
-    pointed = {issue.field for issue in swallowed}
+    swallowed = [issue for issue in swallowed_sections(
+        {name: (records, group) for name, (records, group, _) in found.items()}, rows)
+        if issue.field not in pointed]
+    pointed = pointed | {issue.field for issue in swallowed}
     return swallowed + [issue for issue in headless_sections(
-        {name: (records, own) for name, (records, _, own) in found.items()}) if issue.field not in pointed]
+        {name: (records, group, own) for name, (records, group, own) in found.items()})
+        if issue.field not in pointed]
 
 
-def headless_sections(found: Mapping[str, tuple[Sequence[object], Sequence[Row]]]) -> list[Issue]:
+def headless_sections(found: Mapping[str, tuple[Sequence[object], str, Sequence[Row]]]
+                      ) -> list[Issue]:
     """``section_missing`` on a table section read as nothing (``found``: export name →
-    its records and its rows) whose label was found with text under it: the header of
-    its columns was not (a page break cut it, the first half at the foot of the page
-    before, under the section above), so no row could be placed, and the section would
-    pass for an empty one."""
+    its records, its label group and its rows) whose label was found with text under it
+    that is no label of its own: the header of its columns was not found (a page break
+    cut it, the first half at the foot of the page before, under the section above), so
+    no row could be placed, and the section would pass for an empty one. A header over
+    blank rows is a section left empty."""
     issues = []
-    for name, (records, rows) in found.items():
+    for name, (records, group, rows) in found.items():
         if records:
             continue
-        text = [c for row in rows for c in row.cells
-                if c.text.strip() and labels.match(c.text, "section") is None]
+        text = [c for row in rows for c in row.cells if c.text.strip()
+                and labels.match(c.text, "section") is None and labels.match(c.text, group) is None]
         if len(text) >= 2:
             issues.append(Issue("section_missing", f"{name}: its label was found with text under "
                                 "it, but not the header of its columns, so no row was read (a "

@@ -94,6 +94,9 @@ def normalize(doc: ExtractedDocument) -> Declaration:
     read = {name for name, got in (("budget", budget_lines), ("indicators", indicator_rows)) if got}
     prior, prior_issues = records.prior_year(parts.get("prior_year"))
     tasks, task_issues = records.tasks(parts.get("tasks"))
+    unread = checks.unread_sections(doc.pages, {
+        name for name, got in (*texts.items(), ("prior_year_results", prior), ("work_tasks", tasks))
+        if got})
     # the arrays are final here: the readers' issues can point at their rows
     located = pointers.locate([*budget_issues, *indicator_issues, *prior_issues, *task_issues],
                               {"budget": budget_lines, "indicators": indicator_rows,
@@ -101,15 +104,14 @@ def normalize(doc: ExtractedDocument) -> Declaration:
     issues: list[Issue] = [*located, *checks.misruled_budget(located),
                            *checks.run_all(budget_lines, read),
                            *checks.unreadable_layers(doc.pages),
-                           *checks.unread_sections(doc.pages, {
-                               name for name, got in (*texts.items(), ("prior_year_results", prior),
-                                                      ("work_tasks", tasks)) if got}),
+                           *unread,
                            *checks.coarse_scans(doc.pages, parts.rows),
                            *checks.poorly_read_scans(doc.pages, parts.rows),
                            *checks.unread_tables({"work_tasks": (tasks, "task", parts.get("tasks")),
                                                   "prior_year_results": (prior, "prior",
                                                                          parts.get("prior_year"))},
-                                                 [r for rs in parts.rows.values() for r in rs]),
+                                                 [r for rs in parts.rows.values() for r in rs],
+                                                 {issue.field for issue in unread}),
                            *(issue for name in TEXT_SECTIONS
                              for issue in records.text_doubts(name, parts.get(name)))]
     issues += records.profile_doubts(profile) + header.signoff_doubts(head_rows)

@@ -13,6 +13,10 @@ To support a city's own group names, add them here.
 
 from __future__ import annotations
 
+import re
+
+from normalize import labels
+
 LEVEL1 = frozenset({
     "产出", "效益", "满意度", "成本", "投入", "过程", "效果", "产出管理",
     "部门投入", "过程管理", "部门产出", "部门效果", "部门效益", "投入管理", "部门管理",
@@ -27,12 +31,14 @@ LEVEL2 = frozenset({
     "重点工作", "工作质量", "工作时效", "工作数量", "目标管理", "制度管理", "采购管理", "信息公开",
     "结果应用", "效益",
 })
-NAMES = {"level1": LEVEL1, "level2": LEVEL2}
-_SUFFIX = "指标"
+NAMES = LEVEL1 | LEVEL2
+_SCORE = re.compile(r"[(（][^()（）]*[)）]")  # a weight or score printed after it: （20分）
 
 
-def known(name: str, level: str) -> bool:
-    """Is ``name`` (with or without 指标) one of the frameworks' names at ``level``?
-    A blank name is no claim."""
-    bare = name.removesuffix(_SUFFIX)
-    return not bare or bare in NAMES[level] or bare in LEVEL1 | LEVEL2
+def known(name: str) -> bool:
+    """Is ``name`` one of the frameworks' names, at either level (forms move 满意度 and
+    成本 between them)? Compared as labels are (labels.fold_label: no spaces, numbering
+    or punctuation), without 指标 or a bracketed score after it. A blank name is no
+    claim."""
+    bare = labels.fold_label(_SCORE.sub("", name)).removesuffix("指标")
+    return not bare or bare in NAMES

@@ -267,13 +267,13 @@ def _unitless_rate(item: _Pending, indicator: Indicator) -> list[Issue]:
                   "page", cells[0].page)]
 
 
-def _unknown_group(group: _Group, level: str) -> str | None:
+def _unknown_group(group: _Group) -> str | None:
     """The name a scan read for the group, where no framework has it (frameworks.py)."""
     named = group.named()
     if named is None or named.cell is None or named.cell.source != "ocr" or named.name is None:
         return None
     name = _name(named.name, True)
-    return None if frameworks.known(name, level) else name
+    return None if frameworks.known(name) else name
 
 
 def _name(text: str, scanned: bool) -> str:
@@ -311,7 +311,7 @@ def _doubtful_cells(pending: Sequence[_Pending], read: Sequence[Indicator]) -> l
             # at every indicator the name files: each is in the group it says; read sure,
             # a name no framework has is in doubt too
             weak = checks.low_confidence(f"{level} name", [named.cell])
-            unknown = None if weak else _unknown_group(group, key)
+            unknown = None if weak else _unknown_group(group)
             if unknown is not None:
                 weak = [Issue("reading_ambiguous", f"{level} name read {unknown!r}, which no "
                               "indicator framework has (misread?); check it on the page",
@@ -416,8 +416,13 @@ def _opens_groups(placed: dict[str, Cell], groups: dict[str, _Group]) -> bool:
     if any(clean_text(c.text) for name, c in placed.items() if name not in groups) \
             or not any(text and text != groups[level].resolved() for level, text in names.items()):
         return False
-    for level in groups:
-        groups[level] = _next_group(groups[level], placed.get(level), False)
+    for level, text in names.items():
+        if text and groups[level].name is None:
+            # a group opened blank above (its merged cell's name centred lower down, here
+            # in a row of its own): this names it, as the rest of a cut row would (``_add``)
+            groups[level].name, groups[level].cell = text, placed[level]
+        else:
+            groups[level] = _next_group(groups[level], placed[level], False)
     return True
 
 

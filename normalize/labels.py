@@ -89,9 +89,10 @@ _NOISE = re.compile(r"[\s()（）\[\]【】:：、,，.。;；\"'“”]")
 # holds a dash: each is 一 in a label, which tells 一级指标 from 二级/三级指标 again
 _ONE_STROKE = str.maketrans(dict.fromkeys("-‐‑‒–—―─━ー－⼀", "一"))
 _SUFFIX = re.compile(r"(?:\(续\)|续表|续)$")
-# Latin letters at either end of ideographs: no wording holds one, and a scan reads a
-# rule's edge or a speck beside a label cell's text as one ("部门名称n")
-_STRAY_LATIN = re.compile(r"^[A-Za-z]+(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[A-Za-z]+$")
+# a Latin letter or two at either end of ideographs: no wording holds one, and a scan
+# reads a rule's edge or a speck beside a label cell's text as one ("部门名称n"); a word
+# (LED显示屏) is no speck
+_STRAY_LATIN = re.compile(r"^[A-Za-z]{1,2}(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[A-Za-z]{1,2}$")
 MAX_EDITS = 1
 MIN_WORDS_LABEL = 5  # shorter labels are two words, whose order is their meaning (项目支出/支出项目)
 NEUTRAL_WORDS = frozenset({"部门", "单位", "整体", "主要", "情况", "说明", "名称", "内容", "具体", "本"})

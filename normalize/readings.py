@@ -24,7 +24,7 @@ from extract.model import MISSING, Cell
 from normalize import labels
 from normalize.model import Issue
 from normalize.text import join_text
-from normalize.values import fold
+from normalize.values import fold, parse_value
 
 T = TypeVar("T")
 
@@ -81,9 +81,19 @@ def value_spellings(text: str) -> list[str]:
         out = [_LETTER_AFTER_SIGN.sub(r"\1‰", text), _LETTER_AFTER_SIGN.sub(r"\1%", text)]
     out = [t[:-1].rstrip() if t.endswith("。") and len(t) > 1 or _SPECK_AFTER_FIGURE.search(t) else t
            for t in out]
-    out = [s for t in out for s in ([_SPECK_IN_FIGURE.sub("", t), t] if _SPECK_IN_FIGURE.search(t) else [t])]
-    out = [s for t in out for s in ([_SEMICOLON_GROUP.sub(",", t), t] if _SEMICOLON_GROUP.search(t) else [t])]
+    out = [s for t in out for s in _figure_first(t, _SPECK_IN_FIGURE, "")]
+    out = [s for t in out for s in _figure_first(t, _SEMICOLON_GROUP, ",")]
     return out + [z for t in out if (z := _LETTER_ZERO.sub("0", t)) != t]
+
+
+def _figure_first(text: str, mark: re.Pattern[str], instead: str) -> list[str]:
+    """``text`` with ``mark`` replaced, then as read, where the replaced text is a number
+    and the text as read is none (a speck, a misread separator: a figure that could not
+    be read as one); else as read alone (1.按时完成 is a numbered phrase, read right)."""
+    if not mark.search(text) or parse_value(text).kind == "number":
+        return [text]
+    figure = mark.sub(instead, text)
+    return [figure, text] if parse_value(figure).kind == "number" else [text]
 
 
 def choose(cells: Sequence[Cell], parse: Callable[[str], T], what: str,

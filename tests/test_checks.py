@@ -409,9 +409,12 @@ def test_a_total_that_fails_points_at_the_scanned_lines_read_as_nothing_too():
     found = [(i.code, i.field) for i in issues_of(all_scanned(edit(extracted(SEED), {"2241": ""})))
              if i.code == "budget_total_mismatch"]
     assert found == [("budget_total_mismatch", "/budget/18/annual"),
+                     *(("budget_total_mismatch", f"/budget/{n}") for n in (9, 14)),
                      *(("budget_total_mismatch", f"/budget/{n}/{field}") for n in (13, 15, 16, 17)
-                       for field in ("annual", "parent")),
-                     *(("budget_total_mismatch", f"/budget/{n}") for n in (9, 14))]
+                       for field in ("annual", "parent"))]
+    # a line blank in two failing periods: each amount, and its parent once
+    both = [i.field for i in issues_of(all_scanned(edit(extracted(SEED), {"2241": "", "800": "8000"})))]
+    assert both.count("/budget/13/parent") == 1 and {"/budget/13/annual", "/budget/13/h1"} <= set(both)
     printed = [i.field for i in issues_of(edit(extracted(SEED), {"2241": ""}))]
     assert "/budget/13" not in printed
 
@@ -692,6 +695,10 @@ def test_a_scanned_value_spelled_as_no_value_is_read_as_what_it_may_stand_for():
     # text value in silence)
     target = normalize(read_with(extracted(SEED), "100%", "控制在8‰₀以内", ())).indicators[1].target
     assert (target.value, target.unit, target.comparator) == (Decimal("0.8"), "%", "<=")
+    # a numbered phrase is read as it is: the point is its numbering's, not a speck
+    doc = read_with(extracted(SEED), "100%", "1.按时完成", ())
+    assert normalize(doc).indicators[1].target.raw == "1.按时完成"
+    assert not any(i.field == "/indicators/1/target" for i in issues_of(doc))
     # the same spellings from a text layer are as printed
     assert normalize(edit(extracted(SEED), {"100%": "100%。"}, nth=0)).indicators[1].target.raw == "100%。"
 

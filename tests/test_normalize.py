@@ -217,6 +217,17 @@ def test_a_group_name_in_a_row_of_its_own_at_a_pages_foot_opens_its_group():
         ("部门产出", "时效", "营商环境变化情况"),
     ]
     assert decl.indicators[0].basis == "按计划"
+    # a group opened blank above the row that holds its name alone (a merged 二级 cell's
+    # name centred in a row a stray rule cut off) names that group, not a new one
+    page = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(grid(1, [
+        [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
+        [("产出指标", 4), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)],
+        [None, ("", 1), ("合格率", 1), ("98%", 1), ("", 1)],
+        [None, ("质量指标", 1), ("", 1), ("", 1), ("", 1)],
+        [None, ("时效指标", 1), ("及时率", 1), ("100%", 1), ("", 1)],
+    ]),))
+    assert [(i.level2, i.level3) for i in normalize(document(page)).indicators] == [
+        ("数量指标", "培训人次"), ("质量指标", "合格率"), ("时效指标", "及时率")]
 
 
 def test_a_table_section_whose_header_a_page_break_cut_is_pointed_at_not_read_as_empty():
@@ -239,6 +250,15 @@ def test_a_table_section_whose_header_a_page_break_cut_is_pointed_at_not_read_as
     decl = normalize(document(page1, page2))
     assert decl.prior_year_results == ()
     assert ("section_missing", "/prior_year_results") in [(i.code, i.field) for i in decl.issues]
+    # its header over blank rows is a section left empty, not one whose header was lost
+    page2 = replace(page2, grids=(table(2, xs, [
+        [("上年度绩效目标完成情况", 3), ("绩效目标", 1), ("绩效目标完成情况", 1)],
+        [None, ("", 1), ("", 1)],
+        [None, ("", 1), ("", 1)],
+    ], top=60), page2.grids[1]))
+    page1 = replace(page1, grids=(table(1, xs, [[("年度绩效目标", 1), ("全年推进道路养护工作。", 1, 2)]]),))
+    decl = normalize(document(page1, page2))
+    assert ("section_missing", "/prior_year_results") not in [(i.code, i.field) for i in decl.issues]
 
 
 @pytest.mark.parametrize("text,unit,value_type,expected", [

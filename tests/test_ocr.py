@@ -927,6 +927,14 @@ def test_a_hairline_slash_read_as_1_leans_in_its_faint_ink():
     cells = [c for g in strip("hairline_slash_wenkai_200dpi", 200).grids for c in g.cells
              if c.text and len(c.text) < 3 and c.text not in ("定性", "定量")]
     assert len(cells) == 8 and all(c.text == "/" for c in cells), [(c.text, c.alternatives) for c in cells]
+    # a whole upright 1 with a faint crease leaning beside it is the 1 its ink shows
+    grey = np.full((32, 24), 250, np.uint8)
+    grey[4:28, 5:8] = 20  # the 1
+    for k in range(20):
+        grey[6 + k, 20 - (2 * k) // 5] = 190  # the crease: faint, leaning, apart from it
+    ink = scan_marks.CropInk(np.where(grey < 170, 255, 0).astype(np.uint8), grey, OCRSettings().faint)
+    one = ocr.Reading.of((("1", 0.9, 0.45),))
+    assert scan_marks.settle(one, ink, scan_marks.SignWidths(), SURE).text == "1"
 
 
 def test_a_figure_printed_too_light_for_the_ink_is_read_from_its_faint_ink_in_doubt():
