@@ -311,9 +311,16 @@ def known_reading(cells: Sequence[Cell]) -> str:
     names a line of the classification where the likeliest does not (项且支出 read where
     the ink may also say 项目支出); a name outside it is kept as read."""
     texts = readings(cells)
+    if any(c.source == "ocr" for c in cells):
+        # a scan reads the one-stroke 一 as a dash of its shape (——般公共预算拨款收入): a
+        # reading that names a line of the classification with it read as 一 is that line
+        texts += [one for t in texts if (one := _DASH_FOR_ONE.sub("一", t)) != t]
     if len(texts) > 1 and not budget_items.complete(texts[0]):
         return next((t for t in texts[1:] if budget_items.complete(t)), texts[0])
     return texts[0]
+
+
+_DASH_FOR_ONE = re.compile(r"(?:[-‐‑‒–—―─━ー－]\s*)+(?=[\u4e00-\u9fff])")
 
 
 def _indent(cells: Sequence[Cell]) -> float | None:
@@ -393,7 +400,9 @@ def _is_child(r: _Read, k: int, read: list[_Read], indents: list[int | None], to
     item = r.item
     if current is None:
         return False
-    if item.qizhong or (item.style is not None and item.rank > top_rank):
+    # (一、 is the outline's highest level, no line's sub-item: under a first line whose
+    # 一、 the scan lost, 二、 and 三、 are its siblings, not its 其中 items)
+    if item.qizhong or (item.style is not None and item.rank > max(top_rank, 0)):
         return "marked"
     if item.style is not None:
         return False  # numbered like the top-level lines

@@ -3,7 +3,8 @@ group of sub-items, and the standard line items of this form.
 
 Numbering follows the outline convention of Chinese official documents, from the
 highest level down: ``一、`` > ``（一）`` > ``1.`` (``1、``) > ``(1)`` > ``①``. A line
-numbered in a lower style than the side's top-level lines is a sub-item.
+numbered in a lower style than the side's top-level lines is a sub-item; a 一、 line
+never is (under a first line whose 一、 a scan lost, 二、 is its sibling).
 
 The standard items are the budget classification's own: 基本支出 splits into
 工资福利支出, 商品和服务支出, 对个人和家庭的补助支出, 资本性支出 (or 人员经费 and 公用

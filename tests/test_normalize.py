@@ -862,6 +862,31 @@ def test_a_dash_alone_in_an_empty_budget_row_is_no_line():
     assert [i.code for i in decl.issues if i.code != "section_missing"] == []
 
 
+def test_a_scanned_first_budget_line_that_lost_its_numbering_heads_no_group():
+    """Seed 947018 (250 dpi) read "一、一般公共预算拨款收入" as "— —般公共预算拨款收入": its
+    一、 lost, and the 一 of 一般 read as a dash. The lines numbered 二、 and 三、 after it
+    became its 其中 items, in silence. A dash read for 一 names a line of the
+    classification where it makes one, and 一、 is the outline's highest level, never a
+    sub-item."""
+    head = [[("预算收入", 1, 4), None, None, None, ("预算支出", 1, 4), None, None, None],
+            [("项目", 1), ("全年数", 1), ("上半年数", 1), ("前三季度数", 1),
+             ("项目", 1), ("全年数", 1), ("上半年数", 1), ("前三季度数", 1)]]
+    page = PageGrid(page=1, width=595, height=842, kind="scan", lines=title_lines(), grids=(
+        scanned(table(1, BUDGET_XS, [*head,
+                                     [("— —般公共预算拨款收入", 1), ("80", 1), ("40", 1), ("60", 1),
+                                      ("基本支出", 1), ("60", 1), ("30", 1), ("50", 1)],
+                                     [("二、上级补助收入", 1), ("15", 1), ("8", 1), ("12", 1),
+                                      ("项目支出", 1), ("40", 1), ("20", 1), ("30", 1)],
+                                     [("三、事业收入", 1), ("5", 1), ("2", 1), ("8", 1),
+                                      ("", 1), ("", 1), ("", 1), ("", 1)],
+                                     [("合计", 1), ("100", 1), ("50", 1), ("80", 1),
+                                      ("合计", 1), ("100", 1), ("50", 1), ("80", 1)]])),))
+    decl = normalize(document(page))
+    assert [(b.item, b.parent) for b in decl.budget if b.side == "income"] == [
+        ("一般公共预算拨款收入", None), ("上级补助收入", None), ("事业收入", None), ("合计", None)]
+    assert not any(i.code.startswith("budget") for i in decl.issues)
+
+
 def scanned(g: Grid) -> Grid:
     """The grid as OCR read it."""
     return replace(g, source="ocr", cells=tuple(replace(c, source="ocr") for c in g.cells))
