@@ -76,7 +76,14 @@ def prose_cells(rows: Sequence[Row]) -> list[Cell]:
     print (readings.prose_reading)."""
     cells = [c for row in rows if not row.is_line for c in row.cells if c.text.strip()] or \
         [c for row in rows for c in row.cells if c.text.strip()]
-    return [prose_reading(c) for c in cells]
+    # a cell that is a row table's column label word for word is no prose: the first half
+    # of that table's header, which a page break cut and left under the section above
+    # (绩效目标 at a page's foot, its label and 绩效目标完成情况 on the next)
+    return [prose_reading(c) for c in cells
+            if not any(labels.exact(c.text, group) for group in _TABLE_HEADERS)]
+
+
+_TABLE_HEADERS = ("prior", "task", "indicator")
 
 
 @dataclass

@@ -250,6 +250,8 @@ def test_a_table_section_whose_header_a_page_break_cut_is_pointed_at_not_read_as
     decl = normalize(document(page1, page2))
     assert decl.prior_year_results == ()
     assert ("section_missing", "/prior_year_results") in [(i.code, i.field) for i in decl.issues]
+    # the header's first half is no prose of the section above it
+    assert decl.annual_goals == "全年推进道路养护工作。"
     # its header over blank rows is a section left empty, not one whose header was lost
     page2 = replace(page2, grids=(table(2, xs, [
         [("上年度绩效目标完成情况", 3), ("绩效目标", 1), ("绩效目标完成情况", 1)],
