@@ -114,7 +114,8 @@ def normalize(doc: ExtractedDocument) -> Declaration:
                                                  {issue.field for issue in unread}),
                            *(issue for name in TEXT_SECTIONS
                              for issue in records.text_doubts(name, parts.get(name)))]
-    issues += records.profile_doubts(profile) + header.signoff_doubts(head_rows)
+    signoff, signoff_issues = header.read_signoff(head_rows)
+    issues += records.profile_doubts(profile) + signoff_issues
     if not any(i.field == "/department" for i in issues):  # one doubt on it is enough
         issues += header.department_doubts(department_cell, filed)
     doubt = header.doubtful_title(rows)
@@ -137,7 +138,7 @@ def normalize(doc: ExtractedDocument) -> Declaration:
         work_tasks=tuple(tasks),
         budget=tuple(budget_lines),
         indicators=tuple(indicator_rows),
-        signoff=header.find_signoff(head_rows),
+        signoff=signoff,
         issues=tuple(issues),
         **texts,
     )

@@ -206,14 +206,29 @@ _ONE_PHONE = (rf"(?:(?:\+?86{_DASH}?)?1[3-9]\d(?:{_DASH}?\d{{4}}){{2}}"
 _PHONE = re.compile(rf"{_ONE_PHONE}(?:[、,，;；/]{_ONE_PHONE})*")
 
 
+def read_signoff(rows: Sequence[Row]) -> tuple[Signoff, list[Issue]]:
+    """填表人 … 填表日期 … 联系电话 … 填报单位负责人 …, in one line or several, and the
+    doubts on it (``signoff_doubts``), its lines gathered once."""
+    text, cells = _signoff_text(rows)
+    if not text:
+        return Signoff(), []
+    found = _signoff_values(text)
+    signoff = Signoff(filled_by=found.get("filled_by") or None, date=_iso_date(found.get("date", "")),
+                      phone=found.get("phone") or None, head=found.get("head") or None)
+    return signoff, _signoff_doubts(found, cells)
+
+
 def signoff_doubts(rows: Sequence[Row]) -> list[Issue]:
+    """The doubts ``read_signoff`` finds on the sign-off."""
+    return read_signoff(rows)[1]
+
+
+def _signoff_doubts(found: dict[str, str], cells: Sequence[Cell]) -> list[Issue]:
     """``value_unreadable`` on a scanned sign-off's date that is no date ("02 1/20") and
     phone that no telephone number is (a mobile with 10 digits): the recogniser drops
     or merges a digit as surely as it reads the rest, and only the value's shape shows it.
     A date with no figure at all (a blank 年 月 日, a date in words) is not doubted; each
     value is judged where its label was read (a text layer's sign-off is the filer's)."""
-    text, cells = _signoff_text(rows)
-    found = _signoff_values(text)
     out = []
     value = found.get("date", "")
     if value and re.search(r"\d", value) and _iso_date(value) is None:
@@ -234,14 +249,5 @@ def _doubt(key: str, cells: Sequence[Cell], what: str) -> list[Issue]:
 
 
 def find_signoff(rows: Sequence[Row]) -> Signoff:
-    """填表人 … 填表日期 … 联系电话 … 填报单位负责人 …, in one line or several."""
-    text, _ = _signoff_text(rows)
-    if not text:
-        return Signoff()
-    found = _signoff_values(text)
-    return Signoff(
-        filled_by=found.get("filled_by") or None,
-        date=_iso_date(found.get("date", "")),
-        phone=found.get("phone") or None,
-        head=found.get("head") or None,
-    )
+    """The sign-off ``read_signoff`` reads."""
+    return read_signoff(rows)[0]
