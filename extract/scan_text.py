@@ -156,7 +156,6 @@ def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float, g: TextGe
     if b - a <= g.two_lines * t:
         return [band]
     inside = [s for s in seeds if a <= s.box[1] and s.box[3] <= b]
-    square = [s.box[3] - s.box[1] for s in inside if _squarish(s)]
     line = _character_height(inside, t)
     if b - a <= g.two_lines * line:
         return [band]
@@ -168,7 +167,7 @@ def split_band(band: tuple[int, int], seeds: Sequence[Blob], t: float, g: TextGe
         return [band]
     cut = a + lo + int(np.argmin(cover[lo:hi]))
     cut_through = sum(1 for s in inside if s.box[1] < cut < s.box[3] and _squarish(s))
-    if cut_through > len(square) / 3:
+    if cut_through > sum(1 for s in inside if _squarish(s)) / 3:
         return [band]  # through the characters: one line, with something taller beside it
     return split_band((a, cut), seeds, t, g) + split_band((cut, b), seeds, t, g)
 
