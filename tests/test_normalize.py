@@ -521,19 +521,23 @@ def test_period_columns_under_a_group_title_named_as_the_budget_names_them():
     assert decl.budget == ()
 
 
-def test_a_section_label_cut_by_a_page_break():
+def label_pages(above: list[list[tuple]], below: list[list[tuple]]) -> ExtractedDocument:
+    """A label | text table over a page break: ``above`` its rows on page 1, ``below`` on
+    page 2, with a small indicator table under them."""
     xs = (0, 60, 400)
-    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(table(1, xs, [
-        [("部门中长期战略目标", 1), ("推进治理现代化。", 1)],
-        [("部门年", 1), ("全面落实河湖治理工作，完成", 1)],
-    ]),))
-    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, xs, [
-        [("度绩效目标", 1), ("率达到86%。", 1)],
-    ], top=60), grid(2, [
+    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(),
+                     grids=(table(1, xs, above),))
+    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, xs, below, top=60), grid(2, [
         [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
         [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)],
     ], top=200)))
-    decl = normalize(document(page1, page2))
+    return document(page1, page2)
+
+
+def test_a_section_label_cut_by_a_page_break():
+    decl = normalize(label_pages([[("部门中长期战略目标", 1), ("推进治理现代化。", 1)],
+                                  [("部门年", 1), ("全面落实河湖治理工作，完成", 1)]],
+                                 [[("度绩效目标", 1), ("率达到86%。", 1)]]))
     assert decl.strategic_goals == "推进治理现代化。"
     assert decl.annual_goals == "全面落实河湖治理工作，完成率达到86%。"
 
@@ -543,18 +547,9 @@ def test_a_label_cut_where_its_tail_is_a_shorter_wording_of_its_own():
     policies beside the head on page 1. The tail, 执行的相关政策, is a wording of its own,
     so the cut was not seen: the policies were read into 部门职能 above them, 负责 and all,
     and the section came out empty with no issue. The two together name it word for word."""
-    xs = (0, 60, 400)
-    page1 = PageGrid(page=1, width=595, height=842, kind="text", lines=title_lines(), grids=(table(1, xs, [
-        [("部门职能", 1), ("推进治理现代化。", 1)],
-        [("负责", 1), ("《政府会计制度》", 1)],
-    ]),))
-    page2 = PageGrid(page=2, width=595, height=842, kind="text", grids=(table(2, xs, [
-        [("执行的相关政策", 1), ("", 1)],
-    ], top=60), grid(2, [
-        [("一级指标", 1), ("二级指标", 1), ("三级指标", 1), ("指标值", 1), ("依据或说明", 1)],
-        [("产出指标", 1), ("数量指标", 1), ("培训人次", 1), ("500人次", 1), ("", 1)],
-    ], top=200)))
-    decl = normalize(document(page1, page2))
+    decl = normalize(label_pages([[("部门职能", 1), ("推进治理现代化。", 1)],
+                                  [("负责", 1), ("《政府会计制度》", 1)]],
+                                 [[("执行的相关政策", 1), ("", 1)]]))
     assert (decl.functions, decl.policies) == ("推进治理现代化。", "《政府会计制度》")
 
 
