@@ -320,7 +320,7 @@ def known_reading(cells: Sequence[Cell]) -> str:
     return texts[0]
 
 
-_DASH_FOR_ONE = re.compile(r"(?:[-‐‑‒–—―─━ー－]\s*)+(?=[\u4e00-\u9fff])")
+_DASH_FOR_ONE = re.compile(rf"(?:[{re.escape(labels.ONE_STROKES)}]\s*)+(?=[\u4e00-\u9fff])")
 
 
 def _indent(cells: Sequence[Cell]) -> float | None:

@@ -87,7 +87,8 @@ _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.·]|\(?[一�
 _NOISE = re.compile(r"[\s()（）\[\]【】:：、,，.。;；\"'“”]")
 # a scan reads the one-stroke 一 as a dash of the same shape (—级指标), and no label
 # holds a dash: each is 一 in a label, which tells 一级指标 from 二级/三级指标 again
-_ONE_STROKE = str.maketrans(dict.fromkeys("-‐‑‒–—―─━ー－⼀", "一"))
+ONE_STROKES = "-‐‑‒–—―─━ー－⼀"  # the dashes a scan reads the one-stroke 一 as
+_ONE_STROKE = str.maketrans(dict.fromkeys(ONE_STROKES, "一"))
 _SUFFIX = re.compile(r"(?:\(续\)|续表|续)$")
 # a Latin letter or two at either end of ideographs: no wording holds one, and a scan
 # reads a rule's edge or a speck beside a label cell's text as one ("部门名称n"); a word
